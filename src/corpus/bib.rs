@@ -1,0 +1,1 @@
+//! Bibliographies: BibTeX/BibLaTeX (through the `biblatex` crate) and CSL-JSON. (Stub; being written.)

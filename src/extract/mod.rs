@@ -1,0 +1,149 @@
+//! Extraction: what a source document says, as data with exact byte spans.
+//!
+//! One extractor per kind, each a pure function of the text: [`sentences`] splits prose into sentences
+//! (and tells page chrome from prose), [`entities`] finds proper names and merges their variants across the
+//! corpus, [`figures`] finds cited figures and normalises them to a value and a unit. Extractors are total:
+//! any `&str` gives an answer and never a panic, and every span they return lies on character boundaries of
+//! the text they were given, so an excerpt cut with it is a verbatim piece of the source.
+//!
+//! Nothing here knows a particular corpus. Lexicons (country names, honorifics, organisation suffixes) are
+//! general English knowledge, never the names of the seed documents' subjects.
+
+pub mod entities;
+pub mod figures;
+pub mod sentences;
+
+use crate::text::Span;
+use serde::Serialize;
+
+/// What kind of thing a name denotes, where the text gives evidence of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    Place,
+    Organization,
+    Person,
+    Other,
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Place => "place",
+            EntityKind::Organization => "organization",
+            EntityKind::Person => "person",
+            EntityKind::Other => "other",
+        }
+    }
+}
+
+/// A sentence of a source (or a block of text that stands alone, such as a heading), and whether it is
+/// prose or page chrome (navigation, share buttons, subscription appeals, related-article lists).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Sentence {
+    pub span: Span,
+    pub chrome: bool,
+}
+
+/// One occurrence of a name in one document, before names are merged across the corpus.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NameMention {
+    /// The name exactly as written, without a trailing possessive (`Russia` in `Russia’s`).
+    pub span: Span,
+    /// The surface form normalised: whitespace collapsed, curly apostrophes straightened, possessive removed.
+    pub name: String,
+    /// The kind, where the context gives evidence (a title before a person, a suffix such as Union or Bank).
+    pub kind: Option<EntityKind>,
+}
+
+/// An acronym the text defines: `Eurasian Economic Union (EAEU)` gives `short: "EAEU"`,
+/// `long: "Eurasian Economic Union"`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AcronymDef {
+    pub short: String,
+    pub long: String,
+}
+
+/// The names found in one document.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DocNames {
+    pub mentions: Vec<NameMention>,
+    pub acronyms: Vec<AcronymDef>,
+}
+
+/// An entity after merging across the corpus: its preferred name, kind and every other form it goes by.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EntityDef {
+    pub name: String,
+    pub kind: EntityKind,
+    /// Other names of the same entity (acronym, expansion, spelling variants, surname alone), without `name`.
+    pub aliases: Vec<String>,
+}
+
+/// The outcome of merging the names of a corpus.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Resolution {
+    pub entities: Vec<EntityDef>,
+    /// For document `d` and its mention `m` (as passed to `resolve`), `assignment[d][m]` is the index of its
+    /// entity in `entities`, or `None` where the merge decided the mention is not a name after all.
+    pub assignment: Vec<Vec<Option<u32>>>,
+}
+
+/// The unit of a figure. Two figures are the same figure when their units are equal and their values are.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase", tag = "type", content = "value")]
+pub enum Unit {
+    /// An amount of money in an ISO 4217 currency (`USD`, `EUR`, `RUB`, ...).
+    Money(String),
+    /// A percentage: 62 percent, 80%.
+    Percent,
+    /// A multiplier: sevenfold, 3 times, 2x.
+    Multiplier,
+    /// A count of something: 35,000 jobs; the noun, lower case and singular (`job`).
+    Count(String),
+}
+
+impl Unit {
+    /// A short label for display and for JSON: `USD`, `percent`, `times`, `job`.
+    pub fn label(&self) -> String {
+        match self {
+            Unit::Money(code) => code.clone(),
+            Unit::Percent => "percent".to_string(),
+            Unit::Multiplier => "times".to_string(),
+            Unit::Count(noun) => noun.clone(),
+        }
+    }
+}
+
+/// A cited figure with its normalised value.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Figure {
+    /// The figure as written: `$41-42 billion`, `US$45bn`, `62 percent`, `35,000 jobs`, `sevenfold`.
+    pub span: Span,
+    /// The value in base units: `$3.8 billion` is 3.8e9, `62 percent` is 62.0, `sevenfold` is 7.0. For a
+    /// range, the low end.
+    pub value: f64,
+    /// For a range (`$41-42 billion`), the high end.
+    pub high: Option<f64>,
+    pub unit: Unit,
+    /// The year the figure refers to, where its sentence says (`in 2022`, `by 2030`).
+    pub year: Option<i32>,
+    /// The sentence that gives the figure its context.
+    pub sentence: Span,
+}
+
+impl Figure {
+    /// Whether two figures denote the same quantity, in whatever notation each was written.
+    pub fn same_quantity(&self, other: &Figure) -> bool {
+        self.unit == other.unit && close(self.value, other.value) && self.high.is_some() == other.high.is_some()
+            && match (self.high, other.high) {
+                (Some(a), Some(b)) => close(a, b),
+                _ => true,
+            }
+    }
+}
+
+/// Equality for values parsed from decimal text: exact up to float rounding.
+pub fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}

@@ -1,0 +1,15 @@
+//! research-lsp: a language server for research notes, answered from a corpus of sources.
+//!
+//! Data flows one way: source files -> [`corpus`] (texts and bibliography) -> [`extract`] (sentences,
+//! entities, figures per source) -> [`index`] (immutable, shared behind an `Arc`, swapped whole) ->
+//! [`analysis`] (hover, definition, references, completion, symbols: plain Rust results) -> [`lsp`] (the only
+//! module that knows the protocol) -> the editor. A note being edited is parsed on its own ([`note`]) and
+//! asked against the index.
+//!
+//! Invariants: the core speaks byte offsets ([`text`]); every excerpt shown is a verbatim slice of its
+//! source; every figure reported exists in the source it names; nothing that comes from a client or a file
+//! can panic the server.
+
+pub mod text;
+pub mod corpus;
+pub mod extract;
