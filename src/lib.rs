@@ -13,3 +13,6 @@
 pub mod text;
 pub mod corpus;
 pub mod extract;
+pub mod index;
+pub mod note;
+pub mod analysis;

@@ -1,0 +1,289 @@
+//! Completion: entity names, citation keys and figures, each where the user is plainly asking for one.
+//!
+//! - After `@` (in `[@` or running text): citation keys, with author, year and title.
+//! - After `$`, `€`, `£` or digits: the corpus's figures that start that way; accepting one inserts the
+//!   figure and its citation.
+//! - In a word that starts with a capital, or of three letters or more: entity names by any alias, matched
+//!   on word starts and ranked by fuzzy match quality and number of mentions.
+//!
+//! Candidates come from a sorted prefix list first, and fuzzy scoring runs only over that bounded set, so
+//! completion stays fast on a corpus of tens of thousands of names. A lower-case word shorter than three
+//! letters gets nothing, so ordinary typing is not flooded.
+
+use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+use crate::index::{EntityId, Index, SourceId};
+use crate::note::Note;
+use crate::text::Span;
+
+/// The most items returned; the list is marked incomplete past it.
+pub const MAX_ITEMS: usize = 50;
+/// The most candidates scored by the fuzzy matcher.
+const MAX_CANDIDATES: usize = 2000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemKind {
+    Entity(EntityId),
+    Citation(SourceId),
+    Figure(SourceId),
+}
+
+/// One completion item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub label: String,
+    pub kind: ItemKind,
+    pub detail: String,
+    /// The span of the note that accepting the item replaces.
+    pub replace: Span,
+    pub insert: String,
+    /// The rank, lowest first.
+    pub rank: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Completions {
+    pub items: Vec<Item>,
+    /// True when more items would match: the client should ask again as the user types.
+    pub incomplete: bool,
+}
+
+/// Completions at `offset` of a note.
+pub fn complete(index: &Index, text: &str, note: &Note, offset: usize) -> Completions {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    if note.in_code(offset) {
+        return Completions::default();
+    }
+    let before = &text[..offset];
+    if let Some((span, prefix)) = citation_context(before) {
+        return citations(index, span, prefix);
+    }
+    if let Some((span, prefix)) = figure_context(before) {
+        return figures(index, text, span, prefix);
+    }
+    entities(index, before)
+}
+
+/// After `@` and key characters: the span of the key typed so far and the key itself.
+fn citation_context(before: &str) -> Option<(Span, &str)> {
+    let key_start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric() || "_:.#$%&-+?<>~/".contains(*c))
+        .last()
+        .map_or(before.len(), |(i, _)| i);
+    let at = key_start.checked_sub(1)?;
+    if before.as_bytes().get(at) != Some(&b'@') {
+        return None;
+    }
+    if before[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '@') {
+        return None;
+    }
+    Some((Span::new(key_start, before.len()), &before[key_start..]))
+}
+
+fn citations(index: &Index, span: Span, prefix: &str) -> Completions {
+    let lower = prefix.to_lowercase();
+    let mut items: Vec<Item> = index
+        .sources
+        .iter()
+        .enumerate()
+        .filter(|(_, doc)| lower.is_empty() || doc.meta.key.to_lowercase().contains(&lower))
+        .map(|(sid, doc)| {
+            let year = doc.meta.date.as_deref().and_then(|d| d.get(..4)).unwrap_or("n.d.");
+            let author = doc.meta.author.as_deref().or(doc.meta.publisher.as_deref()).unwrap_or("");
+            Item {
+                label: doc.meta.key.clone(),
+                kind: ItemKind::Citation(sid as SourceId),
+                detail: format!("{author} {year} · {}", doc.meta.title).trim().to_string(),
+                replace: span,
+                insert: doc.meta.key.clone(),
+                rank: if doc.meta.key.to_lowercase().starts_with(&lower) { 0 } else { 1 },
+            }
+        })
+        .collect();
+    items.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.label.cmp(&b.label)));
+    let incomplete = items.len() > MAX_ITEMS;
+    items.truncate(MAX_ITEMS);
+    for (i, item) in items.iter_mut().enumerate() {
+        item.rank = i as u32;
+    }
+    Completions { items, incomplete }
+}
+
+/// After a currency sign or digits not glued to a word: the span typed so far and the digits in it.
+fn figure_context(before: &str) -> Option<(Span, &str)> {
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit() || matches!(c, '.' | ',' | '$' | '€' | '£'))
+        .last()
+        .map(|(i, _)| i)?;
+    let mut start = start;
+    // `US$` is one sign.
+    if before[..start].ends_with("US") && before[start..].starts_with('$') {
+        start -= 2;
+    }
+    let token = &before[start..];
+    let first = token.chars().next()?;
+    if !(first.is_ascii_digit() || matches!(first, '$' | '€' | '£' | 'U')) {
+        return None;
+    }
+    if before[..start].chars().next_back().is_some_and(char::is_alphanumeric) {
+        return None;
+    }
+    let digits = token.trim_start_matches(|c: char| !c.is_ascii_digit());
+    Some((Span::new(start, before.len()), digits))
+}
+
+fn figures(index: &Index, text: &str, span: Span, digits: &str) -> Completions {
+    let typed = span.slice(text);
+    let sign = typed.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
+    let mut items: Vec<Item> = Vec::new();
+    let mut incomplete = false;
+    'sources: for (sid, doc) in index.sources.iter().enumerate() {
+        for f in &doc.figures {
+            let written = f.span.slice(&doc.text);
+            let written_digits = written.trim_start_matches(|c: char| !c.is_ascii_digit());
+            if !written_digits.starts_with(digits) || (!sign.is_empty() && !written.contains(sign.trim_start_matches("US"))) {
+                continue;
+            }
+            if items.iter().any(|i| i.label == written && i.kind == ItemKind::Figure(sid as SourceId)) {
+                continue;
+            }
+            if items.len() >= MAX_ITEMS {
+                incomplete = true;
+                break 'sources;
+            }
+            let context = super::shorten(&doc.text, f.sentence, f.span, 90).slice(&doc.text).replace(['\n', '\r'], " ");
+            items.push(Item {
+                label: written.to_string(),
+                kind: ItemKind::Figure(sid as SourceId),
+                detail: format!("[@{}] {}", doc.meta.key, context),
+                replace: span,
+                insert: format!("{written} [@{}]", doc.meta.key),
+                rank: items.len() as u32,
+            });
+        }
+    }
+    Completions { items, incomplete }
+}
+
+fn entities(index: &Index, before: &str) -> Completions {
+    // The words typed so far: the last word, and up to three capitalised words before it.
+    let word_start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric() || matches!(c, '-' | '\'' | '’'))
+        .last()
+        .map(|(i, _)| i);
+    let Some(word_start) = word_start else { return Completions::default() };
+    let word = &before[word_start..];
+    let starts_upper = word.chars().next().is_some_and(char::is_uppercase);
+    if !starts_upper && word.chars().count() < 3 {
+        return Completions::default();
+    }
+    let mut starts = vec![word_start];
+    let mut at = word_start;
+    for _ in 0..3 {
+        let head = before[..at].trim_end_matches(' ');
+        if head.len() + 1 != at {
+            break;
+        }
+        let Some(prev) = head.rsplit(' ').next() else { break };
+        if prev.is_empty() || !prev.chars().next().is_some_and(|c| c.is_uppercase() || c.is_lowercase()) {
+            break;
+        }
+        at = head.len() - prev.len();
+        starts.push(at);
+    }
+    // The longest run of words that some name starts with wins.
+    for &start in starts.iter().rev() {
+        let typed = &before[start..];
+        let candidates = index.entities_with_prefix(typed, MAX_CANDIDATES);
+        if candidates.is_empty() {
+            continue;
+        }
+        let incomplete = candidates.len() >= MAX_CANDIDATES;
+        let ranked = rank(index, typed, candidates);
+        let span = Span::new(start, before.len());
+        let mut items: Vec<Item> = ranked
+            .into_iter()
+            .take(MAX_ITEMS)
+            .enumerate()
+            .map(|(i, eid)| {
+                let entity = index.entity(eid);
+                let n = entity.by_source.len();
+                Item {
+                    label: entity.name.clone(),
+                    kind: ItemKind::Entity(eid),
+                    detail: format!("{} · {} {}", entity.kind.as_str(), n, if n == 1 { "source" } else { "sources" }),
+                    replace: span,
+                    insert: best_alias(index, eid, typed),
+                    rank: i as u32,
+                }
+            })
+            .collect();
+        let more = items.len() >= MAX_ITEMS;
+        items.truncate(MAX_ITEMS);
+        return Completions { items, incomplete: incomplete || more };
+    }
+    Completions::default()
+}
+
+/// The name to insert: the alias the user started typing when it is one (typing `EA` inserts `EAEU`), else
+/// the entity's name.
+fn best_alias(index: &Index, eid: EntityId, typed: &str) -> String {
+    let entity = index.entity(eid);
+    let lower = typed.to_lowercase();
+    if entity.name.to_lowercase().starts_with(&lower) {
+        return entity.name.clone();
+    }
+    entity.aliases.iter().find(|a| a.to_lowercase().starts_with(&lower)).cloned().unwrap_or_else(|| entity.name.clone())
+}
+
+/// Ranks candidate entities for `query`: fuzzy match quality first, then the number of mentions.
+fn rank(index: &Index, query: &str, candidates: Vec<EntityId>) -> Vec<EntityId> {
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let pattern = Pattern::new(query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
+    let mut buf = Vec::new();
+    let mut scored: Vec<(u32, u32, EntityId)> = candidates
+        .into_iter()
+        .map(|eid| {
+            let entity = index.entity(eid);
+            let score = entity
+                .names()
+                .filter_map(|n| pattern.score(Utf32Str::new(n, &mut buf), &mut matcher))
+                .max()
+                .unwrap_or(0);
+            (score, entity.total, eid)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    scored.into_iter().map(|(_, _, e)| e).collect()
+}
+
+/// Entities matching a free query (workspace symbols): candidates share the query's first letter at a word
+/// start, then fuzzy ranking.
+pub fn fuzzy_rank(index: &Index, query: &str, limit: usize) -> Vec<EntityId> {
+    let query = query.trim();
+    let first: String = query.chars().take(1).collect();
+    let candidates = index.entities_with_prefix(&first, MAX_CANDIDATES * 5);
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let pattern = Pattern::new(query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
+    let mut buf = Vec::new();
+    let mut scored: Vec<(u32, u32, EntityId)> = candidates
+        .into_iter()
+        .filter_map(|eid| {
+            let entity = index.entity(eid);
+            let score = entity.names().filter_map(|n| pattern.score(Utf32Str::new(n, &mut buf), &mut matcher)).max()?;
+            Some((score, entity.total, eid))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    scored.into_iter().take(limit).map(|(_, _, e)| e).collect()
+}

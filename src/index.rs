@@ -1,0 +1,313 @@
+//! The index: everything the analysis asks, built once from a corpus and then immutable.
+//!
+//! [`Index::build`] runs the extractors over every source in parallel (rayon), merges the names of all
+//! sources into entities, and lays out postings: for each entity, its mentions grouped by source, most
+//! mentions first; for each figure, the sources that cite the same quantity in any notation. The server
+//! shares one `Arc<Index>` and swaps in a new one whole when the corpus changes, so readers never see a
+//! half-built index.
+//!
+//! Every span stored here is a span of its source's text, produced by an extractor that guarantees
+//! character boundaries, so every excerpt cut with it is verbatim.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use rayon::prelude::*;
+
+use crate::corpus::{Corpus, SourceMeta, Warning};
+use crate::extract::{self, EntityKind, Figure, Sentence};
+use crate::text::{LineIndex, Span};
+
+/// The position of a source in [`Index::sources`].
+pub type SourceId = u32;
+/// The position of an entity in [`Index::entities`].
+pub type EntityId = u32;
+
+/// A source document with what was extracted from it.
+#[derive(Debug)]
+pub struct SourceDoc {
+    pub meta: SourceMeta,
+    pub text: Arc<str>,
+    pub lines: LineIndex,
+    pub sentences: Vec<Sentence>,
+    pub figures: Vec<Figure>,
+    /// Every mention of an entity in this source, in text order.
+    pub mentions: Vec<Mention>,
+}
+
+/// One mention of an entity in a source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mention {
+    pub span: Span,
+    pub entity: EntityId,
+}
+
+/// An entity with its postings.
+#[derive(Debug)]
+pub struct Entity {
+    pub name: String,
+    pub kind: EntityKind,
+    pub aliases: Vec<String>,
+    /// The sources that mention the entity, most mentions first (ties: source order), each with the
+    /// indices of its mentions in [`SourceDoc::mentions`].
+    pub by_source: Vec<(SourceId, Vec<u32>)>,
+    /// The number of mentions in the whole corpus.
+    pub total: u32,
+}
+
+impl Entity {
+    /// The name and every alias.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
+/// Where a figure sits: its source and its position in [`SourceDoc::figures`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FigureRef {
+    pub source: SourceId,
+    pub figure: u32,
+}
+
+/// The immutable index of a corpus.
+#[derive(Debug, Default)]
+pub struct Index {
+    pub sources: Vec<SourceDoc>,
+    pub entities: Vec<Entity>,
+    /// Problems met while loading the corpus.
+    pub warnings: Vec<Warning>,
+    by_key: HashMap<String, SourceId>,
+    by_quantity: HashMap<QuantityKey, Vec<FigureRef>>,
+    /// Finds entity names in a note's text. Pattern `i` is `patterns[i]`.
+    matcher: Option<AhoCorasick>,
+    patterns: Vec<EntityId>,
+    /// Every name and alias from each word start on, lower-cased and sorted, for prefix completion.
+    names_sorted: Vec<(String, EntityId)>,
+    /// The total size of the sources' texts in bytes.
+    pub bytes: usize,
+}
+
+/// A figure's quantity as a hashable key: the unit, and the values rounded to 9 significant digits, which
+/// is where [`extract::close`] draws the line for numbers parsed from decimal text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct QuantityKey {
+    unit: extract::Unit,
+    value: String,
+    high: Option<String>,
+}
+
+impl QuantityKey {
+    fn of(f: &Figure) -> QuantityKey {
+        QuantityKey { unit: f.unit.clone(), value: round_key(f.value), high: f.high.map(round_key) }
+    }
+}
+
+fn round_key(v: f64) -> String {
+    format!("{v:.8e}")
+}
+
+impl Index {
+    /// Builds the index of a corpus: extraction in parallel across sources, then the merge of names.
+    pub fn build(corpus: Corpus) -> Index {
+        let Corpus { sources, warnings } = corpus;
+        let extracted: Vec<(SourceDoc, extract::DocNames)> = sources
+            .into_par_iter()
+            .map(|source| {
+                let text = source.text;
+                let sentences = extract::sentences::split(&text);
+                let names = extract::entities::extract(&text, &sentences);
+                let figures = extract::figures::extract(&text, &sentences);
+                let doc = SourceDoc {
+                    lines: LineIndex::new(&text),
+                    meta: source.meta,
+                    text,
+                    sentences,
+                    figures,
+                    mentions: Vec::new(),
+                };
+                (doc, names)
+            })
+            .collect();
+        let (mut docs, names): (Vec<SourceDoc>, Vec<extract::DocNames>) = extracted.into_iter().unzip();
+        let resolution = extract::entities::resolve(&names.iter().collect::<Vec<_>>());
+
+        let mut entities: Vec<Entity> = resolution
+            .entities
+            .into_iter()
+            .map(|def| Entity { name: def.name, kind: def.kind, aliases: def.aliases, by_source: Vec::new(), total: 0 })
+            .collect();
+        for (sid, (doc, doc_names)) in docs.iter_mut().zip(&names).enumerate() {
+            let assigned = resolution.assignment.get(sid);
+            let mut mentions: Vec<Mention> = doc_names
+                .mentions
+                .iter()
+                .enumerate()
+                .filter_map(|(m, mention)| {
+                    let entity = (*assigned?.get(m)?)?;
+                    ((entity as usize) < entities.len()).then_some(Mention { span: mention.span, entity })
+                })
+                .collect();
+            mentions.sort_by_key(|m| (m.span.start, m.span.end));
+            mentions.dedup_by_key(|m| m.span);
+            for (i, m) in mentions.iter().enumerate() {
+                let entity = &mut entities[m.entity as usize];
+                entity.total += 1;
+                match entity.by_source.last_mut() {
+                    Some((s, list)) if *s == sid as SourceId => list.push(i as u32),
+                    _ => entity.by_source.push((sid as SourceId, vec![i as u32])),
+                }
+            }
+            doc.mentions = mentions;
+        }
+        for entity in &mut entities {
+            entity.by_source.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+        }
+
+        let mut by_key = HashMap::new();
+        let mut by_quantity: HashMap<QuantityKey, Vec<FigureRef>> = HashMap::new();
+        let mut bytes = 0;
+        for (sid, doc) in docs.iter().enumerate() {
+            by_key.entry(doc.meta.key.clone()).or_insert(sid as SourceId);
+            bytes += doc.text.len();
+            for (fi, f) in doc.figures.iter().enumerate() {
+                by_quantity
+                    .entry(QuantityKey::of(f))
+                    .or_default()
+                    .push(FigureRef { source: sid as SourceId, figure: fi as u32 });
+            }
+        }
+
+        let mut index = Index { sources: docs, entities, warnings, by_key, by_quantity, bytes, ..Index::default() };
+        index.build_name_lookup();
+        index
+    }
+
+    /// Builds the automaton that finds entity names in notes and the sorted name list for completion.
+    fn build_name_lookup(&mut self) {
+        let mut seen: HashMap<String, EntityId> = HashMap::new();
+        for (eid, entity) in self.entities.iter().enumerate() {
+            for name in entity.names() {
+                for variant in spelling_variants(name) {
+                    if variant.chars().count() >= 2 {
+                        seen.entry(variant).or_insert(eid as EntityId);
+                    }
+                }
+            }
+        }
+        let mut pairs: Vec<(String, EntityId)> = seen.into_iter().collect();
+        pairs.sort();
+        self.patterns = pairs.iter().map(|(_, e)| *e).collect();
+        self.matcher = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(pairs.iter().map(|(p, _)| p.as_str()))
+            .ok();
+        // Every name from each of its word starts on, lower-cased: "economic union" finds the Eurasian
+        // Economic Union as well as "eurasian economic union" does.
+        let mut names: Vec<(String, EntityId)> = Vec::new();
+        for (eid, entity) in self.entities.iter().enumerate() {
+            for name in entity.names() {
+                let lower = name.to_lowercase();
+                let mut at_word_start = true;
+                for (i, c) in lower.char_indices() {
+                    if at_word_start && c.is_alphanumeric() {
+                        names.push((lower[i..].to_string(), eid as EntityId));
+                    }
+                    at_word_start = !c.is_alphanumeric();
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        self.names_sorted = names;
+    }
+
+    /// The source with citation key `key`.
+    pub fn source_by_key(&self, key: &str) -> Option<SourceId> {
+        self.by_key.get(key).copied()
+    }
+
+    pub fn source(&self, id: SourceId) -> &SourceDoc {
+        &self.sources[id as usize]
+    }
+
+    pub fn entity(&self, id: EntityId) -> &Entity {
+        &self.entities[id as usize]
+    }
+
+    pub fn figure(&self, r: FigureRef) -> &Figure {
+        &self.sources[r.source as usize].figures[r.figure as usize]
+    }
+
+    /// Every figure in the corpus that denotes the same quantity as `figure`, in source order.
+    pub fn figures_like(&self, figure: &Figure) -> &[FigureRef] {
+        self.by_quantity.get(&QuantityKey::of(figure)).map_or(&[], Vec::as_slice)
+    }
+
+    /// Finds the entity names in `text` (a note): whole words only, longest match first.
+    pub fn find_entities(&self, text: &str) -> Vec<Mention> {
+        let Some(matcher) = &self.matcher else { return Vec::new() };
+        matcher
+            .find_iter(text)
+            .filter(|m| is_word_boundary(text, m.start(), m.end()))
+            .filter_map(|m| {
+                let entity = *self.patterns.get(m.pattern().as_usize())?;
+                Some(Mention { span: Span::new(m.start(), m.end()), entity })
+            })
+            .collect()
+    }
+
+    /// Entities with a name or alias that has a word starting with `prefix` (case-insensitive), each once, at
+    /// most `limit`.
+    pub fn entities_with_prefix(&self, prefix: &str, limit: usize) -> Vec<EntityId> {
+        let lower = prefix.to_lowercase();
+        let start = self.names_sorted.partition_point(|(n, _)| n.as_str() < lower.as_str());
+        let mut out: Vec<EntityId> = Vec::new();
+        for (name, eid) in &self.names_sorted[start..] {
+            if !name.starts_with(&lower) || out.len() >= limit {
+                break;
+            }
+            if !out.contains(eid) {
+                out.push(*eid);
+            }
+        }
+        out
+    }
+
+    /// The sentence of `source` that contains `span`, if any.
+    pub fn sentence_of(&self, source: SourceId, span: Span) -> Option<Span> {
+        let doc = self.source(source);
+        let i = doc.sentences.partition_point(|s| s.span.end < span.end);
+        doc.sentences.get(i).map(|s| s.span).filter(|s| s.contains_span(span))
+    }
+
+    /// Counts for a one-line summary.
+    pub fn figure_count(&self) -> usize {
+        self.sources.iter().map(|s| s.figures.len()).sum()
+    }
+}
+
+/// True when `start..end` of `text` is not glued to a letter or digit on either side.
+fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+/// The British and American spellings of a name, so that a note's "Organisation" finds a corpus's
+/// "Organization" and back. The name itself comes first.
+fn spelling_variants(name: &str) -> Vec<String> {
+    const PAIRS: &[(&str, &str)] = &[("isation", "ization"), ("ised", "ized"), ("Centre", "Center"), ("centre", "center"), ("Defence", "Defense"), ("defence", "defense"), ("Labour", "Labor"), ("labour", "labor")];
+    let mut out = vec![name.to_string()];
+    for (uk, us) in PAIRS {
+        for (from, to) in [(uk, us), (us, uk)] {
+            if name.contains(*from) {
+                let v = name.replace(*from, to);
+                if !out.contains(&v) {
+                    out.push(v);
+                }
+            }
+        }
+    }
+    out
+}
