@@ -16,3 +16,5 @@ pub mod extract;
 pub mod index;
 pub mod note;
 pub mod analysis;
+pub mod lsp;
+pub mod cli;

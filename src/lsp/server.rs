@@ -1,0 +1,736 @@
+//! The language server: LSP requests in, analysis calls, LSP answers out.
+//!
+//! Handlers are thin: they convert the request (URI and position to a parsed note and a byte offset), call
+//! one function of [`crate::analysis`] inside [`guard`] (so a panic becomes a -32603 answer, not a dead
+//! server), and convert the answer. State is an `Arc<Index>` swapped whole when indexing finishes, and the open
+//! notes in a `DashMap`, edited synchronously in the order the client sent the edits.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::time::{Duration, Instant};
+
+use dashmap::DashMap;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::notification::Progress;
+use tower_lsp_server::ls_types::request::WorkDoneProgressCreate;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::config::{self, Settings};
+use super::convert::{source_location, source_uri, Conv};
+use super::documents::{Document, Parsed};
+use crate::analysis::{self, completion, hover, locations, symbols, Linker};
+use crate::corpus;
+use crate::index::{Index, SourceDoc};
+use crate::note::{Note, Target};
+use crate::text::{Encoding, Span};
+
+/// How long the server waits for the client to answer one of its requests.
+const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The state shared between handlers and the background indexing task.
+pub struct Shared {
+    index: RwLock<(Arc<Index>, u64)>,
+    /// Incremented for each indexing job; a job whose number is no longer current drops its result.
+    job: AtomicU64,
+    indexing: AtomicBool,
+    encoding: OnceLock<Encoding>,
+    root: RwLock<Option<PathBuf>>,
+    /// The corpus setting from the client, which wins over the workspace file.
+    client_corpus: RwLock<Option<Vec<String>>>,
+    /// What the last indexing job indexed, for `researchLsp/status`.
+    corpus_desc: RwLock<Vec<String>>,
+    reported_unknown: Mutex<Vec<String>>,
+    supports_progress: AtomicBool,
+    supports_config_pull: AtomicBool,
+}
+
+impl Shared {
+    fn index(&self) -> (Arc<Index>, u64) {
+        match self.index.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn encoding(&self) -> Encoding {
+        self.encoding.get().copied().unwrap_or(Encoding::Utf16)
+    }
+}
+
+pub struct Backend {
+    client: Client,
+    docs: DashMap<Uri, Document>,
+    shared: Arc<Shared>,
+}
+
+/// Runs `f`, turning a panic into an internal error answer for this request alone.
+fn guard<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|panic| {
+        let msg = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        eprintln!("research-lsp: error: {what} panicked: {msg}");
+        Error { code: ErrorCode::InternalError, message: format!("{what} failed: {msg}").into(), data: None }
+    })
+}
+
+/// Links hover excerpts to the source file at the excerpt's line.
+struct FileLinker {
+    enc: Encoding,
+}
+
+impl Linker for FileLinker {
+    fn link(&self, source: &SourceDoc, span: Span) -> Option<String> {
+        let uri = source_uri(source)?;
+        let pos = Conv { text: &source.text, lines: &source.lines, enc: self.enc }.position(span.start as usize);
+        Some(format!("{}#L{},{}", uri.as_str(), pos.line + 1, pos.character + 1))
+    }
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Backend {
+        Backend {
+            client,
+            docs: DashMap::new(),
+            shared: Arc::new(Shared {
+                index: RwLock::new((Arc::new(Index::default()), 0)),
+                job: AtomicU64::new(0),
+                indexing: AtomicBool::new(false),
+                encoding: OnceLock::new(),
+                root: RwLock::new(None),
+                client_corpus: RwLock::new(None),
+                corpus_desc: RwLock::new(Vec::new()),
+                reported_unknown: Mutex::new(Vec::new()),
+                supports_progress: AtomicBool::new(false),
+                supports_config_pull: AtomicBool::new(false),
+            }),
+        }
+    }
+
+    /// The parsed note at `uri`, parsed again only when its text or the index changed.
+    fn parsed(&self, uri: &Uri) -> Option<(Arc<Index>, Arc<Parsed>)> {
+        let (index, generation) = self.shared.index();
+        let (rope, version) = {
+            let doc = self.docs.get(uri)?;
+            if let Some(p) = &doc.parsed {
+                if p.version == doc.version && p.generation == generation {
+                    return Some((index, p.clone()));
+                }
+            }
+            (doc.rope.clone(), doc.version)
+        };
+        let text = rope.to_string();
+        let note = Note::parse(&text, &index);
+        let parsed =
+            Arc::new(Parsed { lines: crate::text::LineIndex::new(&text), text, note, version, generation });
+        if let Some(mut doc) = self.docs.get_mut(uri) {
+            if doc.version == version {
+                doc.parsed = Some(parsed.clone());
+            }
+        }
+        Some((index, parsed))
+    }
+
+    /// The note, index and byte offset for a request at a position.
+    fn at(&self, pos: &TextDocumentPositionParams) -> Option<(Arc<Index>, Arc<Parsed>, usize)> {
+        let (index, parsed) = self.parsed(&pos.text_document.uri)?;
+        let offset = Conv { text: &parsed.text, lines: &parsed.lines, enc: self.shared.encoding() }.offset(pos.position);
+        Some((index, parsed, offset))
+    }
+
+    fn conv<'a>(&self, parsed: &'a Parsed) -> Conv<'a> {
+        Conv { text: &parsed.text, lines: &parsed.lines, enc: self.shared.encoding() }
+    }
+
+    /// Starts indexing in the background with the current configuration.
+    fn reindex(&self, reason: &'static str) {
+        let shared = self.shared.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move { index_job(shared, client, reason).await });
+    }
+
+    /// Notes unknown setting keys in the log, once each.
+    async fn report_settings(&self, settings: &Settings, origin: &str) {
+        let fresh: Vec<String> = {
+            let Ok(mut seen) = self.shared.reported_unknown.lock() else { return };
+            let fresh: Vec<String> = settings.unknown.iter().filter(|k| !seen.contains(k)).cloned().collect();
+            seen.extend(fresh.iter().cloned());
+            fresh
+        };
+        if !fresh.is_empty() {
+            log(&self.client, MessageType::INFO, format!("{origin}: unknown setting(s) ignored: {}", fresh.join(", ")))
+                .await;
+        }
+        for e in &settings.errors {
+            self.client.show_message(MessageType::WARNING, format!("research-lsp: {origin}: {e}")).await;
+        }
+    }
+}
+
+/// Writes a line to stderr and to the client's log.
+async fn log(client: &Client, typ: MessageType, message: String) {
+    eprintln!("research-lsp: {message}");
+    client.log_message(typ, message).await;
+}
+
+/// Loads the configured corpus and builds its index off the async runtime, reporting progress, then swaps the
+/// new index in whole. A job overtaken by a newer one drops its result.
+async fn index_job(shared: Arc<Shared>, client: Client, reason: &'static str) {
+    let job = shared.job.fetch_add(1, Ordering::SeqCst) + 1;
+    shared.indexing.store(true, Ordering::SeqCst);
+    let token = NumberOrString::String(format!("research-lsp/index/{job}"));
+    let progress = shared.supports_progress.load(Ordering::SeqCst)
+        && matches!(
+            tokio::time::timeout(
+                CLIENT_TIMEOUT,
+                client.send_request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams { token: token.clone() })
+            )
+            .await,
+            Ok(Ok(()))
+        );
+    if progress {
+        client
+            .send_notification::<Progress>(ProgressParams {
+                token: token.clone(),
+                value: ProgressParamsValue::WorkDone(WorkDoneProgress::Begin(WorkDoneProgressBegin {
+                    title: "Indexing corpus".to_string(),
+                    cancellable: Some(false),
+                    message: Some(reason.to_string()),
+                    percentage: None,
+                })),
+            })
+            .await;
+    }
+
+    // Which corpus: the client's setting, else the workspace file, else the embedded seeds.
+    let root = shared.root.read().ok().and_then(|r| r.clone());
+    let client_corpus = shared.client_corpus.read().ok().and_then(|c| c.clone());
+    let mut messages: Vec<(MessageType, String)> = Vec::new();
+    let paths: Option<Vec<PathBuf>> = match client_corpus {
+        Some(paths) if !paths.is_empty() => Some(config::resolve_paths(&paths, root.as_deref())),
+        _ => match root.as_deref().map(config::from_file) {
+            Some(Ok(Some(file))) => {
+                if !file.unknown.is_empty() {
+                    messages.push((
+                        MessageType::INFO,
+                        format!("{}: unknown key(s) ignored: {}", config::CONFIG_FILE, file.unknown.join(", ")),
+                    ));
+                }
+                for e in &file.errors {
+                    messages.push((MessageType::WARNING, format!("{}: {e}", config::CONFIG_FILE)));
+                }
+                file.corpus.filter(|c| !c.is_empty()).map(|c| config::resolve_paths(&c, root.as_deref()))
+            }
+            Some(Err(e)) => {
+                messages.push((MessageType::WARNING, e));
+                None
+            }
+            _ => None,
+        },
+    };
+    for p in paths.iter().flatten() {
+        if !p.exists() {
+            messages.push((MessageType::WARNING, format!("corpus path does not exist: {}", p.display())));
+        }
+    }
+    let desc: Vec<String> = match &paths {
+        Some(p) => p.iter().map(|p| p.display().to_string()).collect(),
+        None => vec!["<embedded seeds>".to_string()],
+    };
+
+    let started = Instant::now();
+    let built = tokio::task::spawn_blocking(move || {
+        catch_unwind(AssertUnwindSafe(|| {
+            let mut extra = Vec::new();
+            let corpus = match paths {
+                Some(paths) => corpus::load(&paths),
+                None => {
+                    let mut seeds = corpus::seeds();
+                    match corpus::cache_dir().map(|dir| corpus::materialize_seeds(&dir)) {
+                        Some(Ok(dir)) => {
+                            for s in &mut seeds.sources {
+                                if let Some(name) = s.meta.path.file_name() {
+                                    s.meta.path = dir.join(name);
+                                }
+                            }
+                        }
+                        Some(Err(e)) => extra.push(format!("could not write the seed corpus to the cache: {e}")),
+                        None => extra.push("no cache directory (set XDG_CACHE_HOME or HOME)".to_string()),
+                    }
+                    seeds
+                }
+            };
+            (Index::build(corpus), extra)
+        }))
+    })
+    .await;
+    let elapsed = started.elapsed();
+
+    if shared.job.load(Ordering::SeqCst) != job {
+        return;
+    }
+    let summary = match built {
+        Ok(Ok((index, extra))) => {
+            for w in &index.warnings {
+                messages.push((MessageType::WARNING, w.to_string()));
+            }
+            for e in extra {
+                messages.push((MessageType::WARNING, e));
+            }
+            let summary = format!(
+                "indexed {} sources: {} entities, {} figures, {} bytes in {} ms",
+                index.sources.len(),
+                index.entities.len(),
+                index.figure_count(),
+                index.bytes,
+                elapsed.as_millis()
+            );
+            if let Ok(mut slot) = shared.index.write() {
+                let generation = slot.1 + 1;
+                *slot = (Arc::new(index), generation);
+            }
+            if let Ok(mut d) = shared.corpus_desc.write() {
+                *d = desc;
+            }
+            summary
+        }
+        _ => {
+            messages.push((MessageType::ERROR, "indexing failed; the previous index stays in use".to_string()));
+            "indexing failed".to_string()
+        }
+    };
+    shared.indexing.store(false, Ordering::SeqCst);
+    let warnings = messages.iter().filter(|(t, _)| *t == MessageType::WARNING).count();
+    for (typ, msg) in messages {
+        log(&client, typ, msg).await;
+    }
+    if warnings > 0 {
+        client
+            .show_message(MessageType::WARNING, format!("research-lsp: {warnings} warning(s) while indexing; see the log"))
+            .await;
+    }
+    log(&client, MessageType::INFO, summary.clone()).await;
+    if progress {
+        client
+            .send_notification::<Progress>(ProgressParams {
+                token,
+                value: ProgressParamsValue::WorkDone(WorkDoneProgress::End(WorkDoneProgressEnd {
+                    message: Some(summary),
+                })),
+            })
+            .await;
+    }
+}
+
+fn position_encoding(params: &InitializeParams) -> Encoding {
+    let offered = params.capabilities.general.as_ref().and_then(|g| g.position_encodings.as_ref());
+    match offered {
+        Some(list) if list.iter().any(|e| *e == PositionEncodingKind::UTF8) => Encoding::Utf8,
+        _ => Encoding::Utf16,
+    }
+}
+
+fn workspace_root(params: &InitializeParams) -> Option<PathBuf> {
+    if let Some(folder) = params.workspace_folders.as_ref().and_then(|f| f.first()) {
+        return folder.uri.to_file_path().map(|p| p.into_owned());
+    }
+    #[allow(deprecated)]
+    params.root_uri.as_ref().and_then(|u| u.to_file_path().map(|p| p.into_owned()))
+}
+
+/// The answer to `researchLsp/sources`.
+#[derive(Serialize)]
+struct SourcesAnswer {
+    name: String,
+    kind: String,
+    sources: Vec<SourceAnswer>,
+}
+
+#[derive(Serialize)]
+struct SourceAnswer {
+    key: String,
+    title: String,
+    author: Option<String>,
+    date: Option<String>,
+    mentions: usize,
+    excerpts: Vec<ExcerptAnswer>,
+}
+
+#[derive(Serialize)]
+struct ExcerptAnswer {
+    text: String,
+    uri: Option<Uri>,
+    range: Range,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ResolveData {
+    entity: u32,
+    generation: u64,
+}
+
+impl Backend {
+    /// `researchLsp/sources`: the sources of the entity or figure at a position, with their excerpts.
+    pub async fn sources(&self, params: TextDocumentPositionParams) -> Result<Option<Value>> {
+        let Some((index, parsed, offset)) = self.at(&params) else { return Ok(None) };
+        let enc = self.shared.encoding();
+        guard("researchLsp/sources", || {
+            let mut groups: Vec<(u32, Vec<Span>)> = Vec::new();
+            let (name, kind) = match parsed.note.at(offset) {
+                Some(Target::Entity(m)) => {
+                    let e = index.entity(m.entity);
+                    for (sid, ids) in &e.by_source {
+                        let doc = index.source(*sid);
+                        groups.push((*sid, ids.iter().filter_map(|&i| doc.mentions.get(i as usize)).map(|m| m.span).collect()));
+                    }
+                    (e.name.clone(), e.kind.as_str().to_string())
+                }
+                Some(Target::Figure(f)) => {
+                    for r in index.figures_like(f) {
+                        let span = index.figure(*r).span;
+                        match groups.iter_mut().find(|(s, _)| *s == r.source) {
+                            Some((_, spans)) => spans.push(span),
+                            None => groups.push((r.source, vec![span])),
+                        }
+                    }
+                    (f.span.slice(&parsed.text).to_string(), "figure".to_string())
+                }
+                _ => return None,
+            };
+            let sources = groups
+                .into_iter()
+                .map(|(sid, spans)| {
+                    let doc = index.source(sid);
+                    let conv = Conv { text: &doc.text, lines: &doc.lines, enc };
+                    let mut excerpts: Vec<ExcerptAnswer> = Vec::new();
+                    let mut seen: Vec<Span> = Vec::new();
+                    for span in &spans {
+                        let sentence = index.sentence_of(sid, *span).unwrap_or(*span);
+                        if seen.contains(&sentence) {
+                            continue;
+                        }
+                        seen.push(sentence);
+                        excerpts.push(ExcerptAnswer {
+                            text: sentence.slice(&doc.text).to_string(),
+                            uri: source_uri(doc),
+                            range: conv.range(*span),
+                        });
+                    }
+                    SourceAnswer {
+                        key: doc.meta.key.clone(),
+                        title: doc.meta.title.clone(),
+                        author: doc.meta.author.clone(),
+                        date: doc.meta.date.clone(),
+                        mentions: spans.len(),
+                        excerpts,
+                    }
+                })
+                .collect();
+            serde_json::to_value(SourcesAnswer { name, kind, sources }).ok()
+        })
+    }
+
+    /// `researchLsp/status`: what is indexed.
+    pub async fn status(&self) -> Result<Value> {
+        let (index, generation) = self.shared.index();
+        let corpus = self.shared.corpus_desc.read().map(|d| d.clone()).unwrap_or_default();
+        Ok(json!({
+            "version": env!("CARGO_PKG_VERSION"),
+            "corpus": corpus,
+            "sources": index.sources.len(),
+            "entities": index.entities.len(),
+            "figures": index.figure_count(),
+            "bytes": index.bytes,
+            "generation": generation,
+            "indexing": self.shared.indexing.load(Ordering::SeqCst),
+            "warnings": index.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+        }))
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let enc = position_encoding(&params);
+        let _ = self.shared.encoding.set(enc);
+        if let Ok(mut root) = self.shared.root.write() {
+            *root = workspace_root(&params);
+        }
+        let caps = &params.capabilities;
+        let progress = caps.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false);
+        self.shared.supports_progress.store(progress, Ordering::SeqCst);
+        let pull = caps.workspace.as_ref().and_then(|w| w.configuration).unwrap_or(false);
+        self.shared.supports_config_pull.store(pull, Ordering::SeqCst);
+        if let Some(options) = &params.initialization_options {
+            let settings = config::from_json(options);
+            self.report_settings(&settings, "initializationOptions").await;
+            if let Ok(mut c) = self.shared.client_corpus.write() {
+                *c = settings.corpus;
+            }
+        }
+        let triggers = ["@", "$", "€", "£"].iter().map(|s| s.to_string()).collect();
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(match enc {
+                    Encoding::Utf8 => PositionEncodingKind::UTF8,
+                    Encoding::Utf16 => PositionEncodingKind::UTF16,
+                }),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(TextDocumentSyncKind::INCREMENTAL),
+                    ..Default::default()
+                })),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(triggers),
+                    resolve_provider: Some(true),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "research-lsp".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.reindex("starting");
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        self.docs.insert(doc.uri, Document::new(&doc.text, doc.version));
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let enc = self.shared.encoding();
+        let uri = params.text_document.uri;
+        let problem = match self.docs.get_mut(&uri) {
+            None => Some(format!("didChange for a document that is not open: {}", uri.as_str())),
+            Some(mut doc) => {
+                let mut problem = None;
+                if params.text_document.version <= doc.version {
+                    problem = Some(format!(
+                        "didChange for {}: version {} does not increase on {}",
+                        uri.as_str(),
+                        params.text_document.version,
+                        doc.version
+                    ));
+                }
+                for change in &params.content_changes {
+                    if let Err(e) = doc.apply(change, enc) {
+                        problem = Some(format!("didChange for {}: change refused: {e:?}", uri.as_str()));
+                    }
+                }
+                doc.version = params.text_document.version;
+                problem
+            }
+        };
+        if let Some(p) = problem {
+            log(&self.client, MessageType::WARNING, p).await;
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        if self.docs.remove(&params.text_document.uri).is_none() {
+            let msg = format!("didClose for a document that is not open: {}", params.text_document.uri.as_str());
+            log(&self.client, MessageType::WARNING, msg).await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let settings = config::from_json(&params.settings);
+        let has_corpus = settings.corpus.is_some();
+        self.report_settings(&settings, "settings").await;
+        if has_corpus {
+            if let Ok(mut c) = self.shared.client_corpus.write() {
+                *c = settings.corpus;
+            }
+            self.reindex("configuration changed");
+            return;
+        }
+        // A client that sends no settings in the notification expects us to pull them; never await a
+        // request inside a notification handler, so do it in a task with a timeout.
+        if self.shared.supports_config_pull.load(Ordering::SeqCst) {
+            let client = self.client.clone();
+            let shared = self.shared.clone();
+            tokio::spawn(async move {
+                let item = ConfigurationItem { scope_uri: None, section: Some("researchLsp".to_string()) };
+                if let Ok(Ok(values)) = tokio::time::timeout(CLIENT_TIMEOUT, client.configuration(vec![item])).await {
+                    if let Some(v) = values.first() {
+                        let s = config::from_json(v);
+                        if let Ok(mut c) = shared.client_corpus.write() {
+                            *c = s.corpus;
+                        }
+                    }
+                }
+                index_job(shared, client, "configuration changed").await;
+            });
+        } else {
+            self.reindex("configuration changed");
+        }
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let Some((index, parsed, offset)) = self.at(&params.text_document_position_params) else { return Ok(None) };
+        let linker = FileLinker { enc: self.shared.encoding() };
+        let found = guard("hover", || hover::hover(&index, &parsed.text, &parsed.note, offset, &linker))?;
+        Ok(found.map(|h| Hover {
+            contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: h.markdown }),
+            range: Some(self.conv(&parsed).range(h.span)),
+        }))
+    }
+
+    async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+        let Some((index, parsed, offset)) = self.at(&params.text_document_position_params) else { return Ok(None) };
+        let enc = self.shared.encoding();
+        let found = guard("definition", || {
+            locations::definition(&index, &parsed.note, offset)
+                .into_iter()
+                .filter_map(|l| source_location(index.source(l.source), l.span, enc))
+                .collect::<Vec<_>>()
+        })?;
+        Ok((!found.is_empty()).then_some(GotoDefinitionResponse::Array(found)))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let Some((index, parsed, offset)) = self.at(&params.text_document_position) else { return Ok(None) };
+        let Some(eid) = locations::entity_at(&parsed.note, offset) else { return Ok(None) };
+        let enc = self.shared.encoding();
+        let mut found = guard("references", || {
+            locations::entity_mentions(&index, eid, locations::MAX_LOCATIONS)
+                .into_iter()
+                .filter_map(|l| source_location(index.source(l.source), l.span, enc))
+                .collect::<Vec<_>>()
+        })?;
+        // The mentions in open notes, this one first.
+        let uris: Vec<Uri> = self.docs.iter().map(|d| d.key().clone()).collect();
+        let this = &params.text_document_position.text_document.uri;
+        for uri in std::iter::once(this.clone()).chain(uris.into_iter().filter(|u| u != this)) {
+            let Some((_, note)) = self.parsed(&uri) else { continue };
+            let conv = self.conv(&note);
+            for span in locations::note_mentions(&note.note, eid) {
+                found.push(Location { uri: uri.clone(), range: conv.range(span) });
+            }
+        }
+        Ok(Some(found))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let Some((index, parsed, offset)) = self.at(&params.text_document_position) else { return Ok(None) };
+        let (_, generation) = self.shared.index();
+        let conv = self.conv(&parsed);
+        let list = guard("completion", || completion::complete(&index, &parsed.text, &parsed.note, offset))?;
+        let items = list
+            .items
+            .into_iter()
+            .map(|item| {
+                let (kind, data) = match item.kind {
+                    completion::ItemKind::Entity(e) => {
+                        (CompletionItemKind::REFERENCE, Some(json!({"entity": e, "generation": generation})))
+                    }
+                    completion::ItemKind::Citation(_) => (CompletionItemKind::REFERENCE, None),
+                    completion::ItemKind::Figure(_) => (CompletionItemKind::VALUE, None),
+                };
+                let kind = match item.kind {
+                    completion::ItemKind::Entity(_) => CompletionItemKind::TEXT,
+                    _ => kind,
+                };
+                CompletionItem {
+                    label: item.label,
+                    kind: Some(kind),
+                    detail: Some(item.detail),
+                    sort_text: Some(format!("{:05}", item.rank)),
+                    filter_text: Some(item.replace.slice(&parsed.text).to_string()).filter(|s| !s.is_empty()),
+                    text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                        range: conv.range(item.replace),
+                        new_text: item.insert,
+                    })),
+                    data,
+                    ..Default::default()
+                }
+            })
+            .collect();
+        Ok(Some(CompletionResponse::List(CompletionList { is_incomplete: list.incomplete, items })))
+    }
+
+    async fn completion_resolve(&self, mut item: CompletionItem) -> Result<CompletionItem> {
+        let Some(data) = item.data.clone().and_then(|d| serde_json::from_value::<ResolveData>(d).ok()) else {
+            return Ok(item);
+        };
+        let (index, generation) = self.shared.index();
+        if data.generation != generation || data.entity as usize >= index.entities.len() {
+            return Ok(item);
+        }
+        let linker = FileLinker { enc: self.shared.encoding() };
+        let md = guard("completionItem/resolve", || analysis::hover::entity_markdown(&index, data.entity, &linker))?;
+        item.documentation = Some(Documentation::MarkupContent(MarkupContent { kind: MarkupKind::Markdown, value: md }));
+        Ok(item)
+    }
+
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        let Some((_, parsed)) = self.parsed(&params.text_document.uri) else { return Ok(None) };
+        let conv = self.conv(&parsed);
+        let outline = guard("documentSymbol", || symbols::document_symbols(&parsed.note, parsed.text.len()))?;
+        #[allow(deprecated)]
+        fn convert(item: symbols::OutlineItem, conv: &Conv) -> DocumentSymbol {
+            DocumentSymbol {
+                name: item.title,
+                detail: None,
+                kind: SymbolKind::STRING,
+                tags: None,
+                deprecated: None,
+                range: conv.range(item.full),
+                selection_range: conv.range(item.heading),
+                children: Some(item.children.into_iter().map(|c| convert(c, conv)).collect()),
+            }
+        }
+        Ok(Some(DocumentSymbolResponse::Nested(outline.into_iter().map(|i| convert(i, &conv)).collect())))
+    }
+
+    async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+        let (index, _) = self.shared.index();
+        let enc = self.shared.encoding();
+        let found = guard("workspace/symbol", || {
+            symbols::workspace_symbols(&index, &params.query, 200)
+                .into_iter()
+                .filter_map(|s| {
+                    let location = source_location(index.source(s.source), s.span, enc)?;
+                    #[allow(deprecated)]
+                    Some(SymbolInformation {
+                        name: s.name,
+                        kind: match s.kind {
+                            crate::extract::EntityKind::Place => SymbolKind::NAMESPACE,
+                            crate::extract::EntityKind::Organization => SymbolKind::CLASS,
+                            crate::extract::EntityKind::Person => SymbolKind::OBJECT,
+                            crate::extract::EntityKind::Other => SymbolKind::EVENT,
+                        },
+                        tags: None,
+                        deprecated: None,
+                        location,
+                        container_name: Some(index.source(s.source).meta.key.clone()),
+                    })
+                })
+                .collect::<Vec<_>>()
+        })?;
+        Ok(Some(WorkspaceSymbolResponse::Flat(found)))
+    }
+}
