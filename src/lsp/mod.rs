@@ -22,10 +22,14 @@ use server::Backend;
 
 /// Serves the language server over stdio until the client exits.
 pub async fn run() {
-    let (service, socket) = LspService::build(Backend::new)
+    let mut builder = LspService::build(Backend::new)
         .custom_method("researchLsp/sources", Backend::sources)
         .custom_method("researchLsp/status", Backend::status)
-        .finish();
+        .custom_method("researchLsp/documentText", Backend::document_text);
+    if std::env::var_os("RESEARCH_LSP_TEST_HOOKS").is_some_and(|v| v == "1") {
+        builder = builder.custom_method("researchLsp/panicForTest", Backend::panic_for_test);
+    }
+    let (service, socket) = builder.finish();
     let stdin = tokio::io::stdin();
     let stdout = tokio::io::stdout();
     Server::new(stdin, stdout, socket).serve(CatchPanic(service)).await;

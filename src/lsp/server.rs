@@ -438,6 +438,18 @@ impl Backend {
         })
     }
 
+    /// `researchLsp/documentText`: the server's copy of an open note, so that an editor (or a test) can check
+    /// that both sides agree after incremental edits.
+    pub async fn document_text(&self, params: TextDocumentIdentifier) -> Result<Option<Value>> {
+        Ok(self.docs.get(&params.uri).map(|d| json!({"version": d.version, "text": d.rope.to_string()})))
+    }
+
+    /// `researchLsp/panicForTest`: panics, to show that a panicking handler answers -32603 and the server
+    /// goes on. Registered only when `RESEARCH_LSP_TEST_HOOKS=1`.
+    pub async fn panic_for_test(&self) -> Result<Value> {
+        panic!("panic requested by researchLsp/panicForTest")
+    }
+
     /// `researchLsp/status`: what is indexed.
     pub async fn status(&self) -> Result<Value> {
         let (index, generation) = self.shared.index();
