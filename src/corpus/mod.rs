@@ -3,11 +3,30 @@
 //! A corpus is a list of paths, files or directories walked recursively; by default it is the seed corpus
 //! embedded in the binary. Loading never fails as a whole: every problem with one file (not UTF-8, binary,
 //! unreadable, a bad bibliography entry) becomes a [`Warning`] and the rest is loaded.
+//!
+//! Guarantees of [`load`] and [`seeds`]: sources come in path order (roots in the order given, files of a
+//! root sorted by path), whatever the threads did; every source's citation key is unique in the corpus
+//! (see [`assemble`] for the rules); every text is at most [`MAX_SOURCE_LEN`] bytes, so `u32` offsets
+//! reach all of it; nothing in any file can make loading panic. Warnings come in the order they are
+//! found: walking the roots, then reading files (in path order), then matching entries to documents.
+//!
+//! The pieces, in the order data flows through them: [`walk`] finds the files, [`decode`] reads each
+//! into text, [`bib`] reads bibliographies, [`assemble`] matches entries to documents and settles the
+//! keys; [`embedded`] holds the seeds.
 
+pub mod assemble;
 pub mod bib;
+pub mod decode;
+pub mod embedded;
+pub mod walk;
+
+pub use decode::MAX_SOURCE_LEN;
+pub use embedded::{cache_dir, materialize_seeds, seeds};
+
+use rayon::prelude::*;
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// What the bibliography (or, lacking an entry, the document itself) says of a source.
@@ -55,12 +74,80 @@ pub struct Corpus {
     pub warnings: Vec<Warning>,
 }
 
-/// Loads the embedded seed corpus. (Stub; being written.)
-pub fn seeds() -> Corpus {
-    Corpus::default()
+/// Loads the documents (`.txt`, `.md`, `.markdown`) and bibliographies (`.bib`, CSL-JSON `.json`)
+/// under `paths`, each a file or a directory walked recursively. Files are read in parallel; the
+/// result does not depend on it.
+pub fn load(paths: &[PathBuf]) -> Corpus {
+    let (found, mut warnings) = walk::discover(paths, walk::MAX_FILES);
+    let read: Vec<ReadFile> = found.par_iter().map(read_file).collect();
+
+    let mut documents = Vec::new();
+    let mut bibliographies = Vec::new();
+    for (file, read) in found.into_iter().zip(read) {
+        let mut warn = |message: String| warnings.push(Warning { path: file.path.clone(), message });
+        match read {
+            ReadFile::Document { text, note } => {
+                if let Some(note) = note {
+                    warn(note.to_string());
+                }
+                documents.push(assemble::Document { path: file.path, text, embedded: false });
+            }
+            ReadFile::Bibliography { entries, problems } => {
+                problems.into_iter().for_each(|w| warnings.push(w));
+                bibliographies.push(assemble::BibFile { path: file.path, entries });
+            }
+            ReadFile::Skipped(message) => warn(message),
+            ReadFile::Ignored => {}
+        }
+    }
+    assemble::assemble(documents, bibliographies, warnings)
 }
 
-/// Loads the documents and bibliographies under `paths`. (Stub; being written.)
-pub fn load(_paths: &[PathBuf]) -> Corpus {
-    Corpus::default()
+/// What reading one found file gave.
+enum ReadFile {
+    Document {
+        text: String,
+        note: Option<&'static str>,
+    },
+    Bibliography {
+        entries: Vec<bib::BibEntry>,
+        problems: Vec<Warning>,
+    },
+    /// Not loaded, for the reason given.
+    Skipped(String),
+    /// Not loaded and not worth a word: a `.json` file that is not CSL-JSON.
+    Ignored,
+}
+
+fn read_file(file: &walk::Found) -> ReadFile {
+    let path = file.path.as_path();
+    match file.kind {
+        walk::FileKind::Document => match decode::read_text(path) {
+            Ok(decoded) => ReadFile::Document { text: decoded.text, note: decoded.note },
+            Err(message) => ReadFile::Skipped(message),
+        },
+        walk::FileKind::BibTeX => match decode::read_text(path) {
+            Ok(decoded) => {
+                let (entries, mut problems) = bib::parse_bibtex(path, &decoded.text);
+                if let Some(note) = decoded.note {
+                    problems.insert(0, note_warning(path, note));
+                }
+                ReadFile::Bibliography { entries, problems }
+            }
+            Err(message) => ReadFile::Skipped(message),
+        },
+        walk::FileKind::Json => match decode::read_text(path) {
+            Ok(decoded) => match bib::parse_csl_json(path, &decoded.text) {
+                Some((entries, problems)) => ReadFile::Bibliography { entries, problems },
+                None => ReadFile::Ignored,
+            },
+            // Binary or mangled JSON is somebody else's data; only trouble reading the file is news.
+            Err(message) if message == "binary file skipped" => ReadFile::Ignored,
+            Err(message) => ReadFile::Skipped(message),
+        },
+    }
+}
+
+fn note_warning(path: &Path, note: &str) -> Warning {
+    Warning { path: path.to_path_buf(), message: note.to_string() }
 }

@@ -1,0 +1,201 @@
+//! Reading one file into text: size limit, binary detection, BOMs and lossy UTF-8.
+//!
+//! [`read_text`] either returns the text of a file (with a note when it had to be repaired) or says in
+//! one line why the file was skipped. It never panics on any bytes, and the text it returns is never
+//! longer than [`MAX_SOURCE_LEN`] bytes, because source spans are `u32` byte offsets.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+/// The largest text a source may have, in bytes: spans are `u32` offsets.
+pub const MAX_SOURCE_LEN: u64 = u32::MAX as u64;
+
+/// How many leading bytes [`is_binary`] looks at.
+const SNIFF_LEN: usize = 8 * 1024;
+
+/// A file read as text.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    /// Why the text is not exactly the file's bytes (for example "not UTF-8; ..."), if it is not.
+    pub note: Option<&'static str>,
+}
+
+/// Reads `path` as text, or returns the one-line reason it was skipped.
+pub fn read_text(path: &Path) -> Result<Decoded, String> {
+    let mut file = File::open(path).map_err(|error| describe_io_error(&error))?;
+    let len = file.metadata().map_err(|error| describe_io_error(&error))?.len();
+    if len > MAX_SOURCE_LEN {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    // The `take` bounds a file that grows while it is read.
+    file.by_ref().take(MAX_SOURCE_LEN + 1).read_to_end(&mut bytes).map_err(|error| describe_io_error(&error))?;
+    decode(bytes)
+}
+
+/// Turns a file's bytes into text, or returns the one-line reason they are not text.
+pub fn decode(bytes: Vec<u8>) -> Result<Decoded, String> {
+    if let Some(text) = decode_utf16(&bytes) {
+        // A byte order mark at the start of random bytes is a coincidence the same sniffing catches.
+        if is_binary(text.as_bytes()) {
+            return Err("binary file skipped".to_string());
+        }
+        return checked(Decoded { text, note: None });
+    }
+    if is_binary(&bytes) {
+        return Err("binary file skipped".to_string());
+    }
+    let mut bytes = bytes;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    let decoded = match String::from_utf8(bytes) {
+        Ok(text) => Decoded { text, note: None },
+        Err(error) => Decoded {
+            text: String::from_utf8_lossy(error.as_bytes()).into_owned(),
+            note: Some("not UTF-8; decoded with replacement characters"),
+        },
+    };
+    checked(decoded)
+}
+
+/// Replacement characters can make lossy text longer than its bytes, so the limit is checked again.
+fn checked(decoded: Decoded) -> Result<Decoded, String> {
+    if decoded.text.len() as u64 > MAX_SOURCE_LEN {
+        Err(too_large())
+    } else {
+        Ok(decoded)
+    }
+}
+
+fn too_large() -> String {
+    "larger than 4 GiB; skipped (source offsets are 32-bit)".to_string()
+}
+
+/// Decodes UTF-16 text that starts with a byte order mark; other bytes are not UTF-16 for us.
+fn decode_utf16(bytes: &[u8]) -> Option<String> {
+    let little_endian = if bytes.starts_with(b"\xFF\xFE") {
+        true
+    } else if bytes.starts_with(b"\xFE\xFF") {
+        false
+    } else {
+        return None;
+    };
+    let units: Vec<u16> = bytes[2..]
+        .chunks_exact(2)
+        .map(|pair| {
+            let pair = [pair[0], pair[1]];
+            if little_endian {
+                u16::from_le_bytes(pair)
+            } else {
+                u16::from_be_bytes(pair)
+            }
+        })
+        .collect();
+    Some(String::from_utf16_lossy(&units))
+}
+
+/// True when the first 8 KiB hold a NUL byte or more than 10% control characters other than tab,
+/// line feed, carriage return and form feed.
+pub fn is_binary(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(SNIFF_LEN)];
+    if memchr::memchr(0, sample).is_some() {
+        return true;
+    }
+    let control =
+        sample.iter().filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)) || b == 0x7F).count();
+    control * 10 > sample.len()
+}
+
+/// A one-line description of an I/O error, without the OS error number.
+pub fn describe_io_error(error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        io::ErrorKind::IsADirectory => "is a directory".to_string(),
+        _ => {
+            let text = error.to_string();
+            // Drop the " (os error N)" suffix std adds; the words are what a reader needs.
+            let words = match text.find(" (os error") {
+                Some(index) => &text[..index],
+                None => &text,
+            };
+            format!("cannot read: {}", words.to_lowercase())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_detection() {
+        let mut many_controls = vec![b'a'; 100];
+        many_controls[..11].fill(0x01);
+        let mut few_controls = vec![b'a'; 100];
+        few_controls[..10].fill(0x01);
+        let mut late_nul = vec![b'a'; SNIFF_LEN + 10];
+        late_nul[SNIFF_LEN + 5] = 0;
+        let cases: &[(&str, &[u8], bool)] = &[
+            ("empty", b"", false),
+            ("plain_ascii", b"hello\nworld\n", false),
+            ("tabs_crlf_formfeed", b"a\tb\r\n\x0cc", false),
+            ("utf8_cyrillic", "Источник".as_bytes(), false),
+            ("latin1_high_bytes", b"caf\xe9 na\xefve", false),
+            ("nul_byte", b"abc\0def", true),
+            ("eleven_percent_controls", &many_controls, true),
+            ("ten_percent_controls", &few_controls, false),
+            ("nul_after_sniff_window", &late_nul, false),
+            ("delete_chars", b"\x7f\x7f\x7fab", true),
+        ];
+        for (name, bytes, expected) in cases {
+            assert_eq!(is_binary(bytes), *expected, "case {name}");
+        }
+    }
+
+    #[test]
+    fn decoding() {
+        type Case<'a> = (&'a str, &'a [u8], Result<(&'a str, bool), &'a str>);
+        let cases: &[Case] = &[
+            ("utf8", "Russia’s".as_bytes(), Ok(("Russia’s", false))),
+            ("bom_stripped", b"\xEF\xBB\xBFabc", Ok(("abc", false))),
+            ("empty", b"", Ok(("", false))),
+            ("invalid_utf8_lossy", b"caf\xe9", Ok(("caf\u{FFFD}", true))),
+            ("utf16le_bom", b"\xFF\xFEa\0b\0", Ok(("ab", false))),
+            ("utf16be_bom", b"\xFE\xFF\0a\0b", Ok(("ab", false))),
+            ("binary", b"\x7fELF\x02\x01\x01\0\0\0", Err("binary file skipped")),
+        ];
+        for (name, bytes, expected) in cases {
+            let got = decode(bytes.to_vec());
+            match (got, expected) {
+                (Ok(decoded), Ok((text, noted))) => {
+                    assert_eq!(decoded.text, *text, "case {name}");
+                    assert_eq!(decoded.note.is_some(), *noted, "case {name}");
+                }
+                (Err(message), Err(expected)) => assert_eq!(message, *expected, "case {name}"),
+                (got, _) => panic!("case {name}: unexpected {got:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn reading_a_directory_is_a_message_not_a_panic() {
+        let result = read_text(&std::env::temp_dir());
+        assert!(result.is_err(), "{result:?}");
+    }
+
+    #[test]
+    fn io_error_descriptions() {
+        let cases: &[(&str, io::ErrorKind, &str)] = &[
+            ("not_found", io::ErrorKind::NotFound, "no such file or directory"),
+            ("permission", io::ErrorKind::PermissionDenied, "permission denied"),
+            ("other", io::ErrorKind::InvalidData, "cannot read: invalid data"),
+        ];
+        for (name, kind, expected) in cases {
+            assert_eq!(describe_io_error(&io::Error::from(*kind)), *expected, "case {name}");
+        }
+    }
+}
