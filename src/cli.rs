@@ -3,6 +3,15 @@
 //! `research-lsp index --json` prints the index as one JSON object (sources, entities with their mentions,
 //! figures with their sentences); `--stats` prints one summary line. Warnings about skipped files go to
 //! stderr; errors are one line on stderr and a non-zero exit.
+//!
+//! `research-lsp check NOTES...` runs the checks of [`crate::analysis::checks`] on notes (files, or
+//! directories searched for `.md` and `.markdown` files, skipping hidden directories and `node_modules`)
+//! and prints one line per finding, `path:line:col: severity: message [code]`, with the line and the column
+//! 1-based and the column counted in UTF-8 bytes, as GCC and Vim's quickfix count them. `--format json`
+//! prints one JSON array of findings instead, with 0-based lines and UTF-16 columns (`character`), as the
+//! index JSON and LSP count them. The exit status is 0 when no finding is a warning or an error, 1 when one
+//! is (hints never fail a build), and 2 on a usage error or when a note cannot be read: that note is named
+//! in one line on stderr, the other notes are still checked, and 2 wins over 1.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -12,9 +21,11 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
+use crate::analysis::checks::{self, Finding, Severity};
 use crate::corpus;
 use crate::index::Index;
-use crate::text::Encoding;
+use crate::note::Note;
+use crate::text::{Encoding, LineIndex};
 
 #[derive(Parser, Debug)]
 #[command(name = "research-lsp", version, about = "A language server for research notes, answered from a corpus of sources")]
@@ -32,6 +43,30 @@ pub enum Command {
     Lsp,
     /// Index a corpus and print it as JSON, or a one-line summary.
     Index(IndexArgs),
+    /// Check notes against the corpus: citations, figures and quotations. Exits 1 when there are warnings.
+    Check(CheckArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// A file or directory of sources (repeatable). Default: the seed corpus embedded in the binary.
+    #[arg(long = "corpus", value_name = "PATH")]
+    pub corpus: Vec<PathBuf>,
+    /// How to print the findings.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: CheckFormat,
+    /// Notes to check: Markdown files, or directories searched for .md and .markdown files.
+    #[arg(required = true, value_name = "NOTES")]
+    pub notes: Vec<PathBuf>,
+}
+
+/// The output formats of `check`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckFormat {
+    /// `path:line:col: severity: message [code]`, one finding per line.
+    Text,
+    /// One JSON array of findings.
+    Json,
 }
 
 #[derive(Args, Debug)]
@@ -189,4 +224,200 @@ fn to_json(index: &Index) -> JsonIndex<'_> {
         })
         .collect();
     JsonIndex { sources, entities, figures }
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    path: String,
+    line: u32,
+    character: u32,
+    end_line: u32,
+    end_character: u32,
+    severity: &'static str,
+    code: &'static str,
+    message: &'a str,
+    fixes: Vec<JsonFix<'a>>,
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    title: &'a str,
+    preferred: bool,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    line: u32,
+    character: u32,
+    end_line: u32,
+    end_character: u32,
+    new_text: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    source: &'a str,
+    line: u32,
+    character: u32,
+    text: &'a str,
+}
+
+/// `research-lsp check`.
+pub fn check(args: &CheckArgs) -> ExitCode {
+    let mut failed_to_read = false;
+    let mut notes: Vec<PathBuf> = Vec::new();
+    for path in &args.notes {
+        match collect_notes(path, &mut notes) {
+            Ok(()) => {}
+            Err(e) => {
+                eprintln!("research-lsp: error: cannot read {}: {e}", path.display());
+                failed_to_read = true;
+            }
+        }
+    }
+    let corpus = if args.corpus.is_empty() { corpus::seeds() } else { corpus::load(&args.corpus) };
+    for w in &corpus.warnings {
+        eprintln!("research-lsp: warning: {w}");
+    }
+    let index = Index::build(corpus);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut failing = false;
+    let mut json: Vec<JsonFinding<'_>> = Vec::new();
+    let mut all: Vec<(PathBuf, String, Vec<Finding>)> = Vec::new();
+    for path in notes {
+        let text = match std::fs::read(&path).map(String::from_utf8) {
+            Ok(Ok(text)) => text,
+            Ok(Err(_)) => {
+                eprintln!("research-lsp: error: cannot read {}: not UTF-8 text", path.display());
+                failed_to_read = true;
+                continue;
+            }
+            Err(e) => {
+                eprintln!("research-lsp: error: cannot read {}: {e}", path.display());
+                failed_to_read = true;
+                continue;
+            }
+        };
+        let note = Note::parse(&text, &index);
+        let findings = checks::check(&index, &text, &note);
+        failing |= findings.iter().any(|f| matches!(f.severity, Severity::Error | Severity::Warning));
+        all.push((path, text, findings));
+    }
+    let mut result = Ok(());
+    for (path, text, findings) in &all {
+        let lines = LineIndex::new(text);
+        for f in findings {
+            if args.format == CheckFormat::Text {
+                let lc = lines.line_col(text, f.span.start as usize, Encoding::Utf8);
+                result = result.and_then(|_| {
+                    writeln!(
+                        out,
+                        "{}:{}:{}: {}: {} [{}]",
+                        path.display(),
+                        lc.line + 1,
+                        lc.col + 1,
+                        f.severity.as_str(),
+                        f.message,
+                        f.code
+                    )
+                });
+            } else {
+                json.push(json_finding(&index, path, text, &lines, f));
+            }
+        }
+    }
+    if args.format == CheckFormat::Json {
+        result = serde_json::to_writer(&mut out, &json).map_err(std::io::Error::other).and_then(|_| writeln!(out));
+    }
+    match result.and_then(|_| out.flush()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            eprintln!("research-lsp: error: cannot write the findings: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if failed_to_read {
+        ExitCode::from(2)
+    } else if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Adds `path` to `out` when it is a file, or the Markdown files under it, sorted, when it is a directory.
+fn collect_notes(path: &std::path::Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_dir() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for entry in entries {
+        let name = entry.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if entry.is_dir() {
+            if !name.starts_with('.') && name != "node_modules" {
+                collect_notes(&entry, out)?;
+            }
+        } else {
+            let ext = entry.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+            if ext == "md" || ext == "markdown" {
+                out.push(entry);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn json_finding<'a>(
+    index: &'a Index,
+    path: &std::path::Path,
+    text: &str,
+    lines: &LineIndex,
+    f: &'a Finding,
+) -> JsonFinding<'a> {
+    let at = |offset: u32| lines.line_col(text, offset as usize, Encoding::Utf16);
+    let (start, end) = (at(f.span.start), at(f.span.end));
+    let fixes = f
+        .fixes
+        .iter()
+        .map(|fix| JsonFix {
+            title: &fix.title,
+            preferred: fix.preferred,
+            edits: fix
+                .edits
+                .iter()
+                .map(|(span, new_text)| {
+                    let (s, e) = (at(span.start), at(span.end));
+                    JsonEdit { line: s.line, character: s.col, end_line: e.line, end_character: e.col, new_text }
+                })
+                .collect(),
+        })
+        .collect();
+    let related = f
+        .related
+        .iter()
+        .filter_map(|(sid, span)| {
+            let doc = index.sources.get(*sid as usize)?;
+            let lc = doc.lines.line_col(&doc.text, span.start as usize, Encoding::Utf16);
+            Some(JsonRelated { source: &doc.meta.key, line: lc.line, character: lc.col, text: span.slice(&doc.text) })
+        })
+        .collect();
+    JsonFinding {
+        path: path.display().to_string(),
+        line: start.line,
+        character: start.col,
+        end_line: end.line,
+        end_character: end.col,
+        severity: f.severity.as_str(),
+        code: f.code,
+        message: &f.message,
+        fixes,
+        related,
+    }
 }

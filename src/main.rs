@@ -17,6 +17,7 @@ fn main() -> ExitCode {
     match cli.command {
         None | Some(Command::Lsp) => serve(),
         Some(Command::Index(args)) => cli::index(&args),
+        Some(Command::Check(args)) => cli::check(&args),
     }
 }
 

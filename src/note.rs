@@ -99,7 +99,7 @@ impl Note {
                     quote_depth = quote_depth.saturating_sub(1);
                     if quote_depth == 0 {
                         let outer = Span::new(quote_start, range.end.max(quote_start));
-                        note.quotes.push(Quote { inner: trim_span(text, outer), outer, blockquote: true });
+                        note.quotes.push(Quote { inner: outer, outer, blockquote: true });
                     }
                 }
                 _ => {}
@@ -110,6 +110,9 @@ impl Note {
 
         note.citations = find_citations(text).into_iter().filter(|c| !in_code(c.at_span)).collect();
         let in_citation = |s: Span| note.citations.iter().any(|c| c.at_span.start < s.end && s.start < c.at_span.end);
+        for q in &mut note.quotes {
+            q.inner = blockquote_inner(text, q.outer, &note.citations);
+        }
 
         let sentences = extract::sentences::split(text);
         note.figures = extract::figures::extract(text, &sentences)
@@ -166,6 +169,36 @@ fn trim_span(text: &str, s: Span) -> Span {
         return Span::new(s.start as usize, s.start as usize);
     }
     Span::new(s.start as usize + lead, s.end as usize - trail)
+}
+
+/// The quoted words of a blockquote: without the `>` markers before its first word, and without a citation
+/// that closes it (`> words — [@key]`), which names the source rather than quoting it. The `>` markers of
+/// later lines stay inside the span; whoever reads the words skips them.
+fn blockquote_inner(text: &str, outer: Span, citations: &[Citation]) -> Span {
+    let mut s = trim_span(text, outer);
+    let slice = s.slice(text);
+    let lead = slice.len() - slice.trim_start_matches(|c: char| c == '>' || c.is_whitespace()).len();
+    s.start += lead as u32;
+    loop {
+        let slice = s.slice(text);
+        let kept = slice.trim_end_matches(|c: char| c.is_whitespace() || c == '>');
+        let end = s.start as usize + kept.len();
+        // A citation group (or a bare `@key`) that ends the blockquote, and the dash that introduces it.
+        let Some(cite) = citations.iter().find(|c| c.group.unwrap_or(c.at_span).end as usize == end) else {
+            s.end = end.max(s.start as usize) as u32;
+            break;
+        };
+        let cut = cite.group.unwrap_or(cite.at_span).start as usize;
+        if cut <= s.start as usize {
+            // The blockquote is nothing but a citation.
+            s.end = s.start;
+            break;
+        }
+        let before = text.get(s.start as usize..cut).unwrap_or("");
+        let trimmed = before.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '—' | '–' | '―' | '-' | '>'));
+        s.end = (s.start as usize + trimmed.len()) as u32;
+    }
+    s
 }
 
 /// Characters a Pandoc citation key may hold inside (it must start with a letter, digit or `_`).
@@ -310,6 +343,22 @@ mod tests {
         for &(name, text, want) in cases {
             let got: Vec<&str> = find_inline_quotes(text).iter().map(|q| q.inner.slice(text)).collect();
             assert_eq!(got, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn blockquote_inner_table() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("plain", "> one two three\n", "one two three"),
+            ("two_lines", "> one two\n> three four\n", "one two\n> three four"),
+            ("trailing_citation", "> one two three [@key]\n", "one two three"),
+            ("dash_citation", "> one two three\n> — [@key, p. 4]\n", "one two three"),
+            ("only_citation", "> [@key]\n", ""),
+        ];
+        for &(name, text, want) in cases {
+            let note = Note::parse(text, &Index::default());
+            let got: Vec<&str> = note.quotes.iter().filter(|q| q.blockquote).map(|q| q.inner.slice(text)).collect();
+            assert_eq!(got, [want], "{name}");
         }
     }
 

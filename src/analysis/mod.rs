@@ -8,9 +8,11 @@
 //! The one rule every feature keeps: an excerpt is a verbatim piece of its source. [`excerpt`] cuts it, marks
 //! names in bold and escapes Markdown, and shortens only with `…` at either end.
 
+pub mod checks;
 pub mod completion;
 pub mod hover;
 pub mod locations;
+pub mod quotes;
 pub mod symbols;
 
 use crate::index::SourceDoc;
