@@ -114,7 +114,12 @@ impl Note {
             q.inner = blockquote_inner(text, q.outer, &note.citations);
         }
 
-        let sentences = extract::sentences::split(text);
+        // Chrome (menus, share buttons) is a property of web pages; in a note every line is the author's own,
+        // bullet lists included.
+        let sentences: Vec<extract::Sentence> = extract::sentences::split(text)
+            .into_iter()
+            .map(|s| extract::Sentence { chrome: false, ..s })
+            .collect();
         note.figures = extract::figures::extract(text, &sentences)
             .into_iter()
             .filter(|f| !in_code(f.span) && !in_citation(f.span))

@@ -28,11 +28,28 @@ pub struct HoverResult {
 
 /// The hover at `offset` of a note, if something the index knows is there.
 pub fn hover(index: &Index, text: &str, note: &Note, offset: usize, linker: &dyn Linker) -> Option<HoverResult> {
-    match note.at(offset)? {
-        Target::Entity(m) => Some(HoverResult { markdown: entity_markdown(index, m.entity, linker), span: m.span }),
-        Target::Figure(f) => figure_markdown(index, f, f.span.slice(text), linker).map(|markdown| HoverResult { markdown, span: f.span }),
-        Target::Citation(c) => Some(HoverResult { markdown: citation_markdown(index, &c.key, linker), span: c.at_span }),
+    match note.at(offset) {
+        Some(Target::Entity(m)) => {
+            Some(HoverResult { markdown: entity_markdown(index, m.entity, linker), span: m.span })
+        }
+        Some(Target::Figure(f)) => {
+            figure_markdown(index, f, f.span.slice(text), linker).map(|markdown| HoverResult { markdown, span: f.span })
+        }
+        Some(Target::Citation(c)) => {
+            Some(HoverResult { markdown: citation_markdown(index, &c.key, linker), span: c.at_span })
+        }
+        None => quote_hover(index, text, note, offset, linker),
     }
+}
+
+/// On a quotation that a source holds word for word: which source, with the passage and a link to it.
+fn quote_hover(index: &Index, text: &str, note: &Note, offset: usize, linker: &dyn Linker) -> Option<HoverResult> {
+    let found = super::checks::quote_at(index, text, note, offset)?;
+    let doc = index.source(found.source);
+    let mut md = format!("Quoted word for word from {}", source_heading(&doc.meta));
+    md.push_str("\n\n");
+    quote_line(&mut md, doc, found.span, found.span, &[], linker);
+    Some(HoverResult { markdown: md, span: found.quote })
 }
 
 /// The Markdown for an entity: name, kind, aliases, then its sources with quoting sentences.

@@ -17,6 +17,8 @@ pub const CONFIG_FILE: &str = ".research-lsp.toml";
 pub struct Settings {
     /// The corpus paths, as written.
     pub corpus: Option<Vec<String>>,
+    /// Whether to show "in N sources" inlay hints beside an entity's first mention in a note.
+    pub inlay_hints: Option<bool>,
     /// Keys we do not know, for a one-time note in the log.
     pub unknown: Vec<String>,
     /// Values of the wrong type.
@@ -51,6 +53,11 @@ pub fn from_json(value: &Value) -> Settings {
                     settings.corpus = Some(paths);
                 }
                 other => settings.errors.push(format!("corpus must be a list of paths, not {other}")),
+            },
+            "inlayHints" => match v {
+                Value::Bool(b) => settings.inlay_hints = Some(*b),
+                Value::Null => {}
+                other => settings.errors.push(format!("inlayHints must be true or false, not {other}")),
             },
             // Keys that editors send in the same section and that we knowingly ignore.
             "trace" | "server" | "enable" => {}

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
 
+use crate::analysis::checks::Finding;
 use crate::note::Note;
 use crate::text::{Encoding, LineIndex};
 
@@ -28,6 +29,8 @@ pub struct Document {
     pub rope: Rope,
     pub version: i32,
     pub parsed: Option<Arc<Parsed>>,
+    /// The findings of the last check: for which version and index generation.
+    pub findings: Option<(i32, u64, Arc<Vec<Finding>>)>,
 }
 
 /// Why a change was not applied.
@@ -38,12 +41,13 @@ pub enum EditError {
 
 impl Document {
     pub fn new(text: &str, version: i32) -> Document {
-        Document { rope: Rope::from_str(text), version, parsed: None }
+        Document { rope: Rope::from_str(text), version, parsed: None, findings: None }
     }
 
     /// Applies one content change. A change without a range replaces the whole text.
     pub fn apply(&mut self, change: &TextDocumentContentChangeEvent, enc: Encoding) -> Result<(), EditError> {
         self.parsed = None;
+        self.findings = None;
         let Some(range) = change.range else {
             self.rope = Rope::from_str(&change.text);
             return Ok(());

@@ -23,7 +23,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::config::{self, Settings};
 use super::convert::{source_location, source_uri, Conv};
 use super::documents::{Document, Parsed};
-use crate::analysis::{self, completion, hover, locations, symbols, Linker};
+use crate::analysis::{self, checks, completion, hover, locations, symbols, Linker};
 use crate::corpus;
 use crate::index::{Index, SourceDoc};
 use crate::note::{Note, Target};
@@ -47,6 +47,8 @@ pub struct Shared {
     reported_unknown: Mutex<Vec<String>>,
     supports_progress: AtomicBool,
     supports_config_pull: AtomicBool,
+    /// Whether to show "in N sources" inlay hints (setting `inlayHints`, off by default).
+    inlay_hints: AtomicBool,
 }
 
 impl Shared {
@@ -64,9 +66,15 @@ impl Shared {
 
 pub struct Backend {
     client: Client,
-    docs: DashMap<Uri, Document>,
+    docs: Docs,
     shared: Arc<Shared>,
 }
+
+/// The open notes, shared with the tasks that check them.
+type Docs = Arc<DashMap<Uri, Document>>;
+
+/// How long the server waits after the last edit before it checks a note.
+const CHECK_DELAY: Duration = Duration::from_millis(250);
 
 /// Runs `f`, turning a panic into an internal error answer for this request alone.
 fn guard<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
@@ -98,7 +106,7 @@ impl Backend {
     pub fn new(client: Client) -> Backend {
         Backend {
             client,
-            docs: DashMap::new(),
+            docs: Arc::new(DashMap::new()),
             shared: Arc::new(Shared {
                 index: RwLock::new((Arc::new(Index::default()), 0)),
                 job: AtomicU64::new(0),
@@ -110,32 +118,14 @@ impl Backend {
                 reported_unknown: Mutex::new(Vec::new()),
                 supports_progress: AtomicBool::new(false),
                 supports_config_pull: AtomicBool::new(false),
+                inlay_hints: AtomicBool::new(false),
             }),
         }
     }
 
     /// The parsed note at `uri`, parsed again only when its text or the index changed.
     fn parsed(&self, uri: &Uri) -> Option<(Arc<Index>, Arc<Parsed>)> {
-        let (index, generation) = self.shared.index();
-        let (rope, version) = {
-            let doc = self.docs.get(uri)?;
-            if let Some(p) = &doc.parsed {
-                if p.version == doc.version && p.generation == generation {
-                    return Some((index, p.clone()));
-                }
-            }
-            (doc.rope.clone(), doc.version)
-        };
-        let text = rope.to_string();
-        let note = Note::parse(&text, &index);
-        let parsed =
-            Arc::new(Parsed { lines: crate::text::LineIndex::new(&text), text, note, version, generation });
-        if let Some(mut doc) = self.docs.get_mut(uri) {
-            if doc.version == version {
-                doc.parsed = Some(parsed.clone());
-            }
-        }
-        Some((index, parsed))
+        parsed(&self.shared, &self.docs, uri)
     }
 
     /// The note, index and byte offset for a request at a position.
@@ -153,7 +143,8 @@ impl Backend {
     fn reindex(&self, reason: &'static str) {
         let shared = self.shared.clone();
         let client = self.client.clone();
-        tokio::spawn(async move { index_job(shared, client, reason).await });
+        let docs = self.docs.clone();
+        tokio::spawn(async move { index_job(shared, docs, client, reason).await });
     }
 
     /// Notes unknown setting keys in the log, once each.
@@ -174,15 +165,110 @@ impl Backend {
     }
 }
 
-/// Writes a line to stderr and to the client's log.
+/// The parsed note at `uri`, parsed again only when its text or the index changed. The parse happens
+/// outside the map's lock.
+fn parsed(shared: &Shared, docs: &DashMap<Uri, Document>, uri: &Uri) -> Option<(Arc<Index>, Arc<Parsed>)> {
+    let (index, generation) = shared.index();
+    let (rope, version) = {
+        let doc = docs.get(uri)?;
+        if let Some(p) = &doc.parsed {
+            if p.version == doc.version && p.generation == generation {
+                return Some((index, p.clone()));
+            }
+        }
+        (doc.rope.clone(), doc.version)
+    };
+    let text = rope.to_string();
+    let note = Note::parse(&text, &index);
+    let parsed = Arc::new(Parsed { lines: crate::text::LineIndex::new(&text), text, note, version, generation });
+    if let Some(mut doc) = docs.get_mut(uri) {
+        if doc.version == version {
+            doc.parsed = Some(parsed.clone());
+        }
+    }
+    Some((index, parsed))
+}
+
+/// Checks a note after a pause in typing and publishes its diagnostics, unless it changed meanwhile (a
+/// newer check is then on its way). The check runs on the blocking pool, never on the request path.
+fn schedule_check(shared: Arc<Shared>, docs: Docs, client: Client, uri: Uri, delay: Duration) {
+    let Some(version) = docs.get(&uri).map(|d| d.version) else { return };
+    tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        if docs.get(&uri).map(|d| d.version) != Some(version) {
+            return;
+        }
+        let enc = shared.encoding();
+        let (task_docs, task_uri) = (docs.clone(), uri.clone());
+        let result = tokio::task::spawn_blocking(move || {
+            catch_unwind(AssertUnwindSafe(|| {
+                let (index, parsed) = parsed(&shared, &task_docs, &task_uri)?;
+                let findings = Arc::new(checks::check(&index, &parsed.text, &parsed.note));
+                let conv = Conv { text: &parsed.text, lines: &parsed.lines, enc };
+                let diagnostics: Vec<Diagnostic> =
+                    findings.iter().map(|f| to_diagnostic(&index, &conv, f, enc)).collect();
+                if let Some(mut doc) = task_docs.get_mut(&task_uri) {
+                    if doc.version == parsed.version {
+                        doc.findings = Some((parsed.version, parsed.generation, findings));
+                    }
+                }
+                Some((parsed.version, diagnostics))
+            }))
+        })
+        .await;
+        match result {
+            Ok(Ok(Some((checked, diagnostics)))) => {
+                if docs.get(&uri).map(|d| d.version) == Some(checked) {
+                    client.publish_diagnostics(uri, diagnostics, Some(checked)).await;
+                }
+            }
+            Ok(Ok(None)) => {}
+            _ => eprintln!("research-lsp: error: checking {} failed", uri.as_str()),
+        }
+    });
+}
+
+/// A finding as an LSP diagnostic, with the places in the sources that back it.
+fn to_diagnostic(index: &Index, conv: &Conv, f: &checks::Finding, enc: Encoding) -> Diagnostic {
+    let related: Vec<DiagnosticRelatedInformation> = f
+        .related
+        .iter()
+        .filter_map(|(sid, span)| {
+            let doc = index.source(*sid);
+            let location = source_location(doc, *span, enc)?;
+            Some(DiagnosticRelatedInformation { location, message: format!("[@{}]", doc.meta.key) })
+        })
+        .collect();
+    Diagnostic {
+        range: conv.range(f.span),
+        severity: Some(match f.severity {
+            checks::Severity::Error => DiagnosticSeverity::ERROR,
+            checks::Severity::Warning => DiagnosticSeverity::WARNING,
+            checks::Severity::Information => DiagnosticSeverity::INFORMATION,
+            checks::Severity::Hint => DiagnosticSeverity::HINT,
+        }),
+        code: Some(NumberOrString::String(f.code.to_string())),
+        source: Some("research-lsp".to_string()),
+        message: f.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        ..Default::default()
+    }
+}
+
+/// Writes a line to the client's log, and warnings and errors also to stderr (all lines with
+/// `RESEARCH_LSP_LOG=info`): some editors log a server's stderr as errors, whatever it says.
 async fn log(client: &Client, typ: MessageType, message: String) {
-    eprintln!("research-lsp: {message}");
+    static VERBOSE: OnceLock<bool> = OnceLock::new();
+    let verbose = *VERBOSE.get_or_init(|| std::env::var("RESEARCH_LSP_LOG").is_ok_and(|v| v == "info" || v == "debug"));
+    if verbose || typ == MessageType::WARNING || typ == MessageType::ERROR {
+        eprintln!("research-lsp: {message}");
+    }
     client.log_message(typ, message).await;
 }
 
 /// Loads the configured corpus and builds its index off the async runtime, reporting progress, then swaps the
 /// new index in whole. A job overtaken by a newer one drops its result.
-async fn index_job(shared: Arc<Shared>, client: Client, reason: &'static str) {
+async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'static str) {
     let job = shared.job.fetch_add(1, Ordering::SeqCst) + 1;
     shared.indexing.store(true, Ordering::SeqCst);
     let token = NumberOrString::String(format!("research-lsp/index/{job}"));
@@ -267,7 +353,10 @@ async fn index_job(shared: Arc<Shared>, client: Client, reason: &'static str) {
                     seeds
                 }
             };
-            (Index::build(corpus), extra)
+            let index = Index::build(corpus);
+            // The word map that quotation checks use, built now rather than on the first check.
+            let _ = crate::analysis::quotes::QuoteIndex::shared(&index);
+            (index, extra)
         }))
     })
     .await;
@@ -317,6 +406,11 @@ async fn index_job(shared: Arc<Shared>, client: Client, reason: &'static str) {
             .await;
     }
     log(&client, MessageType::INFO, summary.clone()).await;
+    // The open notes are checked again against the new index.
+    let uris: Vec<Uri> = docs.iter().map(|d| d.key().clone()).collect();
+    for uri in uris {
+        schedule_check(shared.clone(), docs.clone(), client.clone(), uri, Duration::ZERO);
+    }
     if progress {
         client
             .send_notification::<Progress>(ProgressParams {
@@ -486,6 +580,9 @@ impl LanguageServer for Backend {
             if let Ok(mut c) = self.shared.client_corpus.write() {
                 *c = settings.corpus;
             }
+            if let Some(on) = settings.inlay_hints {
+                self.shared.inlay_hints.store(on, Ordering::SeqCst);
+            }
         }
         let triggers = ["@", "$", "€", "£"].iter().map(|s| s.to_string()).collect();
         Ok(InitializeResult {
@@ -504,6 +601,11 @@ impl LanguageServer for Backend {
                 references_provider: Some(OneOf::Left(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 workspace_symbol_provider: Some(OneOf::Left(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                    ..Default::default()
+                })),
+                inlay_hint_provider: Some(OneOf::Left(true)),
                 completion_provider: Some(CompletionOptions {
                     trigger_characters: Some(triggers),
                     resolve_provider: Some(true),
@@ -529,7 +631,8 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
-        self.docs.insert(doc.uri, Document::new(&doc.text, doc.version));
+        self.docs.insert(doc.uri.clone(), Document::new(&doc.text, doc.version));
+        schedule_check(self.shared.clone(), self.docs.clone(), self.client.clone(), doc.uri, Duration::ZERO);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -556,6 +659,7 @@ impl LanguageServer for Backend {
                 problem
             }
         };
+        schedule_check(self.shared.clone(), self.docs.clone(), self.client.clone(), uri.clone(), CHECK_DELAY);
         if let Some(p) = problem {
             log(&self.client, MessageType::WARNING, p).await;
         }
@@ -565,18 +669,31 @@ impl LanguageServer for Backend {
         if self.docs.remove(&params.text_document.uri).is_none() {
             let msg = format!("didClose for a document that is not open: {}", params.text_document.uri.as_str());
             log(&self.client, MessageType::WARNING, msg).await;
+            return;
         }
+        // A closed note's diagnostics go with it.
+        self.client.publish_diagnostics(params.text_document.uri, Vec::new(), None).await;
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         let settings = config::from_json(&params.settings);
-        let has_corpus = settings.corpus.is_some();
         self.report_settings(&settings, "settings").await;
-        if has_corpus {
+        if let Some(on) = settings.inlay_hints {
+            self.shared.inlay_hints.store(on, Ordering::SeqCst);
+        }
+        if settings.corpus.is_some() {
+            // The same corpus again (editors send their settings right after starting) is no reason to index.
+            let unchanged = self.shared.client_corpus.read().is_ok_and(|c| *c == settings.corpus)
+                && self.shared.index().1 > 0;
             if let Ok(mut c) = self.shared.client_corpus.write() {
                 *c = settings.corpus;
             }
-            self.reindex("configuration changed");
+            if !unchanged {
+                self.reindex("configuration changed");
+            }
+            return;
+        }
+        if settings.inlay_hints.is_some() {
             return;
         }
         // A client that sends no settings in the notification expects us to pull them; never await a
@@ -584,17 +701,21 @@ impl LanguageServer for Backend {
         if self.shared.supports_config_pull.load(Ordering::SeqCst) {
             let client = self.client.clone();
             let shared = self.shared.clone();
+            let docs = self.docs.clone();
             tokio::spawn(async move {
                 let item = ConfigurationItem { scope_uri: None, section: Some("researchLsp".to_string()) };
                 if let Ok(Ok(values)) = tokio::time::timeout(CLIENT_TIMEOUT, client.configuration(vec![item])).await {
                     if let Some(v) = values.first() {
                         let s = config::from_json(v);
+                        if let Some(on) = s.inlay_hints {
+                            shared.inlay_hints.store(on, Ordering::SeqCst);
+                        }
                         if let Ok(mut c) = shared.client_corpus.write() {
                             *c = s.corpus;
                         }
                     }
                 }
-                index_job(shared, client, "configuration changed").await;
+                index_job(shared, docs, client, "configuration changed").await;
             });
         } else {
             self.reindex("configuration changed");
@@ -744,5 +865,65 @@ impl LanguageServer for Backend {
                 .collect::<Vec<_>>()
         })?;
         Ok(Some(WorkspaceSymbolResponse::Flat(found)))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let Some((index, parsed)) = self.parsed(&uri) else { return Ok(None) };
+        let cached = self
+            .docs
+            .get(&uri)
+            .and_then(|d| d.findings.clone())
+            .filter(|(v, g, _)| *v == parsed.version && *g == parsed.generation)
+            .map(|(_, _, f)| f);
+        let findings = match cached {
+            Some(f) => f,
+            None => Arc::new(guard("codeAction", || checks::check(&index, &parsed.text, &parsed.note))?),
+        };
+        let conv = self.conv(&parsed);
+        let (a, b) = (conv.offset(params.range.start), conv.offset(params.range.end));
+        let enc = self.shared.encoding();
+        let mut actions = Vec::new();
+        for f in findings.iter().filter(|f| f.span.start as usize <= b.max(a) && a.min(b) <= f.span.end as usize) {
+            let diagnostic = to_diagnostic(&index, &conv, f, enc);
+            for fix in &f.fixes {
+                let edits = fix.edits.iter().map(|(span, text)| TextEdit { range: conv.range(*span), new_text: text.clone() });
+                let changes = std::iter::once((uri.clone(), edits.collect())).collect();
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: fix.title.clone(),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![diagnostic.clone()]),
+                    edit: Some(WorkspaceEdit { changes: Some(changes), ..Default::default() }),
+                    is_preferred: fix.preferred.then_some(true),
+                    ..Default::default()
+                }));
+            }
+        }
+        Ok(Some(actions))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        if !self.shared.inlay_hints.load(Ordering::SeqCst) {
+            return Ok(None);
+        }
+        let Some((index, parsed)) = self.parsed(&params.text_document.uri) else { return Ok(None) };
+        let conv = self.conv(&parsed);
+        let (a, b) = (conv.offset(params.range.start), conv.offset(params.range.end));
+        let firsts = guard("inlayHint", || checks::entity_first_mentions(&index, &parsed.note))?;
+        let hints = firsts
+            .into_iter()
+            .filter(|(span, _, _)| a <= span.end as usize && span.end as usize <= b)
+            .map(|(span, _, n)| InlayHint {
+                position: conv.position(span.end as usize),
+                label: InlayHintLabel::String(format!("in {n} {}", if n == 1 { "source" } else { "sources" })),
+                kind: None,
+                text_edits: None,
+                tooltip: None,
+                padding_left: Some(true),
+                padding_right: None,
+                data: None,
+            })
+            .collect();
+        Ok(Some(hints))
     }
 }

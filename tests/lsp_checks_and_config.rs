@@ -1,0 +1,203 @@
+//! Protocol tests for diagnostics, quick fixes, quotation hover, inlay hints, and configuration.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use support::*;
+
+/// Waits for the diagnostics of `uri` at `version`.
+fn diagnostics(s: &mut Server, uri: &str, version: i64) -> Vec<Value> {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let found = s
+            .notifications("textDocument/publishDiagnostics")
+            .into_iter()
+            .rev()
+            .find(|n| n["params"]["uri"] == uri && n["params"]["version"] == version)
+            .map(|n| n["params"]["diagnostics"].as_array().cloned().unwrap_or_default());
+        if let Some(d) = found {
+            return d;
+        }
+        assert!(Instant::now() < deadline, "no diagnostics for {uri} v{version}");
+        s.pump(Duration::from_millis(50));
+    }
+}
+
+fn codes(diags: &[Value]) -> Vec<String> {
+    diags.iter().map(|d| d["code"].as_str().unwrap_or_default().to_string()).collect()
+}
+
+#[test]
+fn diagnostics_are_published_on_open_and_follow_edits() {
+    let mut s = Server::start(Options::default());
+    let uri = "file:///tmp/check.md";
+    let text = "Trade reached $41-42 billion [@valdai], see [@valdia].\n";
+    s.open(uri, text);
+    let d = diagnostics(&mut s, uri, 1);
+    assert_eq!(codes(&d), ["unknown-citation"], "{d:?}");
+    let (line, col) = pos_of(text, "valdia", 0);
+    assert_eq!(d[0]["range"]["start"], json!({"line": line, "character": col}));
+    assert_eq!(d[0]["source"], "research-lsp");
+
+    // Fix the key by hand: the warning goes away at the next version.
+    s.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+               "contentChanges": [{"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + 6}}, "text": "valdai"}]}),
+    );
+    assert!(diagnostics(&mut s, uri, 2).is_empty());
+}
+
+#[test]
+fn a_figure_the_cited_source_does_not_hold_is_flagged_with_a_fix() {
+    let mut s = Server::start(Options::default());
+    let uri = "file:///tmp/figure.md";
+    let text = "Trade reached $41-42 billion a year [@cafiero2025].\n";
+    s.open(uri, text);
+    let d = diagnostics(&mut s, uri, 1);
+    let fig = d.iter().find(|d| d["code"] == "figure-not-in-source").expect("figure flagged");
+    assert!(fig["message"].as_str().unwrap().contains("valdai"), "{fig}");
+    assert!(fig["relatedInformation"][0]["location"]["uri"].as_str().unwrap().ends_with("003_d915e0f5ed7bbfbf.txt"));
+    let actions = s.call(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": fig["range"], "context": {"diagnostics": [fig]}}),
+    );
+    let fix = actions.as_array().unwrap().iter().find(|a| a["title"].as_str().unwrap().contains("valdai")).expect("fix");
+    assert_eq!(fix["kind"], "quickfix");
+    let edits = &fix["edit"]["changes"][uri];
+    assert_eq!(edits[0]["newText"].as_str().unwrap(), "valdai", "{fix}");
+}
+
+#[test]
+fn exact_quotes_are_not_flagged_and_hover_names_their_source() {
+    let mut s = Server::start(Options::default());
+    let uri = "file:///tmp/quote.md";
+    let text = "The report says \"Central Asia is not Russia's 'periphery' or 'backyard,' but has become a supporting continental contour of its economic strategy\" [@backyardReport].\n\nA made-up line: “Central Asia is a periphery that has never mattered to anyone in Moscow at all” [@valdai].\n";
+    s.open(uri, text);
+    let d = diagnostics(&mut s, uri, 1);
+    assert_eq!(codes(&d), ["misquotation"], "{d:?}");
+    assert_eq!(d[0]["range"]["start"]["line"], 2);
+    let (line, col) = pos_of(text, "supporting continental", 0);
+    let h = s.hover(uri, line, col);
+    let md = hover_text(&h);
+    assert!(md.contains("[@backyardReport]"), "{md}");
+    assert!(md.contains("supporting continental contour"), "{md}");
+}
+
+#[test]
+fn code_is_never_checked() {
+    let mut s = Server::start(Options::default());
+    let uri = "file:///tmp/code.md";
+    s.open(uri, "```\nTrade reached $99 billion [@nobody].\n```\n\nInline `[@nobody]` too.\n");
+    assert!(diagnostics(&mut s, uri, 1).is_empty());
+}
+
+#[test]
+fn inlay_hints_are_off_by_default_and_count_sources_when_on() {
+    let mut s = Server::start(Options::default());
+    let uri = "file:///tmp/hints.md";
+    let text = "Kazakhstan and Kazakhstan again.\n";
+    s.open(uri, text);
+    let range = json!({"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}});
+    let off = s.call("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": range}));
+    assert_eq!(off, Value::Null);
+    s.notify("workspace/didChangeConfiguration", json!({"settings": {"researchLsp": {"inlayHints": true}}}));
+    let on = s.call("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": range}));
+    let hints = on.as_array().unwrap();
+    assert_eq!(hints.len(), 1, "one hint, at the first mention: {on}");
+    assert_eq!(hints[0]["position"], json!({"line": 0, "character": 10}));
+    assert!(hints[0]["label"].as_str().unwrap().ends_with("sources"));
+}
+
+#[test]
+fn initialization_options_corpus_replaces_the_seeds() {
+    let corpus = fixture("lsp-corpus");
+    let mut s = Server::start(Options { init_options: Some(json!({"corpus": [corpus]})), ..Options::default() });
+    let status = s.call("researchLsp/status", Value::Null);
+    assert_eq!(status["sources"], 3, "{status}");
+    assert_eq!(status["corpus"][0], corpus.display().to_string());
+    let uri = "file:///tmp/own.md";
+    let text = "The NPI measured it [@lunde2021].\n";
+    s.open(uri, text);
+    let (line, col) = pos_of(text, "NPI", 0);
+    let md = hover_text(&s.hover(uri, line, col + 1));
+    assert!(md.starts_with("**Norwegian Polar Institute**"), "{md}");
+    let (line, col) = pos_of(text, "lunde2021", 0);
+    assert!(hover_text(&s.hover(uri, line, col)).contains("Meltwater Runoff in the Svalbard Archipelago"));
+}
+
+#[test]
+fn workspace_file_names_the_corpus_relative_to_the_root() {
+    let root = TempDir::new("root");
+    let sources = root.path().join("sources");
+    std::fs::create_dir_all(&sources).unwrap();
+    for f in ["meltwater.md", "voltaris.txt", "references.bib"] {
+        std::fs::copy(fixture("lsp-corpus").join(f), sources.join(f)).unwrap();
+    }
+    std::fs::write(root.path().join(".research-lsp.toml"), "corpus = [\"sources\"]\ncolour = \"blue\"\n").unwrap();
+    let mut s = Server::start(Options { root: Some(root.path().to_path_buf()), ..Options::default() });
+    let status = s.call("researchLsp/status", Value::Null);
+    assert_eq!(status["sources"], 2, "{status}");
+    s.pump(Duration::from_millis(200));
+    let logs: Vec<String> = s
+        .notifications("window/logMessage")
+        .iter()
+        .map(|m| m["params"]["message"].as_str().unwrap().to_string())
+        .collect();
+    assert!(logs.iter().any(|l| l.contains("colour")), "unknown key reported: {logs:?}");
+}
+
+#[test]
+fn a_missing_corpus_path_is_a_warning_shown_to_the_user() {
+    let mut s = Server::start(Options {
+        init_options: Some(json!({"corpus": ["/no/such/research-corpus", fixture("lsp-corpus")]})),
+        ..Options::default()
+    });
+    assert_eq!(s.call("researchLsp/status", Value::Null)["sources"], 3);
+    s.pump(Duration::from_millis(200));
+    let shown = s.notifications("window/showMessage");
+    assert!(!shown.is_empty(), "a warning is shown");
+    assert!(shown.iter().all(|m| m["params"]["type"] == 2), "as a warning: {shown:?}");
+    let logs = s.notifications("window/logMessage");
+    assert!(logs.iter().any(|m| m["params"]["message"].as_str().unwrap().contains("/no/such/research-corpus")));
+}
+
+#[test]
+fn did_change_configuration_reloads_the_corpus() {
+    let mut s = Server::start(Options::default());
+    assert_eq!(s.call("researchLsp/status", Value::Null)["sources"], 5);
+    s.notify("workspace/didChangeConfiguration", json!({"settings": {"researchLsp": {"corpus": [fixture("lsp-corpus")]}}}));
+    let status = s.wait_indexed(2);
+    assert_eq!(status["sources"], 3, "{status}");
+    // Pull model: settings null, the server asks for them.
+    s.configuration = json!({"corpus": []});
+    s.notify("workspace/didChangeConfiguration", json!({"settings": null}));
+    let status = s.wait_indexed(3);
+    assert_eq!(status["sources"], 5, "back to the seeds: {status}");
+}
+
+#[test]
+fn requests_are_answered_while_indexing() {
+    // A corpus large enough to take a moment: the server answers status and hover meanwhile.
+    let dir = TempDir::new("big");
+    let para = "Voltaris Energy Storage opened a plant in Gdansk, and the Norwegian Polar Institute measured runoff rising 12 percent.\n";
+    for i in 0..40 {
+        std::fs::write(dir.path().join(format!("doc{i}.txt")), para.repeat(2000)).unwrap();
+    }
+    let mut s = Server::spawn(&[]);
+    s.call(
+        "initialize",
+        json!({"processId": null, "capabilities": {}, "initializationOptions": {"corpus": [dir.path()]}}),
+    );
+    s.notify("initialized", json!({}));
+    let started = Instant::now();
+    let status = s.call("researchLsp/status", Value::Null);
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(status.get("indexing").is_some());
+    s.open("file:///tmp/early.md", "Gdansk\n");
+    let _ = s.hover("file:///tmp/early.md", 0, 1);
+    let status = s.wait_indexed(1);
+    assert_eq!(status["sources"], 40);
+}
