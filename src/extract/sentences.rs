@@ -1,36 +1,914 @@
-//! Sentence splitting. (First version; to be refined.)
+//! Sentence splitting, and telling page chrome from prose.
+//!
+//! A text is first cut into lines (`\n`, `\r\n` or a lone `\r`), then into blocks: a blank line, a
+//! Markdown heading, a list item and a horizontal rule end a block. Consecutive lines form one block only
+//! where they look hard-wrapped: every line of the run is at most 160 characters, the widest is at least 40,
+//! and the lines before the last fill most of that width (for a run of two lines, the first line neither
+//! ends a sentence nor reads as a title); a line is also continued by a next line that starts in lower case.
+//! Otherwise every line is a block of its own, which is how web pages saved as text (one paragraph per
+//! line, headings and menus on their own lines) come out right.
+//!
+//! Each block is split into sentences at `.`, `!`, `?` and `…` followed by whitespace and a word that does
+//! not start in lower case, skipping abbreviations (`Dr.`, `U.S.`, `e.g.`, initials), decimals (`3.8`)
+//! and keeping closing quotes with their sentence (`.”`). Blocks are marked as chrome by general features
+//! only: generic web phrases (`Read more`, `Share`, `Skip to main content`, subscription and cookie
+//! appeals), all-caps lines, short bullet items, runs of three or more short lines, lines repeated in the
+//! document, lines in another script than the document's, footer lines full of separators, and the list
+//! after a `Read more:`, `Related` or `Tags` heading.
+//!
+//! Guarantees: every span is trimmed, non-empty and on character boundaries; spans are in order and do
+//! not overlap; the work is linear in the text (look-behind for abbreviations is bounded to 32 bytes).
 
 use super::Sentence;
 use crate::text::Span;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
-/// Splits `text` into sentences and stand-alone blocks, every one trimmed of surrounding whitespace.
+/// Splits `text` into sentences and stand-alone blocks (headings, menu items), every one trimmed of
+/// surrounding whitespace, each marked as prose or page chrome.
 pub fn split(text: &str) -> Vec<Sentence> {
+    let lines = scan_lines(text);
+    let blocks = group_blocks(text, &lines);
+    let chrome = classify(text, &blocks);
     let mut out = Vec::new();
-    let mut line_start = 0;
-    for line in text.split_inclusive(['\n', '\r']) {
-        let line_end = line_start + line.len();
-        let mut start = line_start;
-        let bytes = text.as_bytes();
-        let mut i = line_start;
-        while i < line_end {
-            let b = bytes[i];
-            if (b == b'.' || b == b'?' || b == b'!') && i + 1 < line_end && bytes[i + 1] == b' ' {
-                push(text, &mut out, start, i + 1);
-                start = i + 1;
-            }
-            i += 1;
-        }
-        push(text, &mut out, start, line_end);
-        line_start = line_end;
+    for (block, is_chrome) in blocks.iter().zip(chrome) {
+        split_block(text, block.span, is_chrome, &mut out);
     }
     out
 }
 
-fn push(text: &str, out: &mut Vec<Sentence>, start: usize, end: usize) {
-    let s = &text[start..end];
+/// One line of the text, trimmed.
+#[derive(Clone, Copy, Debug)]
+struct Line {
+    span: Span,
+    chars: usize,
+    blank: bool,
+    bullet: bool,
+    heading: bool,
+}
+
+fn scan_lines(text: &str) -> Vec<Line> {
+    let bytes = text.as_bytes();
+    let mut lines = Vec::new();
+    let mut start = 0;
+    loop {
+        let (end, next) = match memchr::memchr2(b'\n', b'\r', &bytes[start..]) {
+            Some(p) => {
+                let at = start + p;
+                let next = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') { at + 2 } else { at + 1 };
+                (at, next)
+            }
+            None => (text.len(), text.len()),
+        };
+        lines.push(make_line(text, start, end));
+        if end >= text.len() {
+            break;
+        }
+        start = next;
+    }
+    lines
+}
+
+fn make_line(text: &str, start: usize, end: usize) -> Line {
+    let raw = text.get(start..end).unwrap_or("");
+    let lead = raw.len() - raw.trim_start().len();
+    let trimmed = raw.trim();
+    let span = Span::new(start + lead, start + lead + trimmed.len());
+    let mut chars = trimmed.chars();
+    let first = chars.next();
+    let second = chars.next();
+    let bullet = match first {
+        Some('•' | '·' | '▪' | '►' | '‣' | '◦' | '●' | '○' | '■' | '□' | '–' | '—' | '-' | '*' | '+') => {
+            second.is_some_and(char::is_whitespace)
+        }
+        Some(c) if c.is_ascii_digit() => {
+            let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+            let rest = &trimmed[digits..];
+            digits <= 3 && (rest.starts_with(". ") || rest.starts_with(") "))
+        }
+        _ => false,
+    };
+    let heading = first == Some('#') && trimmed.trim_start_matches('#').starts_with(' ');
+    let rule = trimmed.len() >= 3 && trimmed.chars().all(|c| matches!(c, '-' | '*' | '_' | '=' | ' '));
+    Line { span, chars: trimmed.chars().count(), blank: trimmed.is_empty() || rule, bullet: bullet && !rule, heading }
+}
+
+/// A block: one or more lines read as one piece of text.
+#[derive(Clone, Copy, Debug)]
+struct Block {
+    span: Span,
+    bullet: bool,
+    heading: bool,
+}
+
+/// Words that make a title's first line end without a sentence end (checked on lower-case words).
+const SMALL_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "nor", "but", "for", "of", "in", "on", "at", "to", "by", "from", "with", "into",
+    "over", "as", "vs", "via", "per",
+];
+
+fn group_blocks(text: &str, lines: &[Line]) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        if line.blank {
+            i += 1;
+            continue;
+        }
+        if line.heading {
+            blocks.push(Block { span: line.span, bullet: false, heading: true });
+            i += 1;
+            continue;
+        }
+        // A run: this line and the following non-blank lines that are neither list items nor headings.
+        let mut j = i + 1;
+        while j < lines.len() && !lines[j].blank && !lines[j].bullet && !lines[j].heading {
+            j += 1;
+        }
+        let run = &lines[i..j];
+        if is_wrapped(text, run) {
+            let span = Span::new(run[0].span.start as usize, run[run.len() - 1].span.end as usize);
+            blocks.push(Block { span, bullet: line.bullet, heading: false });
+        } else {
+            let mut k = 0;
+            while k < run.len() {
+                let mut end = k;
+                // A line continued by a line that starts in lower case.
+                while end + 1 < run.len() && continues(text, run[end], run[end + 1]) {
+                    end += 1;
+                }
+                let span = Span::new(run[k].span.start as usize, run[end].span.end as usize);
+                blocks.push(Block { span, bullet: run[k].bullet, heading: false });
+                k = end + 1;
+            }
+        }
+        i = j;
+    }
+    blocks
+}
+
+fn continues(text: &str, line: Line, next: Line) -> bool {
+    let a = line.span.slice(text);
+    let b = next.span.slice(text);
+    line.chars >= 30 && !ends_sentence(a) && b.chars().next().is_some_and(char::is_lowercase)
+}
+
+fn is_wrapped(text: &str, run: &[Line]) -> bool {
+    let n = run.len();
+    if n < 2 {
+        return false;
+    }
+    let width = run.iter().map(|l| l.chars).max().unwrap_or(0);
+    if !(40..=160).contains(&width) {
+        return false;
+    }
+    let full = run[..n - 1].iter().filter(|l| l.chars * 10 >= width * 6).count();
+    if n == 2 {
+        let first = run[0].span.slice(text);
+        let last_word = first.rsplit(char::is_whitespace).next().unwrap_or("").to_lowercase();
+        let open_end = first.ends_with([',', ';']) || SMALL_WORDS.contains(&last_word.as_str());
+        return full == 1 && open_end && !title_like(first) && run[1].chars <= run[0].chars + 15;
+    }
+    full * 10 >= (n - 1) * 7
+}
+
+/// A line in title case: every word of letters starts in upper case, except small words.
+fn title_like(line: &str) -> bool {
+    let mut capitals = 0;
+    for w in line.split_whitespace() {
+        let Some(c) = w.chars().next() else { continue };
+        if !c.is_alphabetic() {
+            continue;
+        }
+        if c.is_uppercase() {
+            capitals += 1;
+        } else if !SMALL_WORDS.contains(&w) {
+            return false;
+        }
+    }
+    capitals >= 2
+}
+
+/// Whether the text ends with a sentence end: `.`, `!`, `?` or `…`, possibly before closing quotes.
+fn ends_sentence(s: &str) -> bool {
+    let t = s.trim_end_matches(['"', '\'', ')', ']', '\u{201d}', '\u{2019}', '\u{bb}', ' ']);
+    t.ends_with(['.', '!', '?', '\u{2026}'])
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Chrome.
+
+/// Why a block is chrome; appeals and list headings change how their neighbours are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Chrome {
+    No,
+    Nav,
+    Appeal,
+    ListHeading,
+}
+
+/// Whole blocks that are chrome, compared in lower case without a leading bullet or trailing `:`/`.`.
+const CHROME_LINES: &[&str] = &[
+    "read more",
+    "read next",
+    "read also",
+    "more",
+    "share",
+    "share this",
+    "share this article",
+    "share with your friends",
+    "share on facebook",
+    "share on twitter",
+    "tweet",
+    "email",
+    "print",
+    "print this",
+    "skip to main content",
+    "skip to content",
+    "skip to navigation",
+    "search",
+    "search form",
+    "menu",
+    "main menu",
+    "navigation",
+    "home",
+    "login",
+    "log in",
+    "log out",
+    "logout",
+    "sign in",
+    "sign up",
+    "register",
+    "subscribe",
+    "subscribe now",
+    "subscribe to newsletter",
+    "newsletter",
+    "continue",
+    "continue reading",
+    "comments",
+    "comment",
+    "leave a comment",
+    "related",
+    "related articles",
+    "related posts",
+    "related contents",
+    "related content",
+    "related stories",
+    "see also",
+    "more from",
+    "recommended",
+    "you may also like",
+    "most read",
+    "most popular",
+    "popular",
+    "latest",
+    "latest news",
+    "tags",
+    "tag",
+    "topics",
+    "advertisement",
+    "sponsored",
+    "image",
+    "photo",
+    "video",
+    "audio",
+    "listen",
+    "back to top",
+    "top",
+    "next",
+    "previous",
+    "next article",
+    "previous article",
+    "rate this article",
+    "rating",
+    "rate count",
+    "contact",
+    "contact us",
+    "about",
+    "about us",
+    "privacy",
+    "privacy policy",
+    "terms",
+    "terms of use",
+    "terms of service",
+    "cookie policy",
+    "accept",
+    "accept all",
+    "close",
+    "toggle navigation",
+    "follow us",
+    "donate",
+    "donate now",
+    "support us",
+    "authors",
+    "author",
+    "further reading",
+    "more on this topic",
+    "print version",
+    "printable version",
+    "view comments",
+    "load more",
+    "show more",
+    "click here",
+    "go to top",
+    "all articles",
+    "archive",
+    "archives",
+];
+
+/// Headings after which a list of links follows (titles, authors, affiliations, tags).
+const LIST_HEADINGS: &[&str] = &[
+    "read more",
+    "read also",
+    "related",
+    "related articles",
+    "related posts",
+    "related contents",
+    "related content",
+    "related stories",
+    "see also",
+    "more from",
+    "recommended",
+    "you may also like",
+    "most read",
+    "most popular",
+    "tags",
+    "topics",
+    "further reading",
+    "more on this topic",
+    "latest",
+    "latest news",
+    "authors",
+];
+
+/// Starts of blocks that are chrome (lower case).
+const CHROME_PREFIXES: &[&str] = &[
+    "tags:",
+    "tag:",
+    "topics:",
+    "topic:",
+    "filed under",
+    "copyright",
+    "©",
+    "(c) ",
+    "photo:",
+    "image:",
+    "photo credit",
+    "image credit",
+    "source:",
+    "read more:",
+    "read also:",
+    "see also:",
+    "related:",
+    "share on ",
+    "share this",
+    "follow us",
+    "sign up for",
+    "subscribe to",
+    "click here",
+    "about the author",
+    "posted in",
+    "skip to",
+    "advertisement",
+    "cookie",
+    "we use cookies",
+    "this site uses",
+    "this website uses",
+];
+
+/// Phrases that make any block that holds them chrome: appeals, cookie banners, footers, disclaimers.
+const APPEAL_PHRASES: &[&str] = &[
+    "all rights reserved",
+    "appeared first on",
+    "we use cookies",
+    "uses cookies",
+    "cookie policy",
+    "accept cookies",
+    "favor to ask",
+    "favour to ask",
+    "need your help",
+    "your support",
+    "support us",
+    "donate",
+    "subscribe to our",
+    "sign up for our",
+    "newsletter",
+    "views expressed",
+    "do not necessarily reflect",
+    "independent journalism",
+    "privacy policy",
+    "terms of use",
+    "terms of service",
+    "become a member",
+    "make a contribution",
+    "support independent",
+    "please support",
+    "reader-supported",
+    "paywall",
+];
+
+fn appeal_matcher() -> &'static AhoCorasick {
+    static M: OnceLock<AhoCorasick> = OnceLock::new();
+    M.get_or_init(|| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(APPEAL_PHRASES)
+            .unwrap_or_else(|_| AhoCorasick::new(["\u{0}never\u{0}"]).expect("a one-pattern automaton builds"))
+    })
+}
+
+/// What the classifier measures of a block.
+struct Features {
+    words: usize,
+    ends_sentence: bool,
+    short: bool,
+}
+
+fn features(s: &str) -> Features {
+    let words = s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    let ends = ends_sentence(s);
+    Features { words, ends_sentence: ends, short: (words <= 4 && !ends) || words <= 2 }
+}
+
+/// The block's text in lower case without a bullet and trailing punctuation, for short blocks only.
+fn phrase_of(s: &str) -> Option<String> {
+    if s.len() > 80 {
+        return None;
+    }
+    let t = s.trim_start_matches(['•', '·', '▪', '►', '‣', '◦', '●', '-', '*', '+', ' ']);
+    let t = t.trim_end_matches([':', '.', '!', '›', '»', '>', ' ', '\u{a0}', '…']);
+    Some(t.to_lowercase())
+}
+
+fn classify(text: &str, blocks: &[Block]) -> Vec<bool> {
+    let latin_doc = mostly_latin(text);
+    // Lines repeated in the document (short ones only), as menus and teaser labels are.
+    let mut counts: HashMap<&str, u32> = HashMap::new();
+    for b in blocks {
+        let s = b.span.slice(text);
+        if s.len() <= 80 {
+            *counts.entry(s).or_default() += 1;
+        }
+    }
+    let mut kinds: Vec<Chrome> = Vec::with_capacity(blocks.len());
+    let mut feats: Vec<Features> = Vec::with_capacity(blocks.len());
+    for b in blocks {
+        let s = b.span.slice(text);
+        let f = features(s);
+        kinds.push(block_chrome(s, b, &f, latin_doc, counts.get(s).copied().unwrap_or(0)));
+        feats.push(f);
+    }
+    // The list after a `Read more` / `Related` / `Tags` heading: chrome until a prose paragraph.
+    let mut in_list = false;
+    for (i, b) in blocks.iter().enumerate() {
+        if kinds[i] == Chrome::ListHeading {
+            in_list = true;
+            continue;
+        }
+        if in_list {
+            let prose = feats[i].ends_sentence && feats[i].words >= 8 && !text_ends_with_question(b.span.slice(text));
+            if prose || b.heading {
+                in_list = false;
+            } else if kinds[i] == Chrome::No {
+                kinds[i] = Chrome::Nav;
+            }
+        }
+    }
+    // Runs of three or more short blocks (menus, rating widgets, author boxes).
+    let short: Vec<bool> =
+        (0..blocks.len()).map(|i| !blocks[i].heading && (feats[i].short || kinds[i] != Chrome::No)).collect();
+    let short = |i: usize| short[i];
+    let mut i = 0;
+    while i < blocks.len() {
+        if !short(i) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j + 1 < blocks.len() && short(j + 1) {
+            j += 1;
+        }
+        if j - i + 1 >= 3 {
+            for k in &mut kinds[i..=j] {
+                if *k == Chrome::No {
+                    *k = Chrome::Nav;
+                }
+            }
+        }
+        i = j + 1;
+    }
+    // A block between two appeals is part of the appeal.
+    for i in 1..blocks.len().saturating_sub(1) {
+        if kinds[i] == Chrome::No && kinds[i - 1] == Chrome::Appeal && kinds[i + 1] == Chrome::Appeal {
+            kinds[i] = Chrome::Appeal;
+        }
+    }
+    kinds.into_iter().map(|k| k != Chrome::No).collect()
+}
+
+fn text_ends_with_question(s: &str) -> bool {
+    s.trim_end_matches(['"', '\'', ')', '\u{201d}', '\u{2019}', ' ']).ends_with('?')
+}
+
+fn block_chrome(s: &str, b: &Block, f: &Features, latin_doc: bool, repeats: u32) -> Chrome {
+    if let Some(p) = phrase_of(s) {
+        if LIST_HEADINGS.contains(&p.as_str()) {
+            return Chrome::ListHeading;
+        }
+        if CHROME_LINES.contains(&p.as_str()) {
+            return Chrome::Nav;
+        }
+    }
+    let head: String = s.chars().take(24).flat_map(char::to_lowercase).collect();
+    let head = head.trim_start_matches(['•', '·', '-', '*', ' ']);
+    if CHROME_PREFIXES.iter().any(|p| head.starts_with(p)) {
+        return Chrome::Nav;
+    }
+    if head.starts_with("support ") && f.words <= 6 {
+        return Chrome::Appeal;
+    }
+    if appeal_matcher().is_match(s) {
+        return Chrome::Appeal;
+    }
+    let (mut letters, mut upper, mut lower, mut latin) = (0usize, 0usize, 0usize, 0usize);
+    for c in s.chars() {
+        if c.is_alphabetic() {
+            letters += 1;
+            if c.is_uppercase() {
+                upper += 1;
+            } else if c.is_lowercase() {
+                lower += 1;
+            }
+            if is_latin(c) {
+                latin += 1;
+            }
+        }
+    }
+    if latin_doc && letters >= 4 && (letters - latin) * 2 >= letters {
+        return Chrome::Nav;
+    }
+    if upper >= 2 && lower == 0 {
+        return Chrome::Nav;
+    }
+    if b.bullet && f.words <= 5 && !f.ends_sentence {
+        return Chrome::Nav;
+    }
+    if !f.ends_sentence && separators(s) >= 3 {
+        return Chrome::Nav;
+    }
+    if repeats >= 2 && f.words <= 8 {
+        return Chrome::Nav;
+    }
+    Chrome::No
+}
+
+/// How many spaced separators (` | `, ` - `, ` – `, ` · `, ` • `) a line holds.
+fn separators(s: &str) -> usize {
+    let mut n = 0;
+    for sep in [" | ", " - ", " – ", " · ", " • ", " / "] {
+        n += s.matches(sep).count();
+    }
+    n
+}
+
+fn is_latin(c: char) -> bool {
+    c.is_ascii_alphabetic() || ('\u{c0}'..='\u{24f}').contains(&c) || ('\u{1e00}'..='\u{1eff}').contains(&c)
+}
+
+/// Whether most letters of the text are Latin (sampled over the first 64 KiB).
+fn mostly_latin(text: &str) -> bool {
+    let mut end = text.len().min(1 << 16);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let (mut letters, mut latin) = (0usize, 0usize);
+    for c in text[..end].chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        if is_latin(c) {
+            latin += 1;
+        }
+    }
+    latin * 2 > letters
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Sentences within a block.
+
+/// Abbreviations after which a period never ends a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "mx", "dr", "prof", "st", "mt", "ft", "gen", "sen", "rep", "gov", "lt", "col", "capt", "sgt",
+    "rev", "hon", "maj", "adm", "cmdr", "pres", "amb", "fr", "messrs", "no", "nos", "vol", "vols", "pp", "p", "fig",
+    "figs", "art", "sec", "ch", "ed", "eds", "approx", "cf", "vs", "v", "est", "dept", "univ", "assn", "e.g", "i.e",
+    "viz", "al", "ca", "c", "op", "cit", "ibid", "para", "paras", "nr", "tel", "ext",
+];
+
+/// Abbreviations that end a sentence only when a common sentence opener follows (`Apple Inc. The`).
+const AMBIGUOUS_ABBREVIATIONS: &[&str] = &["etc", "inc", "ltd", "co", "corp", "jr", "sr", "bros", "plc", "llc"];
+
+/// Month abbreviations, which do not end a sentence before a number (`Jan. 5`).
+const MONTH_ABBREVIATIONS: &[&str] =
+    &["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"];
+
+/// Words that start sentences, for deciding ambiguous periods (`in the U.S. The next`).
+const OPENERS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "its",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "there",
+    "here",
+    "in",
+    "on",
+    "at",
+    "but",
+    "and",
+    "or",
+    "so",
+    "yet",
+    "however",
+    "as",
+    "if",
+    "when",
+    "while",
+    "after",
+    "before",
+    "since",
+    "although",
+    "though",
+    "moreover",
+    "meanwhile",
+    "for",
+    "his",
+    "her",
+    "their",
+    "our",
+    "my",
+    "what",
+    "why",
+    "how",
+    "who",
+    "one",
+    "some",
+    "many",
+    "most",
+    "all",
+    "no",
+    "not",
+    "today",
+    "now",
+    "then",
+    "still",
+    "also",
+    "despite",
+    "according",
+    "with",
+    "by",
+    "from",
+    "to",
+];
+
+fn split_block(text: &str, span: Span, chrome: bool, out: &mut Vec<Sentence>) {
+    let base = span.start as usize;
+    let Some(s) = text.get(span.range()) else { return };
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let term = if matches!(b, b'.' | b'!' | b'?') {
+            1
+        } else if bytes[i..].starts_with("…".as_bytes()) {
+            3
+        } else {
+            0
+        };
+        if term == 0 {
+            i += 1;
+            continue;
+        }
+        // The run of sentence marks (`?!`, `...`) and the closing quotes and brackets after it.
+        let mut j = i + term;
+        let mut marks = 1;
+        loop {
+            if j < bytes.len() && matches!(bytes[j], b'.' | b'!' | b'?') {
+                j += 1;
+                marks += 1;
+            } else if bytes[j..].starts_with("…".as_bytes()) {
+                j += 3;
+                marks += 1;
+            } else {
+                break;
+            }
+        }
+        let closers_from = j;
+        loop {
+            if j < bytes.len() && matches!(bytes[j], b'"' | b'\'' | b')' | b']') {
+                j += 1;
+            } else if let Some(len) = ["\u{201d}", "\u{2019}", "\u{bb}"]
+                .iter()
+                .find(|q| bytes[j..].starts_with(q.as_bytes()))
+                .map(|q| q.len())
+            {
+                j += len;
+            } else {
+                break;
+            }
+        }
+        if j >= bytes.len() {
+            break;
+        }
+        let rest = &s[j..];
+        let ws = rest.len() - rest.trim_start().len();
+        if ws == 0 {
+            i = j;
+            continue;
+        }
+        let next = j + ws;
+        let closed = j > closers_from;
+        if is_boundary(s, i, b, marks, closed, next) {
+            push(text, base + start, base + j, chrome, out);
+            start = next;
+        }
+        i = next;
+    }
+    push(text, base + start, base + bytes.len(), chrome, out);
+}
+
+/// Whether the sentence mark at `mark` (the byte `b`, one of `marks` in a row) ends a sentence, given that
+/// the next sentence would start at `next`.
+fn is_boundary(s: &str, mark: usize, b: u8, marks: usize, closed: bool, next: usize) -> bool {
+    let Some(c) = s[next..].chars().next() else { return true };
+    if c.is_lowercase() {
+        return false;
+    }
+    if b != b'.' || marks > 1 || closed {
+        return true;
+    }
+    // The word before the period, at most 32 bytes back.
+    let mut from = mark;
+    let limit = mark.saturating_sub(32);
+    while from > limit {
+        let mut p = from - 1;
+        while p > 0 && !s.is_char_boundary(p) {
+            p -= 1;
+        }
+        let ch = s[p..].chars().next().unwrap_or(' ');
+        if ch.is_whitespace() || matches!(ch, '(' | '"' | '\u{201c}' | '[') {
+            break;
+        }
+        from = p;
+    }
+    let word = &s[from..mark];
+    if word.is_empty() {
+        return true;
+    }
+    let lower = word.to_lowercase();
+    let next_word: String =
+        s[next..].chars().take_while(|c| c.is_alphanumeric()).take(20).flat_map(char::to_lowercase).collect();
+    let opener = OPENERS.contains(&next_word.as_str());
+    if ABBREVIATIONS.contains(&lower.as_str()) {
+        return false;
+    }
+    if MONTH_ABBREVIATIONS.contains(&lower.as_str()) {
+        return !c.is_ascii_digit();
+    }
+    if AMBIGUOUS_ABBREVIATIONS.contains(&lower.as_str()) {
+        return opener;
+    }
+    let mut chars = word.chars();
+    let first = chars.next();
+    // An initial (`J. Smith`) ends a sentence only before a common opener.
+    if word.chars().count() == 1 && first.is_some_and(char::is_uppercase) {
+        return opener;
+    }
+    // A dotted abbreviation (`U.S`, `e.g`).
+    if word.contains('.') && word.split('.').all(|p| p.chars().count() == 1 && p.chars().all(char::is_alphabetic)) {
+        return opener;
+    }
+    true
+}
+
+fn push(text: &str, start: usize, end: usize, chrome: bool, out: &mut Vec<Sentence>) {
+    let Some(s) = text.get(start..end) else { return };
     let lead = s.len() - s.trim_start().len();
-    let trail = s.len() - s.trim_end().len();
-    if start + lead < end - trail {
-        out.push(Sentence { span: Span::new(start + lead, end - trail), chrome: false });
+    let trimmed = s.trim();
+    if trimmed.is_empty() {
+        return;
+    }
+    let span = Span::new(start + lead, start + lead + trimmed.len());
+    let chrome = chrome || phrase_of(trimmed).is_some_and(|p| CHROME_LINES.contains(&p.as_str()) && p.len() > 4);
+    out.push(Sentence { span, chrome });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sentences of `text`, chrome ones marked with a leading `#`, joined by ` | `.
+    fn render(text: &str) -> String {
+        split(text)
+            .iter()
+            .map(|s| format!("{}{}", if s.chrome { "#" } else { "" }, s.span.slice(text)))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    }
+
+    #[test]
+    fn sentences_table() {
+        // (name, text, sentences joined by " | ", chrome ones prefixed with "#")
+        let cases: &[(&str, &str, &str)] = &[
+            ("empty", "", ""),
+            ("whitespace_only", " \n\t\r\n ", ""),
+            ("two_sentences", "Oslo is cold. Rome is warm.", "Oslo is cold. | Rome is warm."),
+            ("question_and_exclamation", "Is it? Yes! Fine.", "Is it? | Yes! | Fine."),
+            ("title_abbreviation", "Dr. Luca Anceschi spoke. He left.", "Dr. Luca Anceschi spoke. | He left."),
+            ("mr_abbreviation", "Mr. Smith met Mrs. Jones today.", "Mr. Smith met Mrs. Jones today."),
+            ("dotted_abbreviation_mid", "The U.S. President spoke.", "The U.S. President spoke."),
+            ("dotted_abbreviation_end", "He lives in the U.S. The weather is fine.", "He lives in the U.S. | The weather is fine."),
+            ("eg_lowercase_next", "Some states, e.g. Chad, agreed.", "Some states, e.g. Chad, agreed."),
+            ("initial", "John F. Kennedy was there.", "John F. Kennedy was there."),
+            ("decimal", "Trade reached $3.8 billion. It grew.", "Trade reached $3.8 billion. | It grew."),
+            ("decimal_percent", "Growth was 2.5 percent in 2021.", "Growth was 2.5 percent in 2021."),
+            ("curly_quote_after_period", "He said “adaptation without isolation.” Managed adaptation remains.", "He said “adaptation without isolation.” | Managed adaptation remains."),
+            ("straight_quote_after_period", "She said \"no.\" Then she left.", "She said \"no.\" | Then she left."),
+            ("question_in_quote_lowercase", "“Is it?” he asked.", "“Is it?” he asked."),
+            ("ellipsis_char", "We waited… Then it came.", "We waited… | Then it came."),
+            ("ellipsis_dots_lowercase", "We waited... and waited.", "We waited... and waited."),
+            ("ambiguous_inc_then_name", "Apple Inc. Chief Executive spoke.", "Apple Inc. Chief Executive spoke."),
+            ("ambiguous_inc_then_opener", "He joined Apple Inc. The firm grew.", "He joined Apple Inc. | The firm grew."),
+            ("month_abbreviation_number", "It opened on Jan. 5 in Oslo.", "It opened on Jan. 5 in Oslo."),
+            ("no_space_after_period", "See example.com for more.", "See example.com for more."),
+            ("heading_own_block", "Recommendations for officials\nA separate section is devoted to it.", "Recommendations for officials | A separate section is devoted to it."),
+            ("one_paragraph_per_line", "First paragraph ends here.\nSecond paragraph starts here.", "First paragraph ends here. | Second paragraph starts here."),
+            ("hard_wrapped_paragraph", "The river basin authority said on Monday that water levels in the\nnorthern reservoirs had fallen for the third year in a row, and that\nfarmers should expect restrictions. Officials will meet again soon.", "The river basin authority said on Monday that water levels in the\nnorthern reservoirs had fallen for the third year in a row, and that\nfarmers should expect restrictions. | Officials will meet again soon."),
+            ("wrapped_two_lines", "The treaty was signed in the capital after a long night of talks and\nthen ratified.", "The treaty was signed in the capital after a long night of talks and\nthen ratified."),
+            ("lowercase_continuation", "This paragraph of a web page was broken by a tool in the\nmiddle of a sentence.", "This paragraph of a web page was broken by a tool in the\nmiddle of a sentence."),
+            ("title_then_byline_not_joined", "Rivers and Reservoirs of the Northern Basin Today\nBy Ingrid Halvorsen", "Rivers and Reservoirs of the Northern Basin Today | By Ingrid Halvorsen"),
+            ("crlf_lines", "One line.\r\nAnother line.", "One line. | Another line."),
+            ("lone_cr", "One line.\rAnother line.", "One line. | Another line."),
+            ("markdown_heading", "# Water policy\nThe basin is dry.", "# Water policy | The basin is dry."),
+            ("read_more_chrome", "The basin is dry.\n\nRead more", "The basin is dry. | #Read more"),
+            ("share_chrome", "Share\nThe basin is dry.", "#Share | The basin is dry."),
+            ("skip_chrome", "Skip to main content\nThe basin is dry.", "#Skip to main content | The basin is dry."),
+            ("all_caps_menu", "CONTACT US\nThe basin is dry.", "#CONTACT US | The basin is dry."),
+            ("bullet_menu", "  • Home\n  • Research\n  • Events\nThe basin is dry.", "#• Home | #• Research | #• Events | The basin is dry."),
+            ("short_run_chrome", "Rate Count\n\n0\n\nRating\n\n3\n\nThe basin is dry.", "#Rate Count | #0 | #Rating | #3 | The basin is dry."),
+            ("byline_not_chrome", "Water in the North: A Long Decline\nIngrid Halvorsen\n03 October 2019\n\nThe basin is dry.", "Water in the North: A Long Decline | Ingrid Halvorsen | 03 October 2019 | The basin is dry."),
+            ("subscription_appeal", "The basin is dry.\nPlease support us with a donation today.", "The basin is dry. | #Please support us with a donation today."),
+            ("appeal_sandwich", "We have a small favor to ask.\nFor years we have reported on rivers.\nBut we need your help to continue.", "#We have a small favor to ask. | #For years we have reported on rivers. | #But we need your help to continue."),
+            ("cookie_banner", "We use cookies to improve your experience.\nThe basin is dry.", "#We use cookies to improve your experience. | The basin is dry."),
+            ("tags_line", "Tags: water, rivers, Norway", "#Tags: water, rivers, Norway"),
+            ("related_list", "The basin is dry.\n\nRead more:\n\nRivers in Crisis?\nJane Doe\nInstitute of Water Studies\n\nThe next paragraph is long enough to be prose again.", "The basin is dry. | #Read more: | #Rivers in Crisis? | #Jane Doe | #Institute of Water Studies | The next paragraph is long enough to be prose again."),
+            ("footer_separators", "About us - Work with us - Experts - Contact - Privacy", "#About us - Work with us - Experts - Contact - Privacy"),
+            ("copyright", "© 2024 Basin News. All rights reserved.", "#© 2024 Basin News. | #All rights reserved."),
+            ("foreign_script_line", "«Данное сообщение создано иностранным агентом»\nThe basin is dry and the river is low, and the farmers of the valley are waiting for rain.", "#«Данное сообщение создано иностранным агентом» | The basin is dry and the river is low, and the farmers of the valley are waiting for rain."),
+            ("repeated_label", "Club events\nThe basin is dry.\nClub events", "#Club events | The basin is dry. | #Club events"),
+            ("emoji_and_cjk", "Water 😀 is life. 水是生命。", "Water 😀 is life. | 水是生命。"),
+            ("u2028_inside", "One\u{2028}two. Three.", "One\u{2028}two. | Three."),
+        ];
+        for &(name, text, want) in cases {
+            assert_eq!(render(text), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn spans_are_trimmed_ordered_and_on_boundaries() {
+        let text = "  Россия 😀. Oslo\r\n\r\n• Menu\n  Next. “Quote.” End…  ";
+        let sentences = split(text);
+        let mut last_end = 0;
+        for s in &sentences {
+            let slice = text.get(s.span.range()).expect("on char boundaries");
+            assert!(!slice.is_empty());
+            assert_eq!(slice, slice.trim());
+            assert!(s.span.start as usize >= last_end);
+            last_end = s.span.end as usize;
+        }
+    }
+
+    #[test]
+    fn long_single_line_is_linear() {
+        // A 5 MB line without sentence ends, and one made only of periods: both must finish quickly.
+        let line = "word ".repeat(1_000_000);
+        let start = std::time::Instant::now();
+        assert_eq!(split(&line).len(), 1);
+        let dots = ".".repeat(5_000_000);
+        assert_eq!(split(&dots).len(), 1);
+        let mixed = "a. ".repeat(1_000_000);
+        assert!(!split(&mixed).is_empty());
+        assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
     }
 }

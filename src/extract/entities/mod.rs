@@ -1,0 +1,1175 @@
+//! Entities: proper names of places, organisations, people and initiatives, found per document and merged
+//! across a corpus.
+//!
+//! [`extract`] reads one document's prose sentences (chrome yields no names) and returns every name it
+//! mentions with the byte span of the name as written (a possessive `’s` left out), plus the acronyms the
+//! document defines. A name is a run of capitalised words, joined across `of`, `for`, `and`, `on`, `in`
+//! only where an organisation or event head makes them one name (`Foundation for the Development of Civil
+//! Society`, `Belt and Road Initiative`); titles are cut off persons (`President Joe Biden` gives `Joe
+//! Biden`, a person); a capitalised common word that starts a sentence is not a name, and a lone word
+//! there is a name only if the document also capitalises it mid-sentence or a lexicon knows it. Headings in
+//! title case and all-caps lines give only names the document's prose already gave.
+//!
+//! [`resolve`] merges mentions by [`normalize_name`] (case, dashes, possessives, British and American
+//! spelling), joins acronyms to their expansions corpus-wide, joins a surname used alone to the one person
+//! whose full name ends with it, picks a display name and a kind by majority, and drops lone noise. Its
+//! entities are sorted by display name (case-insensitively), so its output is deterministic.
+//!
+//! Everything here is total (no panic on any text) and linear in the text: work per word is bounded by
+//! small constants (lexicon phrases of at most a few words, acronyms of at most 12 letters).
+
+mod acronyms;
+mod lexicon;
+mod tokens;
+
+use super::{AcronymDef, DocNames, EntityDef, EntityKind, NameMention, Resolution, Sentence};
+use crate::text::Span;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use tokens::{Gap, Tok};
+
+/// How a sentence is capitalised, which decides how far capitals are evidence of names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// Ordinary prose: capitals mark names.
+    Prose,
+    /// A headline in title case: capitals mark nothing; only names known from prose are taken.
+    Title,
+    /// All capitals: as for a headline, and acronyms are not taken either.
+    Caps,
+}
+
+/// A name candidate within one sentence: token range (inclusive) and evidence of its kind.
+#[derive(Clone, Debug)]
+struct Cand {
+    first: usize,
+    last: usize,
+    kind: Option<EntityKind>,
+    /// A lone word that starts its sentence: a name only if confirmed elsewhere in the document.
+    unconfirmed: bool,
+    /// An acronym's expansion: wins over any other candidate it overlaps.
+    expansion: bool,
+}
+
+/// One sentence's words and helpers to read them.
+struct Words<'a> {
+    text: &'a str,
+    toks: Vec<Tok>,
+}
+
+impl<'a> Words<'a> {
+    fn word(&self, i: usize) -> &'a str {
+        self.toks[i].text(self.text)
+    }
+
+    fn lower(&self, i: usize) -> Cow<'a, str> {
+        let w = self.word(i);
+        if w.chars().any(char::is_uppercase) {
+            Cow::Owned(w.to_lowercase())
+        } else {
+            Cow::Borrowed(w)
+        }
+    }
+
+    /// The lower-case words `first..=last` joined by single spaces, dashes written `-`.
+    fn lower_phrase(&self, first: usize, last: usize) -> String {
+        let mut out = String::new();
+        for i in first..=last {
+            if i > first {
+                out.push(if self.toks[i].gap == Gap::Dash { '-' } else { ' ' });
+            }
+            for c in self.word(i).chars() {
+                match c {
+                    '\u{2010}' | '\u{2011}' | '\u{2013}' => out.push('-'),
+                    '\u{2019}' => out.push('\''),
+                    _ => out.extend(c.to_lowercase()),
+                }
+            }
+        }
+        out
+    }
+
+    fn span(&self, first: usize, last: usize) -> Span {
+        Span::new(self.toks[first].start, self.toks[last].end)
+    }
+
+    fn n(&self) -> usize {
+        self.toks.len()
+    }
+}
+
+/// Finds the names in one document: every mention in its prose sentences and the acronyms it defines.
+pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
+    let mut doc = DocNames::default();
+    let mut seen_defs: HashSet<(String, String)> = HashSet::new();
+    // Pass 1: candidates per prose sentence; headlines wait for the names prose gives.
+    let mut work: Vec<(Words, Mode, Vec<Cand>)> = Vec::new();
+    for sentence in sentences {
+        let (start, end) = (sentence.span.start as usize, sentence.span.end as usize);
+        if text.get(start..end).is_none() {
+            continue;
+        }
+        let words = Words { text, toks: tokens::tokenize(text, start, end) };
+        let defs = acronyms::find(text, &words.toks);
+        for d in &defs {
+            let short = display_form(text.get(d.short.0..d.short.1).unwrap_or(""));
+            let long = display_form(text.get(d.long.0..d.long.1).unwrap_or(""));
+            if seen_defs.insert((short.clone(), long.clone())) {
+                doc.acronyms.push(AcronymDef { short, long });
+            }
+        }
+        if sentence.chrome {
+            continue;
+        }
+        let mode = mode_of(text, &words, end);
+        let mut cands = candidates(&words);
+        for d in &defs {
+            let (first, last) = d.long_toks;
+            let kind = kind_of(&words, first, last);
+            cands.push(Cand { first, last, kind, unconfirmed: false, expansion: true });
+        }
+        work.push((words, mode, cands));
+    }
+
+    // What prose confirms: names seen mid-sentence, and surnames of persons.
+    let mut known: HashSet<String> = HashSet::new();
+    let mut confirmed_single: HashSet<String> = HashSet::new();
+    for (words, mode, cands) in &work {
+        if *mode != Mode::Prose {
+            continue;
+        }
+        for c in cands.iter().filter(|c| !c.unconfirmed) {
+            let key = normalize_name(&display_form(words.span(c.first, c.last).slice(text)));
+            known.insert(key);
+            if c.first == c.last {
+                confirmed_single.insert(words.lower(c.first).into_owned());
+            } else if c.kind == Some(EntityKind::Person) {
+                confirmed_single.insert(words.lower(c.last).into_owned());
+            }
+        }
+    }
+    for def in &doc.acronyms {
+        known.insert(normalize_name(&def.short));
+        known.insert(normalize_name(&def.long));
+    }
+
+    // Pass 2: keep what is confirmed; take from headlines what is known.
+    for (words, mode, cands) in &work {
+        let mut kept: Vec<Cand> = Vec::new();
+        for c in cands {
+            match mode {
+                Mode::Prose => {
+                    if !c.unconfirmed || confirmed_single.contains(words.lower(c.first).as_ref()) {
+                        kept.push(c.clone());
+                    }
+                }
+                Mode::Title | Mode::Caps => known_within(words, c, *mode, &known, &mut kept),
+            }
+        }
+        // Expansions win over what they overlap; otherwise the earlier, longer candidate wins.
+        kept.sort_by_key(|c| (!c.expansion, c.first, std::cmp::Reverse(c.last)));
+        let mut taken = vec![false; words.n()];
+        let mut chosen: Vec<&Cand> = Vec::new();
+        for c in &kept {
+            if c.last >= taken.len() || taken[c.first..=c.last].iter().any(|&t| t) {
+                continue;
+            }
+            taken[c.first..=c.last].iter_mut().for_each(|t| *t = true);
+            chosen.push(c);
+        }
+        chosen.sort_by_key(|c| c.first);
+        for c in chosen {
+            let span = words.span(c.first, c.last);
+            let name = display_form(span.slice(text));
+            if name.is_empty() {
+                continue;
+            }
+            doc.mentions.push(NameMention { span, name, kind: c.kind });
+        }
+    }
+    doc.mentions.sort_by_key(|m| (m.span.start, m.span.end));
+    doc.mentions.dedup_by_key(|m| m.span);
+    doc
+}
+
+/// The names a headline gives: the longest runs of its capitalised words that prose already named, that
+/// are places in the lexicon, or (except in all-caps lines) acronyms. Keys are built word by word, so the
+/// work is a constant per word.
+fn known_within(words: &Words, c: &Cand, mode: Mode, known: &HashSet<String>, out: &mut Vec<Cand>) {
+    if c.expansion {
+        out.push(c.clone());
+        return;
+    }
+    const LONGEST: usize = 8;
+    let mut p = c.first;
+    let mut keys: Vec<String> = Vec::with_capacity(LONGEST);
+    let mut phrases: Vec<String> = Vec::with_capacity(LONGEST);
+    while p <= c.last {
+        if words.lower(p) == "the" {
+            p += 1;
+            continue;
+        }
+        keys.clear();
+        phrases.clear();
+        let mut key = String::new();
+        let mut phrase = String::new();
+        for q in p..=c.last.min(p + LONGEST - 1) {
+            if q > p {
+                let dash = words.toks[q].gap == Gap::Dash;
+                if !dash {
+                    key.push(' ');
+                }
+                phrase.push(if dash { '-' } else { ' ' });
+            }
+            key_word(words.word(q), &mut key);
+            phrase.push_str(&words.lower(q));
+            keys.push(key.clone());
+            phrases.push(phrase.clone());
+        }
+        let mut matched = None;
+        for len in (1..=keys.len()).rev() {
+            let acronym = len == 1 && mode == Mode::Title && words.toks[p].acronym && !common_acronym(&phrases[0]);
+            if known.contains(&keys[len - 1]) || lexicon::is_place(&phrases[len - 1]) || acronym {
+                matched = Some(len);
+                break;
+            }
+        }
+        match matched {
+            Some(len) => {
+                let q = p + len - 1;
+                let kind =
+                    if lexicon::is_place(&phrases[len - 1]) { Some(EntityKind::Place) } else { kind_of(words, p, q) };
+                out.push(Cand { first: p, last: q, kind, unconfirmed: false, expansion: false });
+                p = q + 1;
+            }
+            None => p += 1,
+        }
+    }
+}
+
+/// Words allowed in lower case in a title-case headline.
+const TITLE_SMALL_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "nor", "but", "for", "of", "in", "on", "at", "to", "by", "from", "with", "into",
+    "onto", "over", "as", "vs", "via", "per", "up", "out", "off", "than", "is", "are",
+];
+
+fn mode_of(text: &str, words: &Words, end: usize) -> Mode {
+    let mut caps_words = 0;
+    let mut has_lower_word = false;
+    let mut any_lower_letter = false;
+    let mut cased_words = 0;
+    for t in &words.toks {
+        let w = t.text(text);
+        if !w.chars().next().is_some_and(char::is_alphabetic) {
+            continue;
+        }
+        if w.chars().any(char::is_lowercase) {
+            any_lower_letter = true;
+        }
+        if w.chars().any(|c| c.is_uppercase() || c.is_lowercase()) {
+            cased_words += 1;
+        }
+        if t.cap {
+            caps_words += 1;
+        } else if !TITLE_SMALL_WORDS.contains(&w) {
+            has_lower_word = true;
+        }
+    }
+    if cased_words >= 2 && !any_lower_letter {
+        return Mode::Caps;
+    }
+    let tail = text.get(..end).unwrap_or("").trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')', ' ']);
+    if !has_lower_word && caps_words >= 3 && !tail.ends_with('.') {
+        return Mode::Title;
+    }
+    Mode::Prose
+}
+
+fn common_acronym(lower: &str) -> bool {
+    let stripped: String = lower.chars().filter(|&c| c != '.').collect();
+    lexicon::is_common_acronym(&stripped) || lexicon::is_common_acronym(lower)
+}
+
+/// The index of the sentence's first word that starts with a letter.
+fn initial_index(words: &Words) -> Option<usize> {
+    (0..words.n()).find(|&i| words.word(i).chars().next().is_some_and(char::is_alphabetic))
+}
+
+/// Whether the token is a handle or a hashtag (`@name`, `#tag`).
+fn is_handle(words: &Words, i: usize) -> bool {
+    let start = words.toks[i].start;
+    matches!(words.text.get(..start).and_then(|s| s.chars().last()), Some('@' | '#'))
+}
+
+/// For each word, the last word of the longest lexicon place that starts there (`Trinidad and Tobago`).
+fn place_units(words: &Words) -> Vec<Option<usize>> {
+    let n = words.n();
+    let max = lexicon::max_place_words();
+    let mut units = vec![None; n];
+    for (i, unit) in units.iter_mut().enumerate() {
+        if !words.toks[i].cap {
+            continue;
+        }
+        let mut phrase = String::new();
+        let mut best = None;
+        for j in i..n.min(i + max) {
+            if j > i {
+                if !matches!(words.toks[j].gap, Gap::Space | Gap::Dash) {
+                    break;
+                }
+                phrase.push(if words.toks[j].gap == Gap::Dash { '-' } else { ' ' });
+            }
+            phrase.push_str(&words.lower(j));
+            if j > i && words.toks[j].cap && lexicon::is_place(&phrase) {
+                best = Some(j);
+            }
+            if words.toks[j].possessive {
+                break;
+            }
+        }
+        *unit = best;
+    }
+    units
+}
+
+/// The raw runs of capitalised words of a sentence, joined across connectors where a head makes them one
+/// name. Returns inclusive token ranges.
+fn chains(words: &Words, units: &[Option<usize>]) -> Vec<(usize, usize)> {
+    let n = words.n();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < n {
+        if !words.toks[i].cap || is_handle(words, i) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        let mut phrase: Option<&'static str> = None;
+        loop {
+            if words.toks[j].possessive || j + 1 >= n {
+                break;
+            }
+            let k = j + 1;
+            // Inside a lexicon place that started in this chain.
+            let lo = j.saturating_sub(6).max(i);
+            if (lo..=j).any(|p| units[p].is_some_and(|e| e >= k)) {
+                j = k;
+                continue;
+            }
+            let gap = words.toks[k].gap;
+            let period_ok = gap == Gap::Period && joins_over_period(words, j);
+            // A dashed part continues the name only when a head follows (`Central Asia-Russia Summit`).
+            let dash_ok = gap == Gap::Dash && words.toks[k].cap && head_ahead(words, k);
+            if gap != Gap::Space && !period_ok && !dash_ok {
+                break;
+            }
+            if words.toks[k].cap {
+                if is_handle(words, k) {
+                    break;
+                }
+                j = k;
+                continue;
+            }
+            if gap != Gap::Space {
+                break;
+            }
+            let conn = words.lower(k);
+            if !lexicon::is_connector(&conn) {
+                break;
+            }
+            // The connector run (`of the`) and the capitalised word after it.
+            let mut m = k;
+            while m < n && m - k < 3 && !words.toks[m].cap && words.toks[m].gap == Gap::Space {
+                if !lexicon::is_connector(&words.lower(m)) {
+                    break;
+                }
+                m += 1;
+            }
+            if m >= n || !words.toks[m].cap || words.toks[m].gap != Gap::Space || m == k {
+                break;
+            }
+            let run_has_the = (k..m).any(|x| words.word(x) == "the");
+            if lexicon::is_calendar(&words.lower(m)) {
+                break;
+            }
+            let join = match conn.as_ref() {
+                "of" | "for" | "on" => phrase.is_some() || (i..=j).any(|p| lexicon::is_head(&words.lower(p))),
+                "and" | "&" => {
+                    !run_has_the
+                        && m == k + 1
+                        && !is_place_word(words, j)
+                        && !words.toks[j].acronym
+                        && !is_place_word(words, m)
+                        && !lexicon::is_adjective_of_place(&words.lower(m))
+                        && (phrase.is_some() || head_ahead(words, m))
+                }
+                "in" => {
+                    matches!(phrase, Some("for" | "on"))
+                        && m == k + 1
+                        && is_place_word(words, m)
+                        && !(m + 1 < n && words.toks[m + 1].cap && words.toks[m + 1].gap == Gap::Space)
+                }
+                "the" => false,
+                _ => {
+                    m == k + 1
+                        && j - i < 3
+                        && !is_place_word(words, j)
+                        && !(i..=j).any(|p| lexicon::is_head(&words.lower(p)))
+                }
+            };
+            if !join {
+                break;
+            }
+            phrase = match conn.as_ref() {
+                "of" => Some("of"),
+                "for" => Some("for"),
+                "on" => Some("on"),
+                _ => phrase,
+            };
+            j = m;
+        }
+        out.push((i, j));
+        i = j + 1;
+    }
+    out
+}
+
+/// `Dr. Luca`, `J. Smith`, `St. Petersburg`: a period that stays inside a name.
+fn joins_over_period(words: &Words, j: usize) -> bool {
+    let w = words.lower(j);
+    (w.chars().count() == 1 && words.toks[j].cap)
+        || lexicon::is_title_abbreviation(&w)
+        || lexicon::is_name_abbreviation(&w)
+}
+
+fn is_place_word(words: &Words, i: usize) -> bool {
+    lexicon::is_place(&words.lower(i))
+}
+
+/// Whether the capitalised words from `m` on reach a head noun (`Road Initiative` after `Belt and`).
+fn head_ahead(words: &Words, m: usize) -> bool {
+    let mut p = m;
+    while p < words.n() && p < m + 6 && words.toks[p].cap && (p == m || words.toks[p].gap == Gap::Space) {
+        if lexicon::is_head(&words.lower(p)) {
+            return true;
+        }
+        if words.toks[p].possessive {
+            break;
+        }
+        p += 1;
+    }
+    false
+}
+
+fn is_title_word(words: &Words, i: usize) -> bool {
+    let w = words.lower(i);
+    if lexicon::is_title_abbreviation(&w) {
+        // An abbreviated title is one only with its period or right before a capitalised name.
+        return words.toks.get(i + 1).is_some_and(|t| matches!(t.gap, Gap::Period | Gap::Space));
+    }
+    lexicon::is_title(&w)
+}
+
+/// The name candidates of one sentence, before confirmation.
+fn candidates(words: &Words) -> Vec<Cand> {
+    let initial = initial_index(words);
+    let units = place_units(words);
+    let mut out = Vec::new();
+    for (first, last) in chains(words, &units) {
+        split_titles(words, &units, first, last, initial, &mut out);
+    }
+    out
+}
+
+/// Cuts titles off a chain: `US President Donald Trump` gives `US` and the person `Donald Trump`.
+fn split_titles(
+    words: &Words,
+    units: &[Option<usize>],
+    first: usize,
+    last: usize,
+    initial: Option<usize>,
+    out: &mut Vec<Cand>,
+) {
+    for p in first..last {
+        if !is_title_word(words, p) {
+            continue;
+        }
+        let next = p + 1;
+        if is_title_word(words, next) || lexicon::is_title_modifier(&words.lower(next)) {
+            continue;
+        }
+        if (next..=last).any(|x| lexicon::is_head(&words.lower(x)) || words.toks[x].acronym)
+            || lexicon::is_place(&words.lower_phrase(next, last))
+        {
+            continue;
+        }
+        let mut q = p;
+        while q > first && {
+            let w = words.lower(q - 1);
+            lexicon::is_title_modifier(&w) || is_title_word(words, q - 1)
+        } {
+            q -= 1;
+        }
+        if q > first {
+            finish(words, first, q - 1, initial, None, out);
+        }
+        finish(words, next, last, initial, Some(EntityKind::Person), out);
+        return;
+    }
+    // A chain that ends in a title after adjectives or places (`Kazakh President`): drop the title.
+    let mut q = last + 1;
+    while q > first && (is_title_word(words, q - 1) || lexicon::is_title_modifier(&words.lower(q - 1))) {
+        q -= 1;
+    }
+    if q <= last && q > first && (first..q).all(|x| adjective_or_place(words, x)) {
+        finish(words, first, q - 1, initial, None, out);
+        return;
+    }
+    // A place followed by a name without a head (`Tajikistan Nuriddin Said`) is two names.
+    let place_end = units[first].or_else(|| is_place_word(words, first).then_some(first));
+    if let Some(e) = place_end {
+        if e < last
+            && words.toks[e + 1].gap == Gap::Space
+            && !(e + 1..=last).any(|x| lexicon::is_head(&words.lower(x)) || !words.toks[x].cap)
+            && !lexicon::is_place(&words.lower_phrase(first, last))
+        {
+            finish(words, first, e, initial, None, out);
+            finish(words, e + 1, last, initial, None, out);
+            return;
+        }
+    }
+    finish(words, first, last, initial, None, out);
+}
+
+/// `Russians`, `Kazakhs`: the plural of a demonym.
+fn is_plural_demonym(w: &str) -> bool {
+    w.strip_suffix('s').is_some_and(lexicon::is_adjective_of_place)
+}
+
+fn adjective_or_place(words: &Words, i: usize) -> bool {
+    let w = words.lower(i);
+    lexicon::is_adjective_of_place(&w) || lexicon::is_place(&w)
+}
+
+/// Trims, filters and classifies one chain into a candidate.
+fn finish(
+    words: &Words,
+    mut first: usize,
+    last: usize,
+    initial: Option<usize>,
+    kind: Option<EntityKind>,
+    out: &mut Vec<Cand>,
+) {
+    let mut at_start = Some(first) == initial;
+    // Articles never start a name; at the start of a sentence, neither do common words.
+    while first < last {
+        let w = words.lower(first);
+        let article = matches!(w.as_ref(), "the" | "a" | "an");
+        let common = at_start && lexicon::is_common_word(&w) && !lexicon::is_place(&w);
+        let month = lexicon::is_calendar(&w);
+        if !(article || common || month) {
+            break;
+        }
+        first += 1;
+        at_start = false;
+    }
+    if first == last && words.toks[first].gap == Gap::Dash && !words.toks[first].cap {
+        return;
+    }
+    // `Russian MIR`: a demonym before an acronym is not part of its name.
+    if last == first + 1 && words.toks[last].acronym && lexicon::is_adjective_of_place(&words.lower(first)) {
+        first = last;
+        at_start = false;
+    }
+    let single = first == last;
+    let lower = words.lower_phrase(first, last);
+    let place = lexicon::is_place(&lower);
+    if single {
+        let t = &words.toks[first];
+        let w = words.lower(first);
+        if w.chars().count() < 2 || t.compound || !t.cap {
+            return;
+        }
+        if t.acronym {
+            if common_acronym(&w) {
+                return;
+            }
+        } else if !place
+            && (is_plural_demonym(&w)
+                || lexicon::is_calendar(&w)
+                || lexicon::is_common_word(&w)
+                || lexicon::is_title(&w)
+                || lexicon::is_role(&w)
+                || lexicon::is_title_modifier(&w)
+                || lexicon::is_adjective_of_place(&w)
+                || lexicon::is_head(&w))
+        {
+            return;
+        }
+    } else {
+        let all_weak = (first..=last).all(|x| {
+            let w = words.lower(x);
+            lexicon::is_adjective_of_place(&w)
+                || is_plural_demonym(&w)
+                || lexicon::is_calendar(&w)
+                || lexicon::is_title_modifier(&w)
+                || lexicon::is_title(&w)
+                || w.chars().all(|c| c.is_ascii_digit())
+        });
+        if all_weak && !place {
+            return;
+        }
+        let has_head = (first..=last).any(|x| lexicon::is_head(&words.lower(x)));
+        if !place && !has_head && at_start && (first..=last).all(|x| lexicon::is_common_word(&words.lower(x))) {
+            return;
+        }
+    }
+    let kind = if place { Some(EntityKind::Place) } else { kind.or_else(|| kind_of(words, first, last)) };
+    let unconfirmed = single && at_start && !place && !words.toks[first].acronym && kind != Some(EntityKind::Person);
+    out.push(Cand { first, last, kind, unconfirmed, expansion: false });
+}
+
+/// The kind the words and their context give evidence of, if any.
+fn kind_of(words: &Words, first: usize, last: usize) -> Option<EntityKind> {
+    let lower = words.lower_phrase(first, last);
+    if lexicon::is_place(&lower) {
+        return Some(EntityKind::Place);
+    }
+    // The head: the word before the first `of`, `for`, `on` or `in`, else the last word.
+    let mut head = last;
+    for x in first + 1..=last {
+        if !words.toks[x].cap && matches!(words.lower(x).as_ref(), "of" | "for" | "on" | "in") {
+            head = x - 1;
+            break;
+        }
+    }
+    let h = words.lower(head);
+    if lexicon::is_state_head(&h) && head > first && adjective_or_place(words, head - 1) {
+        return Some(EntityKind::Place);
+    }
+    if lexicon::is_org_head(&h) || lexicon::is_state_head(&h) {
+        return Some(EntityKind::Organization);
+    }
+    if lexicon::is_place_head(&h) {
+        return Some(EntityKind::Place);
+    }
+    if lexicon::is_other_head(&h) {
+        return Some(EntityKind::Other);
+    }
+    let toks = &words.toks;
+    let n = words.n();
+    let count = last - first + 1;
+    if toks[first].acronym || count > 4 {
+        return None;
+    }
+    // A role word right before: `president Kassym-Jomart Tokayev`, `counterpart Emomali Rahmon`.
+    if first > 0
+        && matches!(toks[first].gap, Gap::Space | Gap::Comma)
+        && !toks[first - 1].cap
+        && lexicon::is_role(&words.lower(first - 1))
+    {
+        return Some(EntityKind::Person);
+    }
+    // An apposition or a copula with a role: `X, a professor at`, `X is the CEO of`.
+    if last + 1 < n {
+        let next = words.lower(last + 1);
+        let copula = toks[last + 1].gap == Gap::Space && matches!(next.as_ref(), "is" | "was");
+        if toks[last + 1].gap == Gap::Comma || copula {
+            let from = if copula { last + 2 } else { last + 1 };
+            for (x, tok) in toks.iter().enumerate().take(n.min(from + 5)).skip(from) {
+                if x > from && !matches!(tok.gap, Gap::Space | Gap::Dash) {
+                    break;
+                }
+                if lexicon::is_role(&words.lower(x)) {
+                    return Some(EntityKind::Person);
+                }
+            }
+        }
+        // `Levystone observed`, `Anton Mardasov said`.
+        if (2..=3).contains(&count)
+            && matches!(toks[last + 1].gap, Gap::Space | Gap::Comma)
+            && lexicon::is_speech_verb(&next)
+        {
+            return Some(EntityKind::Person);
+        }
+    }
+    // `writes Stanislav Tkachenko,`.
+    if (2..=3).contains(&count)
+        && first > 0
+        && toks[first].gap == Gap::Space
+        && lexicon::is_speech_verb(&words.lower(first - 1))
+        && (last + 1 >= n || toks[last + 1].gap != Gap::Space)
+    {
+        return Some(EntityKind::Person);
+    }
+    // `Dushanbe, Tajikistan`: a city before its country.
+    if count <= 2 && last + 1 < n && toks[last + 1].gap == Gap::Comma {
+        let c = last + 1;
+        let after_ok = c + 1 >= n || toks[c + 1].gap != Gap::Space || !toks[c + 1].cap;
+        if !toks[c].possessive && after_ok && is_place_word(words, c) {
+            return Some(EntityKind::Place);
+        }
+    }
+    // `in Tomsk`.
+    if count == 1 && first > 0 && toks[first].gap == Gap::Space && words.word(first - 1) == "in" {
+        return Some(EntityKind::Place);
+    }
+    None
+}
+
+/// The `name` of a mention: whitespace collapsed to single spaces, curly apostrophes straightened.
+pub fn display_form(surface: &str) -> String {
+    let mut out = String::with_capacity(surface.len());
+    for word in surface.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            out.push(if c == '\u{2019}' || c == '\u{2018}' { '\'' } else { c });
+        }
+    }
+    out
+}
+
+/// The key under which two names are the same name: lower case, without a leading `the`, a trailing
+/// possessive, dashes or periods, with whitespace collapsed and British spellings made American
+/// (`The Organisation’s` and `organization` give the same key; so do `Co-operation` and `cooperation`,
+/// `U.S.` and `US`, `North–South` and `North-South`).
+pub fn normalize_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for raw in name.split_whitespace() {
+        let mut word = String::new();
+        key_word(raw, &mut word);
+        if word.is_empty() || (out.is_empty() && word == "the") {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&word);
+    }
+    for suffix in ["'s", "'"] {
+        if out.len() > suffix.len() + 1 && out.ends_with(suffix) {
+            out.truncate(out.len() - suffix.len());
+            break;
+        }
+    }
+    out
+}
+
+/// Appends the key of one word: lower case, without dashes or periods, apostrophes straight, spelled
+/// the American way.
+fn key_word(raw: &str, out: &mut String) {
+    let mut word = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '.' => {}
+            '\u{2019}' | '\u{2018}' => word.push('\''),
+            _ => word.extend(c.to_lowercase()),
+        }
+    }
+    out.push_str(&americanize(&word));
+}
+
+/// Word-level British to American spelling for keys (never displayed): `organisation` gives
+/// `organization`, `centre` gives `center`, `labour` gives `labor`, `programme` gives `program`.
+fn americanize(word: &str) -> String {
+    let n = word.chars().count();
+    let mut w = word.to_string();
+    if n >= 6 {
+        for (from, to) in [
+            ("isation", "ization"),
+            ("isations", "izations"),
+            ("ise", "ize"),
+            ("ised", "ized"),
+            ("ises", "izes"),
+            ("ising", "izing"),
+            ("yse", "yze"),
+            ("ysed", "yzed"),
+            ("our", "or"),
+            ("ours", "ors"),
+            ("oured", "ored"),
+            ("ouring", "oring"),
+            ("fence", "fense"),
+            ("licence", "license"),
+            ("amme", "am"),
+            ("ammes", "ams"),
+            ("logue", "log"),
+            ("logues", "logs"),
+            ("elled", "eled"),
+            ("elling", "eling"),
+        ] {
+            if let Some(stem) = w.strip_suffix(from) {
+                w = format!("{stem}{to}");
+                break;
+            }
+        }
+    }
+    if n >= 5 {
+        for (from, to) in [("tre", "ter"), ("tres", "ters"), ("bre", "ber"), ("bres", "bers")] {
+            if let Some(stem) = w.strip_suffix(from) {
+                w = format!("{stem}{to}");
+                break;
+            }
+        }
+    }
+    w
+}
+
+/// Spelling pairs that a name may be written in either way: British first, American second.
+const SPELLING_PAIRS: &[(&str, &str)] = &[
+    ("isation", "ization"),
+    ("ise", "ize"),
+    ("yse", "yze"),
+    ("centre", "center"),
+    ("theatre", "theater"),
+    ("metre", "meter"),
+    ("fibre", "fiber"),
+    ("labour", "labor"),
+    ("harbour", "harbor"),
+    ("neighbour", "neighbor"),
+    ("honour", "honor"),
+    ("colour", "color"),
+    ("favour", "favor"),
+    ("behaviour", "behavior"),
+    ("defence", "defense"),
+    ("offence", "offense"),
+    ("licence", "license"),
+    ("programme", "program"),
+    ("catalogue", "catalog"),
+    ("dialogue", "dialog"),
+    ("co-operation", "cooperation"),
+    ("co-ordination", "coordination"),
+];
+
+/// The spellings a name may be written in: British and American (`Organisation`/`Organization`,
+/// `Centre`/`Center`), straight and curly apostrophes, hyphen and en dash. The name itself comes first;
+/// at most 16 variants are returned.
+pub fn spelling_variants(name: &str) -> Vec<String> {
+    const MAX: usize = 16;
+    let mut out = vec![name.to_string()];
+    let words: Vec<&str> = name.split(' ').collect();
+    for (i, word) in words.iter().enumerate() {
+        let lower = word.to_lowercase();
+        let mut alternatives = Vec::new();
+        for &(uk, us) in SPELLING_PAIRS {
+            for (from, to) in [(uk, us), (us, uk)] {
+                let suffix_rule = !from.contains('-')
+                    && from.len() <= 7
+                    && ![
+                        "centre", "center", "metre", "meter", "fibre", "fiber", "labour", "labor", "honour", "honor",
+                        "colour", "color", "favour", "favor",
+                    ]
+                    .contains(&from);
+                let matched =
+                    if suffix_rule { lower.len() >= 6 && lower.ends_with(from) } else { lower.ends_with(from) };
+                if matched {
+                    let cut = word.len() - from.len();
+                    if word.is_char_boundary(cut) {
+                        let mut alt = format!("{}{}", &word[..cut], to);
+                        if cut == 0 && word.chars().next().is_some_and(char::is_uppercase) {
+                            alt = capitalize(&alt);
+                        }
+                        alternatives.push(alt);
+                    }
+                }
+            }
+        }
+        for alt in alternatives {
+            let snapshot: Vec<String> = out.clone();
+            for existing in snapshot {
+                let mut parts: Vec<&str> = existing.split(' ').collect();
+                if parts.len() == words.len() {
+                    parts[i] = &alt;
+                    let v = parts.join(" ");
+                    if !out.contains(&v) && out.len() < MAX {
+                        out.push(v);
+                    }
+                }
+            }
+        }
+    }
+    let snapshot = out.clone();
+    for v in snapshot {
+        for (a, b) in [('\'', '\u{2019}'), ('\u{2019}', '\''), ('-', '\u{2013}'), ('\u{2013}', '-')] {
+            if v.contains(a) {
+                let alt = v.replace(a, &b.to_string());
+                if !out.contains(&alt) && out.len() < MAX {
+                    out.push(alt);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Union-find over name keys.
+struct Sets {
+    parent: Vec<usize>,
+}
+
+impl Sets {
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            // The smaller index stays the root, which keeps the result independent of hash order.
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            self.parent[hi] = lo;
+        }
+    }
+}
+
+/// What the merge knows about one key.
+#[derive(Default)]
+struct KeyInfo {
+    /// Surface forms with their counts and first appearance (document, mention).
+    surfaces: Vec<(String, u32, (usize, usize))>,
+    kinds: [u32; 4],
+    mentions: u32,
+    /// The key is an acronym's expansion somewhere in the corpus.
+    expansion: bool,
+}
+
+fn kind_index(k: EntityKind) -> usize {
+    match k {
+        EntityKind::Person => 0,
+        EntityKind::Organization => 1,
+        EntityKind::Place => 2,
+        EntityKind::Other => 3,
+    }
+}
+
+const KIND_BY_INDEX: [EntityKind; 4] =
+    [EntityKind::Person, EntityKind::Organization, EntityKind::Place, EntityKind::Other];
+
+/// Merges the names of all documents of a corpus into entities (see the module documentation).
+pub fn resolve(docs: &[&DocNames]) -> Resolution {
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut infos: Vec<KeyInfo> = Vec::new();
+    let mut mention_ids: Vec<Vec<usize>> = Vec::with_capacity(docs.len());
+    let intern = |key: String, ids: &mut HashMap<String, usize>, infos: &mut Vec<KeyInfo>| -> usize {
+        *ids.entry(key).or_insert_with(|| {
+            infos.push(KeyInfo::default());
+            infos.len() - 1
+        })
+    };
+    for (d, doc) in docs.iter().enumerate() {
+        let mut row = Vec::with_capacity(doc.mentions.len());
+        for (m, mention) in doc.mentions.iter().enumerate() {
+            let id = intern(normalize_name(&mention.name), &mut ids, &mut infos);
+            let info = &mut infos[id];
+            info.mentions += 1;
+            if let Some(k) = mention.kind {
+                info.kinds[kind_index(k)] += 1;
+            }
+            match info.surfaces.iter_mut().find(|s| s.0 == mention.name) {
+                Some(s) => s.1 += 1,
+                None => info.surfaces.push((mention.name.clone(), 1, (d, m))),
+            }
+            row.push(id);
+        }
+        mention_ids.push(row);
+    }
+    let mentioned = infos.len();
+
+    // Acronyms: each short form joins its most frequent expansion across the corpus.
+    let mut expansions: HashMap<String, Vec<(String, String, u32)>> = HashMap::new();
+    for doc in docs {
+        for def in &doc.acronyms {
+            let list = expansions.entry(normalize_name(&def.short)).or_default();
+            let long_key = normalize_name(&def.long);
+            match list.iter_mut().find(|e| e.0 == long_key) {
+                Some(e) => e.2 += 1,
+                None => list.push((long_key, def.long.clone(), 1)),
+            }
+        }
+    }
+    let mut sets = Sets { parent: (0..mentioned).collect() };
+    let mut short_keys: Vec<&String> = expansions.keys().collect();
+    short_keys.sort();
+    for short in short_keys {
+        let Some(&sid) = ids.get(short) else { continue };
+        if sid >= mentioned {
+            continue;
+        }
+        let list = &expansions[short];
+        let Some(best) = list.iter().max_by(|a, b| a.2.cmp(&b.2).then_with(|| b.0.cmp(&a.0))) else { continue };
+        let lid = match ids.get(&best.0) {
+            Some(&lid) => lid,
+            None => {
+                // An expansion only defined (say in a footer) still names the entity.
+                let lid = intern(best.0.clone(), &mut ids, &mut infos);
+                infos[lid].surfaces.push((best.1.clone(), 0, (usize::MAX, usize::MAX)));
+                sets.parent.push(lid);
+                lid
+            }
+        };
+        infos[lid].expansion = true;
+        sets.union(sid, lid);
+    }
+    // Country abbreviations join the country's name where both are mentioned.
+    let keys: Vec<(String, usize)> = {
+        let mut v: Vec<(String, usize)> = ids.iter().map(|(k, &i)| (k.clone(), i)).collect();
+        v.sort();
+        v
+    };
+    for (key, id) in &keys {
+        if let Some(full) = lexicon::country_abbreviation(key) {
+            if let Some(&fid) = ids.get(full) {
+                sets.union(*id, fid);
+            }
+        }
+    }
+
+    // Surnames: a one-word name joins the one person whose full name ends with it.
+    let group_kinds = |sets: &mut Sets, infos: &[KeyInfo]| -> HashMap<usize, [u32; 4]> {
+        let mut g: HashMap<usize, [u32; 4]> = HashMap::new();
+        for (id, info) in infos.iter().enumerate() {
+            let root = sets.find(id);
+            let e = g.entry(root).or_default();
+            for (sum, k) in e.iter_mut().zip(info.kinds) {
+                *sum += k;
+            }
+        }
+        g
+    };
+    let kinds_by_root = group_kinds(&mut sets, &infos);
+    let mut last_word: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (key, id) in &keys {
+        if let Some((_, last)) = key.rsplit_once(' ') {
+            last_word.entry(last).or_default().push(*id);
+        }
+    }
+    for (key, id) in &keys {
+        if key.contains(' ') || lexicon::is_place(key) {
+            continue;
+        }
+        if infos[*id].surfaces.iter().all(|s| acronyms::acronym_like(&s.0)) {
+            continue;
+        }
+        let own = kinds_by_root.get(&sets.find(*id)).copied().unwrap_or_default();
+        if own[1] + own[2] + own[3] > own[0] {
+            continue;
+        }
+        let Some(fulls) = last_word.get(key.as_str()) else { continue };
+        let mut persons: Vec<usize> = fulls
+            .iter()
+            .map(|&f| sets.find(f))
+            .filter(|r| kinds_by_root.get(r).is_some_and(|k| k[0] > 0 && k[0] >= k[1] + k[2] + k[3]))
+            .collect();
+        persons.sort_unstable();
+        persons.dedup();
+        if persons.len() == 1 {
+            sets.union(*id, persons[0]);
+        }
+    }
+
+    // Groups: surfaces, kinds and mentions per root.
+    struct Group {
+        surfaces: Vec<(String, u32, (usize, usize), bool)>,
+        kinds: [u32; 4],
+        mentions: u32,
+    }
+    let mut groups: HashMap<usize, Group> = HashMap::new();
+    for (id, info) in infos.iter().enumerate() {
+        let root = sets.find(id);
+        let g = groups.entry(root).or_insert_with(|| Group { surfaces: Vec::new(), kinds: [0; 4], mentions: 0 });
+        for (sum, k) in g.kinds.iter_mut().zip(info.kinds) {
+            *sum += k;
+        }
+        g.mentions += info.mentions;
+        for (s, c, first) in &info.surfaces {
+            match g.surfaces.iter_mut().find(|x| &x.0 == s) {
+                Some(x) => {
+                    x.1 += c;
+                    x.2 = x.2.min(*first);
+                }
+                None => g.surfaces.push((s.clone(), *c, *first, info.expansion)),
+            }
+        }
+    }
+
+    let mut entities: Vec<(EntityDef, usize)> = Vec::new();
+    let mut roots: Vec<usize> = groups.keys().copied().collect();
+    roots.sort_unstable();
+    for root in roots {
+        let g = &groups[&root];
+        if g.mentions == 0 {
+            continue;
+        }
+        let best_kind = (0..4).max_by_key(|&k| (g.kinds[k], std::cmp::Reverse(k))).unwrap_or(3);
+        let kind = if g.kinds[best_kind] == 0 { EntityKind::Other } else { KIND_BY_INDEX[best_kind] };
+        let name = choose_name(&g.surfaces, kind);
+        if is_noise(&name, g.mentions, g.kinds) {
+            continue;
+        }
+        let mut aliases: Vec<String> = g.surfaces.iter().map(|s| s.0.clone()).filter(|s| *s != name).collect();
+        aliases.sort();
+        aliases.dedup();
+        entities.push((EntityDef { name, kind, aliases }, root));
+    }
+    entities
+        .sort_by(|a, b| a.0.name.to_lowercase().cmp(&b.0.name.to_lowercase()).then_with(|| a.0.name.cmp(&b.0.name)));
+    let index_of_root: HashMap<usize, u32> = entities.iter().enumerate().map(|(i, (_, r))| (*r, i as u32)).collect();
+    let assignment = mention_ids
+        .iter()
+        .map(|row| row.iter().map(|&id| index_of_root.get(&sets.find(id)).copied()).collect())
+        .collect();
+    Resolution { entities: entities.into_iter().map(|(e, _)| e).collect(), assignment }
+}
+
+/// The display name of a group: an acronym's expansion over the acronym; for a person the fullest name;
+/// otherwise the most frequent form that is not an acronym; ties go to the longer, then the earlier form.
+fn choose_name(surfaces: &[(String, u32, (usize, usize), bool)], kind: EntityKind) -> String {
+    let acronym = |s: &str| acronyms::acronym_like(s) && !s.contains(' ');
+    let pool: Vec<&(String, u32, (usize, usize), bool)> = {
+        let expansions: Vec<_> = surfaces.iter().filter(|s| s.3).collect();
+        let plain: Vec<_> = surfaces.iter().filter(|s| !acronym(&s.0)).collect();
+        if !expansions.is_empty() {
+            expansions
+        } else if !plain.is_empty() {
+            plain
+        } else {
+            surfaces.iter().collect()
+        }
+    };
+    let best = pool.iter().max_by(|a, b| {
+        let words = |s: &str| s.split(' ').count();
+        let primary = if kind == EntityKind::Person {
+            words(&a.0).cmp(&words(&b.0)).then(a.1.cmp(&b.1))
+        } else {
+            a.1.cmp(&b.1).then(words(&a.0).cmp(&words(&b.0)))
+        };
+        primary.then_with(|| b.2.cmp(&a.2)).then_with(|| b.0.cmp(&a.0))
+    });
+    best.map(|s| s.0.clone()).unwrap_or_default()
+}
+
+/// A name seen once, with no evidence of its kind, made only of common words (`Foreign Affairs`).
+fn is_noise(name: &str, mentions: u32, kinds: [u32; 4]) -> bool {
+    mentions <= 1
+        && kinds.iter().all(|&k| k == 0)
+        && name.split(' ').all(|w| {
+            let l = w.to_lowercase();
+            lexicon::is_common_word(&l) || lexicon::is_connector(&l) || lexicon::is_adjective_of_place(&l)
+        })
+}
+
+#[cfg(test)]
+mod tests;

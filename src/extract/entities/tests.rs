@@ -1,0 +1,277 @@
+//! Table tests for name extraction and merging: one line per case, each with a unique name.
+
+use super::*;
+use crate::extract::sentences;
+
+/// The mentions of one document as `name/kind` (kind `-` where there is no evidence), in text order.
+fn mentions(text: &str) -> Vec<String> {
+    let doc = extract(text, &sentences::split(text));
+    doc.mentions
+        .iter()
+        .map(|m| {
+            assert_eq!(display_form(m.span.slice(text)), m.name, "the name is the span's text");
+            format!("{}/{}", m.name, m.kind.map_or("-", EntityKind::as_str))
+        })
+        .collect()
+}
+
+/// The entities of a corpus as `name/kind[alias,alias]`.
+fn entities(docs: &[&str]) -> Vec<String> {
+    let names: Vec<DocNames> = docs.iter().map(|t| extract(t, &sentences::split(t))).collect();
+    let refs: Vec<&DocNames> = names.iter().collect();
+    let r = resolve(&refs);
+    for (d, row) in r.assignment.iter().enumerate() {
+        assert_eq!(row.len(), names[d].mentions.len());
+    }
+    r.entities.iter().map(|e| format!("{}/{}[{}]", e.name, e.kind.as_str(), e.aliases.join(","))).collect()
+}
+
+#[test]
+fn extract_table() {
+    // (name, text, mentions as name/kind in text order)
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            "acronym_long_then_short",
+            "The Eurasian Economic Union (EAEU) grew. The EAEU met.",
+            &["Eurasian Economic Union/organization", "EAEU/-", "EAEU/-"],
+        ),
+        (
+            "acronym_short_then_long",
+            "He spoke of the EAEU (Eurasian Economic Union) again.",
+            &["EAEU/-", "Eurasian Economic Union/organization"],
+        ),
+        ("possessive_curly", "Trade is Russia’s main tool.", &["Russia/place"]),
+        ("possessive_straight", "Trade is Russia's main tool.", &["Russia/place"]),
+        ("plural_possessive", "It is the United States’ shift.", &["United States/place"]),
+        ("trailing_apostrophe", "Energy is at the centre of Russia’ cooperation.", &["Russia/place"]),
+        (
+            "sentence_initial_common",
+            "However, Norway agreed. The Council met. Despite this, Chad left.",
+            &["Norway/place", "Chad/place"],
+        ),
+        ("sentence_initial_unconfirmed", "Gazprom is working on it.", &[]),
+        ("sentence_initial_confirmed", "Halvorsen spoke first. Later Halvorsen left.", &["Halvorsen/-", "Halvorsen/-"]),
+        ("sentence_initial_lexicon", "Tajikistan, for example, agreed.", &["Tajikistan/place"]),
+        ("demonym_alone", "Russian officials and Central Asian states met Western envoys.", &[]),
+        (
+            "demonym_in_name",
+            "The Russian Federation and the Russian Armed Forces acted.",
+            &["Russian Federation/place", "Russian Armed Forces/organization"],
+        ),
+        ("months_and_days", "On Monday, in July of 2019, the talks resumed in December.", &[]),
+        ("title_president", "Later President Joe Biden met them.", &["Joe Biden/person"]),
+        ("title_with_demonym", "He met Russian President Vladimir Putin there.", &["Vladimir Putin/person"]),
+        ("title_country_before", "He met US President Donald Trump there.", &["US/place", "Donald Trump/person"]),
+        (
+            "title_lowercase_role",
+            "It met Kazakh president Kassym-Jomart Tokayev today.",
+            &["Kassym-Jomart Tokayev/person"],
+        ),
+        ("title_dr_abbreviation", "It was noted by Dr. Luca Anceschi in a talk.", &["Luca Anceschi/person"]),
+        ("title_mr_surname", "Throughout Mr. Cafiero’s career he wrote.", &["Cafiero/person"]),
+        ("apposition_role", "They met Michaël Levystone, the co-founder of it.", &["Michaël Levystone/person"]),
+        ("copula_role", "Later Giorgio Cafiero is the CEO of a firm.", &["Giorgio Cafiero/person"]),
+        ("speech_verb", "As Anna Berg said, the river fell.", &["Anna Berg/person"]),
+        ("hyphenated_person", "Later Kassym-Jomart Tokayev arrived.", &["Kassym-Jomart Tokayev/-"]),
+        (
+            "name_with_of",
+            "They joined the Commonwealth of Independent States in 1991.",
+            &["Commonwealth of Independent States/organization"],
+        ),
+        (
+            "name_with_of_the",
+            "A report by the Foundation for the Development of Civil Society came out.",
+            &["Foundation for the Development of Civil Society/organization"],
+        ),
+        (
+            "name_with_and",
+            "China expands its Belt and Road Initiative quickly.",
+            &["China/place", "Belt and Road Initiative/other"],
+        ),
+        (
+            "and_between_countries",
+            "Trade between Kazakhstan and Kyrgyzstan grew.",
+            &["Kazakhstan/place", "Kyrgyzstan/place"],
+        ),
+        (
+            "and_the_breaks",
+            "It works with the UN and the Organization for Security and Co-operation in Europe now.",
+            &["UN/-", "Organization for Security and Co-operation in Europe/organization"],
+        ),
+        (
+            "university_of",
+            "She is a professor at the University of Glasgow today.",
+            &["University of Glasgow/organization"],
+        ),
+        (
+            "en_dash_name",
+            "They revived the North–South International Transport Corridor (ITC) this year.",
+            &["North–South International Transport Corridor/other", "ITC/-"],
+        ),
+        ("dash_between_places", "How Russia-Central Asia trade grew.", &["Russia/place", "Central Asia/place"]),
+        ("moscow_led", "The Moscow-led bloc held drills.", &["Moscow/place"]),
+        ("compound_not_name", "The “Euro-optimist” period ended.", &[]),
+        (
+            "city_before_country",
+            "The summit met in Samarkand, Uzbekistan, in April.",
+            &["Samarkand/place", "Uzbekistan/place"],
+        ),
+        ("in_place", "The forum took place in Tomsk last May.", &["Tomsk/place"]),
+        ("region_head", "Fighting reached the Kherson region and the Azov Sea.", &["Kherson/-", "Azov Sea/place"]),
+        ("acronym_common_not_entity", "Its GDP and TV output grew in the EU.", &["EU/-"]),
+        ("brics_plus", "The BRICS+ forum met.", &["BRICS+/-"]),
+        (
+            "title_case_heading_known_only",
+            "Russia shows no signs of leaving.\nRussia’s Strategic Reassertion in Central Asia",
+            &["Russia/place", "Russia/place", "Central Asia/place"],
+        ),
+        ("all_caps_line_chrome", "INSTITUTE\nCONTACT US\nThe basin is dry.", &[]),
+        ("chrome_has_no_names", "Share\nRead more\nSkip to main content", &[]),
+        ("handle_not_name", "Find him on X: @GiorgioCafiero.", &[]),
+        (
+            "st_abbreviation",
+            "He teaches at the St. Petersburg State University now.",
+            &["St. Petersburg State University/organization"],
+        ),
+        ("the_stripped", "It was published by The Moscow Times yesterday.", &["Moscow Times/organization"]),
+        ("cyrillic_capitals_mid_sentence", "Россия и Казахстан. 😀 Oslo!", &["Казахстан/-", "Oslo/place"]),
+    ];
+    for &(name, text, want) in cases {
+        assert_eq!(mentions(text), want, "{name}");
+    }
+}
+
+#[test]
+fn resolve_table() {
+    // (name, documents, entities as name/kind[aliases])
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        (
+            "acronym_across_documents",
+            &["The Eurasian Economic Union (EAEU) grew.", "Later the EAEU met again."],
+            &["Eurasian Economic Union/organization[EAEU]"],
+        ),
+        (
+            "spelling_variants_merge",
+            &[
+                "The Collective Security Treaty Organization (CSTO) met.",
+                "The Collective Security Treaty Organisation (CSTO) met.",
+            ],
+            &["Collective Security Treaty Organization/organization[CSTO,Collective Security Treaty Organisation]"],
+        ),
+        (
+            "possessives_count_toward_name",
+            &["Trade is Russia’s tool and Russia's aim.", "It helps Russia."],
+            &["Russia/place[]"],
+        ),
+        (
+            "surname_merge",
+            &["It was noted by Dr. Luca Anceschi in a talk.", "Later, said Anceschi, it was fine."],
+            &["Luca Anceschi/person[Anceschi]"],
+        ),
+        (
+            "surname_ambiguous_not_merged",
+            &[
+                "They met President Anna Berg there.",
+                "They met Professor Olaf Berg there.",
+                "Later Berg spoke at length.",
+            ],
+            &["Anna Berg/person[]", "Berg/other[]", "Olaf Berg/person[]"],
+        ),
+        (
+            "country_abbreviation_joins",
+            &["The United States agreed.", "Later the US agreed."],
+            &["United States/place[US]"],
+        ),
+        (
+            "dash_variants_join",
+            &["The North–South Corridor opened.", "The North-South Corridor opened."],
+            &["North–South Corridor/other[North-South Corridor]"],
+        ),
+        ("lone_common_noise_dropped", &["It studies Global Security at home."], &[]),
+        ("sorted_by_name", &["Zambia and Angola and Mali met."], &["Angola/place[]", "Mali/place[]", "Zambia/place[]"]),
+    ];
+    for &(name, docs, want) in cases {
+        assert_eq!(entities(docs), want, "{name}");
+    }
+}
+
+#[test]
+fn normalize_table() {
+    // (name, input, key)
+    let cases: &[(&str, &str, &str)] = &[
+        ("case_and_space", "Central   Asia", "central asia"),
+        ("leading_the", "The Moscow Times", "moscow times"),
+        ("organisation", "Collective Security Treaty Organisation", "collective security treaty organization"),
+        ("centre", "Stimson Centre", "stimson center"),
+        ("programme", "Development Programme", "development program"),
+        ("labour", "Labour Party", "labor party"),
+        ("defence", "Ministry of Defence", "ministry of defense"),
+        ("co_operation", "Co-operation", "cooperation"),
+        ("dotted", "U.S.", "us"),
+        ("en_dash", "North–South", "northsouth"),
+        ("possessive", "Russia’s", "russia"),
+        ("plural_possessive", "States’", "states"),
+        ("short_word_untouched", "Tour", "tour"),
+    ];
+    for &(name, input, want) in cases {
+        assert_eq!(normalize_name(input), want, "{name}");
+    }
+}
+
+#[test]
+fn spelling_variants_table() {
+    // (name, input, a variant that must be present)
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "organisation_to_organization",
+            "Collective Security Treaty Organisation",
+            "Collective Security Treaty Organization",
+        ),
+        ("organization_to_organisation", "World Health Organization", "World Health Organisation"),
+        ("center_to_centre", "Stimson Center", "Stimson Centre"),
+        ("programme", "Development Programme", "Development Program"),
+        ("en_dash", "North-South Corridor", "North–South Corridor"),
+        ("apostrophe", "Côte d'Ivoire", "Côte d\u{2019}Ivoire"),
+    ];
+    for &(name, input, want) in cases {
+        let v = spelling_variants(input);
+        assert_eq!(v[0], input, "{name}: the name comes first");
+        assert!(v.iter().any(|x| x == want), "{name}: {v:?}");
+        assert!(
+            v.iter().all(|x| normalize_name(x) == normalize_name(input)),
+            "{name}: all variants share a key: {v:?}"
+        );
+    }
+}
+
+#[test]
+fn total_on_odd_input() {
+    let long = "Kazakhstan ".repeat(400_000);
+    let texts = [
+        "",
+        "\r",
+        "\u{2028}",
+        "😀😀😀",
+        "日本語のテキスト。",
+        "Россия (РФ) и ЕАЭС (Евразийский экономический союз).",
+        "(",
+        ")",
+        "A (B",
+        "X (YZ)",
+        "’s",
+        "-",
+        "–A–",
+        "Mr.",
+        "Dr. ",
+        long.as_str(),
+    ];
+    for t in texts {
+        let s = sentences::split(t);
+        let d = extract(t, &s);
+        for m in &d.mentions {
+            assert!(t.get(m.span.range()).is_some());
+        }
+        let r = resolve(&[&d]);
+        assert_eq!(r.assignment[0].len(), d.mentions.len());
+    }
+}
