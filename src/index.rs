@@ -188,7 +188,7 @@ impl Index {
         let mut seen: HashMap<String, EntityId> = HashMap::new();
         for (eid, entity) in self.entities.iter().enumerate() {
             for name in entity.names() {
-                for variant in spelling_variants(name) {
+                for variant in extract::entities::spelling_variants(name) {
                     if variant.chars().count() >= 2 {
                         seen.entry(variant).or_insert(eid as EntityId);
                     }
@@ -294,20 +294,3 @@ fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }
 
-/// The British and American spellings of a name, so that a note's "Organisation" finds a corpus's
-/// "Organization" and back. The name itself comes first.
-fn spelling_variants(name: &str) -> Vec<String> {
-    const PAIRS: &[(&str, &str)] = &[("isation", "ization"), ("ised", "ized"), ("Centre", "Center"), ("centre", "center"), ("Defence", "Defense"), ("defence", "defense"), ("Labour", "Labor"), ("labour", "labor")];
-    let mut out = vec![name.to_string()];
-    for (uk, us) in PAIRS {
-        for (from, to) in [(uk, us), (us, uk)] {
-            if name.contains(*from) {
-                let v = name.replace(*from, to);
-                if !out.contains(&v) {
-                    out.push(v);
-                }
-            }
-        }
-    }
-    out
-}

@@ -159,7 +159,14 @@ fn figures(index: &Index, text: &str, span: Span, digits: &str) -> Completions {
                 incomplete = true;
                 break 'sources;
             }
-            let context = super::shorten(&doc.text, f.sentence, f.span, 90).slice(&doc.text).replace(['\n', '\r'], " ");
+            let window = super::shorten(&doc.text, f.sentence, f.span, 90);
+            let mut context = window.slice(&doc.text).replace(['\n', '\r'], " ");
+            if window.start > f.sentence.start {
+                context.insert(0, '…');
+            }
+            if window.end < f.sentence.end {
+                context.push('…');
+            }
             items.push(Item {
                 label: written.to_string(),
                 kind: ItemKind::Figure(sid as SourceId),

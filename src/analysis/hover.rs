@@ -118,9 +118,6 @@ pub fn figure_markdown(index: &Index, figure: &Figure, written: &str, linker: &d
                 continue;
             }
             shown.push(f.sentence);
-            if let Some(year) = f.year {
-                let _ = write!(md, "\n\n{}, as written `{}` (refers to {year})", figure_kind(f), f.span.slice(&doc.text).replace('`', "'"));
-            }
             md.push_str("\n\n");
             let bold: Vec<Span> = figs.iter().map(|g| g.span).collect();
             quote_line(&mut md, doc, f.sentence, f.span, &bold, linker);
@@ -162,13 +159,6 @@ fn group_thousands(n: i64) -> String {
     out
 }
 
-fn figure_kind(f: &Figure) -> &'static str {
-    if f.high.is_some() {
-        "range"
-    } else {
-        "figure"
-    }
-}
 
 /// The Markdown for a citation key: the formatted reference and a link to the source, or a note that the
 /// corpus has no such key.
