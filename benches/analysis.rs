@@ -11,7 +11,8 @@ use research_lsp::corpus;
 use research_lsp::index::Index;
 use research_lsp::note::Note;
 
-const NOTE: &str = "# Notes on Central Asia\n\nKazakhstan joined the Eurasian Economic Union (EAEU) early [@cafiero2025].\n\
+const NOTE: &str =
+    "# Notes on Central Asia\n\nKazakhstan joined the Eurasian Economic Union (EAEU) early [@cafiero2025].\n\
 Trade reached $41-42 billion a year [@valdai], and Kazakhstan exports 80% of its oil.\n\n\
 Putin visited all five Central Asian nations. Kaz\n";
 
@@ -27,7 +28,9 @@ fn benches(c: &mut Criterion) {
     c.bench_function("hover_entity", |b| {
         b.iter(|| hover::hover(&index, NOTE, &note, black_box(offset("Kazakhstan joined")), &NoLinks))
     });
-    c.bench_function("hover_figure", |b| b.iter(|| hover::hover(&index, NOTE, &note, black_box(offset("$41")), &NoLinks)));
+    c.bench_function("hover_figure", |b| {
+        b.iter(|| hover::hover(&index, NOTE, &note, black_box(offset("$41")), &NoLinks))
+    });
     c.bench_function("hover_plain_word", |b| {
         b.iter(|| hover::hover(&index, NOTE, &note, black_box(offset("joined")), &NoLinks))
     });

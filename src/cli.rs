@@ -28,7 +28,11 @@ use crate::note::Note;
 use crate::text::{Encoding, LineIndex};
 
 #[derive(Parser, Debug)]
-#[command(name = "research-lsp", version, about = "A language server for research notes, answered from a corpus of sources")]
+#[command(
+    name = "research-lsp",
+    version,
+    about = "A language server for research notes, answered from a corpus of sources"
+)]
 pub struct Cli {
     /// Serve the language server over stdin/stdout (the default; VS Code passes this flag).
     #[arg(long, global = false)]

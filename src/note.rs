@@ -78,7 +78,9 @@ impl Note {
                     note.code.push(Span::new(range.start, range.end))
                 }
                 Event::Start(Tag::CodeBlock(_)) => note.code.push(Span::new(range.start, range.end)),
-                Event::Start(Tag::Heading { level, .. }) => heading = Some((heading_level(level), range.start, String::new())),
+                Event::Start(Tag::Heading { level, .. }) => {
+                    heading = Some((heading_level(level), range.start, String::new()))
+                }
                 Event::Text(t) if heading.is_some() => {
                     if let Some((_, _, title)) = heading.as_mut() {
                         title.push_str(&t);
@@ -86,7 +88,11 @@ impl Note {
                 }
                 Event::End(TagEnd::Heading(_)) => {
                     if let Some((level, start, title)) = heading.take() {
-                        note.headings.push(Heading { level, title: title.trim().to_string(), span: Span::new(start, range.end) });
+                        note.headings.push(Heading {
+                            level,
+                            title: title.trim().to_string(),
+                            span: Span::new(start, range.end),
+                        });
                     }
                 }
                 Event::Start(Tag::BlockQuote(_)) => {
@@ -116,21 +122,15 @@ impl Note {
 
         // Chrome (menus, share buttons) is a property of web pages; in a note every line is the author's own,
         // bullet lists included.
-        let sentences: Vec<extract::Sentence> = extract::sentences::split(text)
-            .into_iter()
-            .map(|s| extract::Sentence { chrome: false, ..s })
-            .collect();
+        let sentences: Vec<extract::Sentence> =
+            extract::sentences::split(text).into_iter().map(|s| extract::Sentence { chrome: false, ..s }).collect();
         note.figures = extract::figures::extract(text, &sentences)
             .into_iter()
             .filter(|f| !in_code(f.span) && !in_citation(f.span))
             .collect();
-        note.mentions = index
-            .find_entities(text)
-            .into_iter()
-            .filter(|m| !in_code(m.span) && !in_citation(m.span))
-            .collect();
-        let mut quotes: Vec<Quote> =
-            find_inline_quotes(text).into_iter().filter(|q| !in_code(q.outer)).collect();
+        note.mentions =
+            index.find_entities(text).into_iter().filter(|m| !in_code(m.span) && !in_citation(m.span)).collect();
+        let mut quotes: Vec<Quote> = find_inline_quotes(text).into_iter().filter(|q| !in_code(q.outer)).collect();
         quotes.append(&mut note.quotes);
         quotes.sort_by_key(|q| q.outer);
         note.quotes = quotes;

@@ -94,7 +94,10 @@ fn definition_texts(index: &Index, fixture: &str) -> Vec<(String, String)> {
 
 #[test]
 fn hover_entity_by_acronym() {
-    check_hover(own(), "The N$0PI says so.", expect![[r#"
+    check_hover(
+        own(),
+        "The N$0PI says so.",
+        expect![[r#"
         **Norwegian Polar Institute** · organization  
         also: NPI
 
@@ -118,12 +121,16 @@ fn hover_entity_by_acronym() {
 
         **[@voltaris2024]** Baltic Industry Review, *Voltaris Opens Gdansk Plant* (Baltic Industry Review, 2024-03-02) · 1 mention
 
-        > Kowalczyk added that the **Norwegian Polar Institute** had tested its batteries in the Arctic. [↗](voltaris2024:5)"#]]);
+        > Kowalczyk added that the **Norwegian Polar Institute** had tested its batteries in the Arctic. [↗](voltaris2024:5)"#]],
+    );
 }
 
 #[test]
 fn hover_person_by_surname() {
-    check_hover(own(), "As Lun$0de argued.", expect![[r#"
+    check_hover(
+        own(),
+        "As Lun$0de argued.",
+        expect![[r#"
         **Astrid Lunde** · person  
         also: Lunde
 
@@ -135,13 +142,17 @@ fn hover_person_by_surname() {
 
         > Dr. **Astrid Lunde**, who leads the monitoring programme, said the Kongsfjorden station logged 3,400 measurements that summer. [↗](lunde2021:3)
 
-        > **Lunde** warned that the Svalbard Archipelago could lose a fifth of its ice by 2050. [↗](lunde2021:5)"#]]);
+        > **Lunde** warned that the Svalbard Archipelago could lose a fifth of its ice by 2050. [↗](lunde2021:5)"#]],
+    );
 }
 
 #[test]
 fn hover_figure_in_another_notation() {
     // The sources write "12 percent"; the note writes "12%".
-    check_hover(own(), "Runoff rose 1$02% in 2021.", expect![[r#"
+    check_hover(
+        own(),
+        "Runoff rose 1$02% in 2021.",
+        expect![[r#"
         **12%** · 12 percent
 
         cited by 2 sources
@@ -156,12 +167,16 @@ fn hover_figure_in_another_notation() {
 
         **[@lunde2021]** Astrid Lunde, *Meltwater Runoff in the Svalbard Archipelago* (Polar Notes, 2021-06-14)
 
-        > The Norwegian Polar Institute (NPI) reported that glacier runoff in the Svalbard Archipelago rose by **12 percent** in 2021. [↗](lunde2021:3)"#]]);
+        > The Norwegian Polar Institute (NPI) reported that glacier runoff in the Svalbard Archipelago rose by **12 percent** in 2021. [↗](lunde2021:3)"#]],
+    );
 }
 
 #[test]
 fn hover_money_figure() {
-    check_hover(own(), "It cost €2.4 bil$0lion.", expect![[r#"
+    check_hover(
+        own(),
+        "It cost €2.4 bil$0lion.",
+        expect![[r#"
         **€2.4 billion** · 2,400,000,000 EUR
 
         cited by 1 source
@@ -170,24 +185,33 @@ fn hover_money_figure() {
 
         **[@voltaris2024]** Baltic Industry Review, *Voltaris Opens Gdansk Plant* (Baltic Industry Review, 2024-03-02)
 
-        > The plant cost **€2.4 billion**, and its output should grow sevenfold by 2030. [↗](voltaris2024:3)"#]]);
+        > The plant cost **€2.4 billion**, and its output should grow sevenfold by 2030. [↗](voltaris2024:3)"#]],
+    );
 }
 
 #[test]
 fn hover_citation() {
-    check_hover(own(), "See [@lund$0e2021, p. 2].", expect![[r#"
+    check_hover(
+        own(),
+        "See [@lund$0e2021, p. 2].",
+        expect![[r#"
         **@lunde2021**
 
         Astrid Lunde (2021-06-14). *Meltwater Runoff in the Svalbard Archipelago*. Polar Notes.
 
         5 entities · 3 figures · 468 bytes
 
-        [Open source](lunde2021:1)"#]]);
+        [Open source](lunde2021:1)"#]],
+    );
 }
 
 #[test]
 fn hover_unknown_citation() {
-    check_hover(own(), "See [@nob$0ody1999].", expect!["Unknown citation key `@nobody1999`: no source in the corpus has it."]);
+    check_hover(
+        own(),
+        "See [@nob$0ody1999].",
+        expect!["Unknown citation key `@nobody1999`: no source in the corpus has it."],
+    );
 }
 
 #[test]
@@ -234,39 +258,67 @@ fn definition_of_a_citation_is_the_top_of_its_source() {
 
 #[test]
 fn complete_citation_keys() {
-    check_completion(own(), "See [@$0", expect![[r#"
+    check_completion(
+        own(),
+        "See [@$0",
+        expect![[r#"
         lunde2021 | Astrid Lunde 2021 · Meltwater Runoff in the Svalbard Archipelago | "" -> lunde2021
         tromso | n.d. · Field notes from Tromsø | "" -> tromso
         voltaris2024 | Baltic Industry Review 2024 · Voltaris Opens Gdansk Plant | "" -> voltaris2024
-    "#]]);
-    check_completion(own(), "See [@vol$0", expect![[r#"
+    "#]],
+    );
+    check_completion(
+        own(),
+        "See [@vol$0",
+        expect![[r#"
         voltaris2024 | Baltic Industry Review 2024 · Voltaris Opens Gdansk Plant | "vol" -> voltaris2024
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn complete_figures() {
-    check_completion(own(), "It cost €$0", expect![[r#"
+    check_completion(
+        own(),
+        "It cost €$0",
+        expect![[r#"
         €4.5 million | [@lunde2021] The NPI has asked the Research Council of Norway for €4.5 million to extend the programme. | "€" -> €4.5 million [@lunde2021]
         €2.4 billion | [@voltaris2024] The plant cost €2.4 billion, and its output should grow sevenfold by 2030. | "€" -> €2.4 billion [@voltaris2024]
-    "#]]);
-    check_completion(own(), "About 1,2$0", expect![[r#"
+    "#]],
+    );
+    check_completion(
+        own(),
+        "About 1,2$0",
+        expect![[r#"
         1,200 jobs | [@voltaris2024] …its new plant in Gdansk will create 1,200 jobs. | "1,2" -> 1,200 jobs [@voltaris2024]
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn complete_entities() {
-    check_completion(own(), "The Norw$0", expect![[r#"
+    check_completion(
+        own(),
+        "The Norw$0",
+        expect![[r#"
         Norwegian Polar Institute | organization · 3 sources | "Norw" -> Norwegian Polar Institute
         Research Council of Norway | organization · 1 source | "Norw" -> Research Council of Norway
-    "#]]);
-    check_completion(own(), "Voltaris En$0", expect![[r#"
+    "#]],
+    );
+    check_completion(
+        own(),
+        "Voltaris En$0",
+        expect![[r#"
         Voltaris Energy Storage | person · 1 source | "Voltaris En" -> Voltaris Energy Storage
-    "#]]);
-    check_completion(own(), "Kow$0", expect![[r#"
+    "#]],
+    );
+    check_completion(
+        own(),
+        "Kow$0",
+        expect![[r#"
         Marta Kowalczyk | person · 1 source | "Kow" -> Kowalczyk
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]

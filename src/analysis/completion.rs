@@ -149,7 +149,9 @@ fn figures(index: &Index, text: &str, span: Span, digits: &str) -> Completions {
         for f in &doc.figures {
             let written = f.span.slice(&doc.text);
             let written_digits = written.trim_start_matches(|c: char| !c.is_ascii_digit());
-            if !written_digits.starts_with(digits) || (!sign.is_empty() && !written.contains(sign.trim_start_matches("US"))) {
+            if !written_digits.starts_with(digits)
+                || (!sign.is_empty() && !written.contains(sign.trim_start_matches("US")))
+            {
                 continue;
             }
             if items.iter().any(|i| i.label == written && i.kind == ItemKind::Figure(sid as SourceId)) {

@@ -62,13 +62,20 @@ pub fn entity_markdown(index: &Index, eid: EntityId, linker: &dyn Linker) -> Str
         let _ = write!(md, "  \nalso: {}", aliases.join(", "));
     }
     let n = entity.by_source.len();
-    let _ = write!(md, "\n\n{} in {} {}", plural(entity.total as usize, "mention"), n, if n == 1 { "source" } else { "sources" });
+    let _ = write!(
+        md,
+        "\n\n{} in {} {}",
+        plural(entity.total as usize, "mention"),
+        n,
+        if n == 1 { "source" } else { "sources" }
+    );
     for (sid, mention_ids) in entity.by_source.iter().take(MAX_SOURCES) {
         let doc = index.source(*sid);
         md.push_str("\n\n---\n\n");
         md.push_str(&source_heading(&doc.meta));
         let _ = write!(md, " · {}", plural(mention_ids.len(), "mention"));
-        let bold: Vec<Span> = mention_ids.iter().filter_map(|&i| doc.mentions.get(i as usize)).map(|m| m.span).collect();
+        let bold: Vec<Span> =
+            mention_ids.iter().filter_map(|&i| doc.mentions.get(i as usize)).map(|m| m.span).collect();
         let mut shown: Vec<Span> = Vec::new();
         for &span in &bold {
             if shown.len() >= MAX_EXCERPTS {
@@ -159,7 +166,6 @@ fn group_thousands(n: i64) -> String {
     out
 }
 
-
 /// The Markdown for a citation key: the formatted reference and a link to the source, or a note that the
 /// corpus has no such key.
 pub fn citation_markdown(index: &Index, key: &str, linker: &dyn Linker) -> String {
@@ -169,7 +175,13 @@ pub fn citation_markdown(index: &Index, key: &str, linker: &dyn Linker) -> Strin
     let doc = index.source(sid);
     let mut md = format!("**@{}**\n\n{}", escape_markdown(key), reference(&doc.meta));
     let entities = index.entities.iter().filter(|e| e.by_source.iter().any(|(s, _)| *s == sid)).count();
-    let _ = write!(md, "\n\n{} · {} · {}", plural(entities, "entity"), plural(doc.figures.len(), "figure"), plural(doc.text.len(), "byte"));
+    let _ = write!(
+        md,
+        "\n\n{} · {} · {}",
+        plural(entities, "entity"),
+        plural(doc.figures.len(), "figure"),
+        plural(doc.text.len(), "byte")
+    );
     if let Some(link) = linker.link(doc, Span::new(0, 0)) {
         let _ = write!(md, "\n\n[Open source]({link})");
     }

@@ -76,8 +76,7 @@ pub fn shorten(text: &str, sentence: Span, focus: Span, max_chars: usize) -> Spa
     let half = max_chars.saturating_sub(focus.slice(text).chars().count()) / 2;
     // Walk back `half` characters from the focus, and forward from its end, then snap to a space.
     let before = &text[sentence.start as usize..focus.start as usize];
-    let mut start = sentence.start as usize
-        + before.char_indices().rev().nth(half).map_or(0, |(i, _)| i);
+    let mut start = sentence.start as usize + before.char_indices().rev().nth(half).map_or(0, |(i, _)| i);
     let after = &text[focus.end as usize..sentence.end as usize];
     let mut end = focus.end as usize + after.char_indices().nth(half).map_or(after.len(), |(i, _)| i);
     if start > sentence.start as usize {

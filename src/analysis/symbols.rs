@@ -72,7 +72,13 @@ pub fn workspace_symbols(index: &Index, query: &str, limit: usize) -> Vec<Entity
             let entity = index.entity(eid);
             let (sid, mentions) = entity.by_source.first()?;
             let mention = index.source(*sid).mentions.get(*mentions.first()? as usize)?;
-            Some(EntitySymbol { entity: eid, name: entity.name.clone(), kind: entity.kind, source: *sid, span: mention.span })
+            Some(EntitySymbol {
+                entity: eid,
+                name: entity.name.clone(),
+                kind: entity.kind,
+                source: *sid,
+                span: mention.span,
+            })
         })
         .collect()
 }

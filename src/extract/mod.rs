@@ -135,7 +135,9 @@ pub struct Figure {
 impl Figure {
     /// Whether two figures denote the same quantity, in whatever notation each was written.
     pub fn same_quantity(&self, other: &Figure) -> bool {
-        self.unit == other.unit && close(self.value, other.value) && self.high.is_some() == other.high.is_some()
+        self.unit == other.unit
+            && close(self.value, other.value)
+            && self.high.is_some() == other.high.is_some()
             && match (self.high, other.high) {
                 (Some(a), Some(b)) => close(a, b),
                 _ => true,

@@ -97,7 +97,10 @@ mod tests {
 
     fn change(sl: u32, sc: u32, el: u32, ec: u32, text: &str) -> TextDocumentContentChangeEvent {
         TextDocumentContentChangeEvent {
-            range: Some(Range { start: Position { line: sl, character: sc }, end: Position { line: el, character: ec } }),
+            range: Some(Range {
+                start: Position { line: sl, character: sc },
+                end: Position { line: el, character: ec },
+            }),
             range_length: None,
             text: text.to_string(),
         }

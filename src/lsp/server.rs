@@ -131,7 +131,8 @@ impl Backend {
     /// The note, index and byte offset for a request at a position.
     fn at(&self, pos: &TextDocumentPositionParams) -> Option<(Arc<Index>, Arc<Parsed>, usize)> {
         let (index, parsed) = self.parsed(&pos.text_document.uri)?;
-        let offset = Conv { text: &parsed.text, lines: &parsed.lines, enc: self.shared.encoding() }.offset(pos.position);
+        let offset =
+            Conv { text: &parsed.text, lines: &parsed.lines, enc: self.shared.encoding() }.offset(pos.position);
         Some((index, parsed, offset))
     }
 
@@ -402,7 +403,10 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
     }
     if warnings > 0 {
         client
-            .show_message(MessageType::WARNING, format!("research-lsp: {warnings} warning(s) while indexing; see the log"))
+            .show_message(
+                MessageType::WARNING,
+                format!("research-lsp: {warnings} warning(s) while indexing; see the log"),
+            )
             .await;
     }
     log(&client, MessageType::INFO, summary.clone()).await;
@@ -426,7 +430,7 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
 fn position_encoding(params: &InitializeParams) -> Encoding {
     let offered = params.capabilities.general.as_ref().and_then(|g| g.position_encodings.as_ref());
     match offered {
-        Some(list) if list.iter().any(|e| *e == PositionEncodingKind::UTF8) => Encoding::Utf8,
+        Some(list) if list.contains(&PositionEncodingKind::UTF8) => Encoding::Utf8,
         _ => Encoding::Utf16,
     }
 }
@@ -483,7 +487,10 @@ impl Backend {
                     let e = index.entity(m.entity);
                     for (sid, ids) in &e.by_source {
                         let doc = index.source(*sid);
-                        groups.push((*sid, ids.iter().filter_map(|&i| doc.mentions.get(i as usize)).map(|m| m.span).collect()));
+                        groups.push((
+                            *sid,
+                            ids.iter().filter_map(|&i| doc.mentions.get(i as usize)).map(|m| m.span).collect(),
+                        ));
                     }
                     (e.name.clone(), e.kind.as_str().to_string())
                 }
@@ -683,8 +690,8 @@ impl LanguageServer for Backend {
         }
         if settings.corpus.is_some() {
             // The same corpus again (editors send their settings right after starting) is no reason to index.
-            let unchanged = self.shared.client_corpus.read().is_ok_and(|c| *c == settings.corpus)
-                && self.shared.index().1 > 0;
+            let unchanged =
+                self.shared.client_corpus.read().is_ok_and(|c| *c == settings.corpus) && self.shared.index().1 > 0;
             if let Ok(mut c) = self.shared.client_corpus.write() {
                 *c = settings.corpus;
             }
@@ -815,7 +822,8 @@ impl LanguageServer for Backend {
         }
         let linker = FileLinker { enc: self.shared.encoding() };
         let md = guard("completionItem/resolve", || analysis::hover::entity_markdown(&index, data.entity, &linker))?;
-        item.documentation = Some(Documentation::MarkupContent(MarkupContent { kind: MarkupKind::Markdown, value: md }));
+        item.documentation =
+            Some(Documentation::MarkupContent(MarkupContent { kind: MarkupKind::Markdown, value: md }));
         Ok(item)
     }
 
@@ -887,7 +895,8 @@ impl LanguageServer for Backend {
         for f in findings.iter().filter(|f| f.span.start as usize <= b.max(a) && a.min(b) <= f.span.end as usize) {
             let diagnostic = to_diagnostic(&index, &conv, f, enc);
             for fix in &f.fixes {
-                let edits = fix.edits.iter().map(|(span, text)| TextEdit { range: conv.range(*span), new_text: text.clone() });
+                let edits =
+                    fix.edits.iter().map(|(span, text)| TextEdit { range: conv.range(*span), new_text: text.clone() });
                 let changes = std::iter::once((uri.clone(), edits.collect())).collect();
                 actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                     title: fix.title.clone(),

@@ -268,7 +268,10 @@ impl Server {
     }
 
     pub fn hover(&mut self, uri: &str, line: u32, character: u32) -> Value {
-        self.call("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}))
+        self.call(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+        )
     }
 
     pub fn at(&mut self, method: &str, uri: &str, line: u32, character: u32) -> Value {
