@@ -205,3 +205,85 @@ fn requests_are_answered_while_indexing() {
     let status = s.wait_indexed(1);
     assert_eq!(status["sources"], 40);
 }
+
+fn copy_fixture_corpus(tag: &str) -> TempDir {
+    let dir = TempDir::new(tag);
+    for f in ["meltwater.md", "voltaris.txt", "references.bib"] {
+        std::fs::copy(fixture("lsp-corpus").join(f), dir.path().join(f)).unwrap();
+    }
+    dir
+}
+
+fn hover_starts(s: &mut Server, text: &str, word: &str) -> String {
+    let uri = "file:///tmp/watch-note.md";
+    s.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+    s.open(uri, text);
+    let (line, col) = pos_of(text, word, 0);
+    hover_text(&s.hover(uri, line, col + 1))
+}
+
+#[test]
+fn sources_changed_on_disk_are_picked_up_by_our_own_watcher() {
+    let dir = copy_fixture_corpus("watch-own");
+    let mut s = Server::start(Options { init_options: Some(json!({"corpus": [dir.path()]})), ..Options::default() });
+    assert_eq!(s.call("researchLsp/status", Value::Null)["sources"], 2);
+    // Added.
+    std::fs::write(
+        dir.path().join("ferries.txt"),
+        "Ferry notes\n\nThe Zanzibar Ferry Authority said that its fleet carried 2.1 million passengers in 2023.\n",
+    )
+    .unwrap();
+    s.wait_status("the added source", |st| st["sources"] == 3);
+    assert!(
+        hover_starts(&mut s, "The Zanzibar Ferry Authority.", "Zanzibar").starts_with("**Zanzibar Ferry Authority**")
+    );
+    // Changed: a bibliography edit retitles a source.
+    let bib = std::fs::read_to_string(dir.path().join("references.bib")).unwrap();
+    std::fs::write(
+        dir.path().join("references.bib"),
+        bib.replace("Voltaris Opens Gdansk Plant", "Voltaris Builds in Gdansk"),
+    )
+    .unwrap();
+    let deadline = Instant::now() + TIMEOUT;
+    while !hover_starts(&mut s, "See [@voltaris2024].", "voltaris2024").contains("Voltaris Builds in Gdansk") {
+        assert!(Instant::now() < deadline, "the bibliography edit was not picked up");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Renamed, then deleted.
+    let before = s.call("researchLsp/status", Value::Null)["generation"].as_u64().unwrap();
+    std::fs::rename(dir.path().join("ferries.txt"), dir.path().join("boats.txt")).unwrap();
+    s.wait_status("the rename", |st| st["generation"].as_u64().unwrap() > before && st["sources"] == 3);
+    std::fs::remove_file(dir.path().join("boats.txt")).unwrap();
+    s.wait_status("the deletion", |st| st["sources"] == 2);
+    assert_eq!(hover_starts(&mut s, "The Zanzibar Ferry Authority.", "Zanzibar"), "");
+}
+
+#[test]
+fn the_client_watches_files_for_us_when_it_offers() {
+    let dir = copy_fixture_corpus("watch-client");
+    let mut s = Server::start(Options {
+        init_options: Some(json!({"corpus": [dir.path()]})),
+        client_watches: true,
+        ..Options::default()
+    });
+    s.pump(Duration::from_millis(200));
+    let reg = s
+        .received
+        .iter()
+        .find(|m| m["method"] == "client/registerCapability")
+        .expect("the server registers file watchers")
+        .clone();
+    let registration = &reg["params"]["registrations"][0];
+    assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+    let watcher = &registration["registerOptions"]["watchers"][0]["globPattern"];
+    assert_eq!(watcher["pattern"], "**/*.{txt,md,markdown,bib,json}");
+    std::fs::write(dir.path().join("new.txt"), "New\n\nThe Harbour Pilots Association met in Bergen.\n").unwrap();
+    let uri = file_uri(&dir.path().join("new.txt"));
+    s.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri, "type": 1}]}));
+    s.wait_status("the new source", |st| st["sources"] == 3);
+    let generation = s.call("researchLsp/status", Value::Null)["generation"].clone();
+    // A change outside the corpus is no reason to re-index.
+    s.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": "file:///elsewhere/x.txt", "type": 2}]}));
+    s.pump(Duration::from_millis(600));
+    assert_eq!(s.call("researchLsp/status", Value::Null)["generation"], generation);
+}

@@ -23,6 +23,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::config::{self, Settings};
 use super::convert::{source_location, source_uri, Conv};
 use super::documents::{Document, Parsed};
+use super::watch;
 use crate::analysis::{self, checks, completion, hover, locations, symbols, Linker};
 use crate::corpus;
 use crate::index::{Index, SourceDoc};
@@ -49,6 +50,16 @@ pub struct Shared {
     supports_config_pull: AtomicBool,
     /// Whether to show "in N sources" inlay hints (setting `inlayHints`, off by default).
     inlay_hints: AtomicBool,
+    /// The corpus roots on disk that the current index was read from (none for the embedded seeds).
+    watched: RwLock<Vec<PathBuf>>,
+    /// Whether the client watches files for us (dynamic registration of didChangeWatchedFiles), and
+    /// whether it takes relative patterns.
+    client_watches: AtomicBool,
+    relative_patterns: AtomicBool,
+    /// Our own watcher, where the client does not watch for us.
+    own_watcher: Mutex<Option<notify::RecommendedWatcher>>,
+    /// Where changed paths go, from either watcher, to be debounced into one re-index.
+    changes: OnceLock<tokio::sync::mpsc::UnboundedSender<PathBuf>>,
 }
 
 impl Shared {
@@ -119,6 +130,11 @@ impl Backend {
                 supports_progress: AtomicBool::new(false),
                 supports_config_pull: AtomicBool::new(false),
                 inlay_hints: AtomicBool::new(false),
+                watched: RwLock::new(Vec::new()),
+                client_watches: AtomicBool::new(false),
+                relative_patterns: AtomicBool::new(false),
+                own_watcher: Mutex::new(None),
+                changes: OnceLock::new(),
             }),
         }
     }
@@ -327,6 +343,7 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
             messages.push((MessageType::WARNING, format!("corpus path does not exist: {}", p.display())));
         }
     }
+    let roots: Vec<PathBuf> = paths.clone().unwrap_or_default();
     let desc: Vec<String> = match &paths {
         Some(p) => p.iter().map(|p| p.display().to_string()).collect(),
         None => vec!["<embedded seeds>".to_string()],
@@ -410,6 +427,7 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
             .await;
     }
     log(&client, MessageType::INFO, summary.clone()).await;
+    watch_corpus(&shared, &client, roots).await;
     // The open notes are checked again against the new index.
     let uris: Vec<Uri> = docs.iter().map(|d| d.key().clone()).collect();
     for uri in uris {
@@ -424,6 +442,99 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                 })),
             })
             .await;
+    }
+}
+
+/// Watches the corpus roots for changes: through the client where it offers, else with our own watcher.
+/// Called after each indexing job; does nothing when the roots did not change.
+async fn watch_corpus(shared: &Arc<Shared>, client: &Client, roots: Vec<PathBuf>) {
+    let same = shared.watched.read().is_ok_and(|w| *w == roots);
+    let registered = shared.own_watcher.lock().is_ok_and(|w| w.is_some());
+    if same && (registered || roots.is_empty() || shared.client_watches.load(Ordering::SeqCst)) {
+        return;
+    }
+    if let Ok(mut w) = shared.watched.write() {
+        *w = roots.clone();
+    }
+    if let Ok(mut own) = shared.own_watcher.lock() {
+        *own = None;
+    }
+    if roots.is_empty() {
+        return;
+    }
+    if shared.client_watches.load(Ordering::SeqCst) {
+        let relative = shared.relative_patterns.load(Ordering::SeqCst);
+        let watchers: Vec<FileSystemWatcher> = roots
+            .iter()
+            .filter_map(|root| {
+                let (dir, pattern) = if root.is_dir() {
+                    (root.clone(), watch::CORPUS_GLOB.to_string())
+                } else {
+                    let name = root.file_name()?.to_string_lossy().to_string();
+                    (root.parent()?.to_path_buf(), name)
+                };
+                let glob = if relative {
+                    GlobPattern::Relative(RelativePattern {
+                        base_uri: OneOf::Right(Uri::from_file_path(&dir)?),
+                        pattern,
+                    })
+                } else {
+                    GlobPattern::String(format!("{}/{pattern}", dir.display()))
+                };
+                Some(FileSystemWatcher { glob_pattern: glob, kind: None })
+            })
+            .collect();
+        let id = "research-lsp/corpus-watch".to_string();
+        let method = "workspace/didChangeWatchedFiles".to_string();
+        let unregister = Unregistration { id: id.clone(), method: method.clone() };
+        let _ = tokio::time::timeout(CLIENT_TIMEOUT, client.unregister_capability(vec![unregister])).await;
+        let options = serde_json::to_value(DidChangeWatchedFilesRegistrationOptions { watchers }).ok();
+        let registration = Registration { id, method, register_options: options };
+        match tokio::time::timeout(CLIENT_TIMEOUT, client.register_capability(vec![registration])).await {
+            Ok(Ok(())) => return,
+            _ => {
+                log(
+                    client,
+                    MessageType::WARNING,
+                    "the client did not take our file watchers; watching ourselves".into(),
+                )
+                .await
+            }
+        }
+    }
+    let Some(tx) = shared.changes.get().cloned() else { return };
+    match watch::start_own(&roots, tx) {
+        Ok(w) => {
+            if let Ok(mut own) = shared.own_watcher.lock() {
+                *own = Some(w);
+            }
+        }
+        Err(e) => log(client, MessageType::WARNING, e).await,
+    }
+}
+
+/// Turns bursts of changed paths into one re-index, for paths in the corpus that are not open notes.
+async fn debounce_changes(
+    shared: Arc<Shared>,
+    docs: Docs,
+    client: Client,
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<PathBuf>,
+) {
+    while let Some(first) = rx.recv().await {
+        let mut changed = vec![first];
+        loop {
+            match tokio::time::timeout(watch::DEBOUNCE, rx.recv()).await {
+                Ok(Some(p)) => changed.push(p),
+                Ok(None) => return,
+                Err(_) => break,
+            }
+        }
+        let roots = shared.watched.read().map(|w| w.clone()).unwrap_or_default();
+        let open: Vec<PathBuf> = docs.iter().filter_map(|d| d.key().to_file_path().map(|p| p.into_owned())).collect();
+        let relevant = changed.iter().any(|p| watch::is_corpus_file(p, &roots) && !open.contains(p));
+        if relevant {
+            index_job(shared.clone(), docs.clone(), client.clone(), "files changed on disk").await;
+        }
     }
 }
 
@@ -581,6 +692,11 @@ impl LanguageServer for Backend {
         self.shared.supports_progress.store(progress, Ordering::SeqCst);
         let pull = caps.workspace.as_ref().and_then(|w| w.configuration).unwrap_or(false);
         self.shared.supports_config_pull.store(pull, Ordering::SeqCst);
+        let watched = caps.workspace.as_ref().and_then(|w| w.did_change_watched_files.as_ref());
+        let dynamic = watched.and_then(|w| w.dynamic_registration).unwrap_or(false);
+        self.shared.client_watches.store(dynamic, Ordering::SeqCst);
+        let relative = watched.and_then(|w| w.relative_pattern_support).unwrap_or(false);
+        self.shared.relative_patterns.store(relative, Ordering::SeqCst);
         if let Some(options) = &params.initialization_options {
             let settings = config::from_json(options);
             self.report_settings(&settings, "initializationOptions").await;
@@ -629,7 +745,20 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        if self.shared.changes.set(tx).is_ok() {
+            tokio::spawn(debounce_changes(self.shared.clone(), self.docs.clone(), self.client.clone(), rx));
+        }
         self.reindex("starting");
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let Some(tx) = self.shared.changes.get() else { return };
+        for change in params.changes {
+            if let Some(path) = change.uri.to_file_path() {
+                let _ = tx.send(path.into_owned());
+            }
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {

@@ -84,11 +84,13 @@ pub struct Options {
     pub utf8: bool,
     pub progress: bool,
     pub env: Vec<(String, String)>,
+    /// Whether the client offers to watch files for the server (dynamic registration).
+    pub client_watches: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { init_options: None, root: None, utf8: false, progress: true, env: Vec::new() }
+        Options { init_options: None, root: None, utf8: false, progress: true, env: Vec::new(), client_watches: false }
     }
 }
 
@@ -153,7 +155,10 @@ impl Server {
                 "capabilities": {
                     "general": general,
                     "window": {"workDoneProgress": opts.progress},
-                    "workspace": {"configuration": true},
+                    "workspace": {
+                        "configuration": true,
+                        "didChangeWatchedFiles": {"dynamicRegistration": opts.client_watches, "relativePatternSupport": true}
+                    },
                     "textDocument": {"hover": {"contentFormat": ["markdown"]}}
                 },
                 "initializationOptions": opts.init_options,
@@ -256,6 +261,19 @@ impl Server {
         }
     }
 
+    /// Waits until `researchLsp/status` satisfies `ok` with no indexing under way.
+    pub fn wait_status(&mut self, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let status = self.call("researchLsp/status", Value::Null);
+            if status["indexing"] == json!(false) && ok(&status) {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "waited in vain for {what}: {status}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     pub fn notifications(&self, method: &str) -> Vec<&Value> {
         self.received.iter().filter(|m| m.get("method").and_then(Value::as_str) == Some(method)).collect()
     }
@@ -292,6 +310,54 @@ impl Server {
             }
             std::thread::sleep(Duration::from_millis(10));
         }
+    }
+}
+
+/// Helpers for fault tests: raw bytes in, messages out as they come, and the process's end.
+impl Server {
+    /// Writes bytes to the server's stdin exactly as given, without framing them.
+    pub fn send_bytes(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    /// The next message from the server, without answering it even if it is a request (for tests that hold
+    /// back an answer on purpose).
+    pub fn recv(&mut self, within: Duration) -> Option<Value> {
+        self.next_message(Instant::now() + within)
+    }
+
+    /// Every response to request `id` that arrives within `within`; other messages are handled as usual.
+    pub fn responses_to(&mut self, id: &Value, within: Duration) -> Vec<Value> {
+        let deadline = Instant::now() + within;
+        let mut out = Vec::new();
+        while let Some(msg) = self.next_message(deadline) {
+            if msg.get("id") == Some(id) && msg.get("method").is_none() {
+                out.push(msg);
+            } else {
+                self.handle_incoming(msg);
+            }
+        }
+        out
+    }
+
+    /// Waits for the process to end by itself; its exit status, or `None` if it is still running.
+    pub fn wait_exit(&mut self, within: Duration) -> Option<i32> {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// The next request id `request_async` will use.
+    pub fn peek_id(&self) -> i64 {
+        self.next_id
     }
 }
 
