@@ -8,16 +8,24 @@ use research_lsp::cli::{self, Cli, Command};
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        // Usage errors are one line on stderr and status 2; help and version go to stdout.
+        Err(e) if e.use_stderr() => {
+            let rendered = e.render().to_string();
+            let first = rendered.lines().next().unwrap_or("invalid arguments").trim_start_matches("error: ");
+            eprintln!("research-lsp: error: {first} (see research-lsp --help)");
+            return ExitCode::from(2);
+        }
         Err(e) => {
-            // Help and version go to stdout with success; usage errors to stderr with status 2.
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return ExitCode::SUCCESS;
         }
     };
     match cli.command {
         None | Some(Command::Lsp) => serve(),
         Some(Command::Index(args)) => cli::index(&args),
         Some(Command::Check(args)) => cli::check(&args),
+        Some(Command::Bench(args)) => research_lsp::bench::run(&args),
+        Some(Command::BenchChild(args)) => research_lsp::bench::child(&args),
     }
 }
 
