@@ -60,7 +60,7 @@ async function explainMissingServer(setting: string): Promise<void> {
   const settings = "Open Settings";
   const choice = await vscode.window.showErrorMessage(
     `Research LSP: the server binary "${setting}" was not found. Install it with ` +
-      "`cargo install research-lsp` (or `cargo install --path .` in a checkout), " +
+      "`cargo install --path .` in a checkout of the research-lsp repository, " +
       "or set researchLsp.server.path to the binary.",
     install,
     settings,
