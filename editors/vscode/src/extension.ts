@@ -98,7 +98,10 @@ async function startClient(): Promise<void> {
       { scheme: "file", language: "markdown" },
       { scheme: "untitled", language: "markdown" },
     ],
-    initializationOptions: initializationOptions(config().get<string[]>("corpus", [])),
+    initializationOptions: {
+      ...(initializationOptions(config().get<string[]>("corpus", [])) ?? {}),
+      inlayHints: config().get<boolean>("inlayHints", false),
+    },
     // No `synchronize.configurationSection`: it would send the whole section right after `initialize`,
     // which makes the server index a second time. `sendCorpus` sends the corpus when it changes, and
     // the server's own workspace/configuration requests are answered by languageclient as usual.
@@ -124,6 +127,17 @@ async function sendCorpus(): Promise<void> {
   const corpus = config().get<string[]>("corpus", []);
   await client.sendNotification(DidChangeConfigurationNotification.type, {
     settings: { [CLIENT_ID]: { corpus } },
+  });
+}
+
+/** Tell the running server whether to show "in N sources" inlay hints. */
+async function sendInlayHints(): Promise<void> {
+  if (client === undefined || !client.isRunning()) {
+    return;
+  }
+  const inlayHints = config().get<boolean>("inlayHints", false);
+  await client.sendNotification(DidChangeConfigurationNotification.type, {
+    settings: { [CLIENT_ID]: { inlayHints } },
   });
 }
 
@@ -245,6 +259,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         void restartServer();
       } else if (event.affectsConfiguration("researchLsp.corpus")) {
         void sendCorpus();
+      } else if (event.affectsConfiguration("researchLsp.inlayHints")) {
+        void sendInlayHints();
       }
     }),
   );
