@@ -49,6 +49,11 @@ pub enum Command {
     Index(IndexArgs),
     /// Check notes against the corpus: citations, figures and quotations. Exits 1 when there are warnings.
     Check(CheckArgs),
+    /// Generate a synthetic corpus of a chosen size and measure indexing, memory and request latency on it.
+    Bench(crate::bench::BenchArgs),
+    /// Load and index a corpus, then print timings and peak memory as one JSON line (used by `bench`).
+    #[command(hide = true)]
+    BenchChild(crate::bench::BenchChildArgs),
 }
 
 #[derive(Args, Debug)]

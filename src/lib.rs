@@ -18,3 +18,4 @@ pub mod note;
 pub mod analysis;
 pub mod lsp;
 pub mod cli;
+pub mod bench;

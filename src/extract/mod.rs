@@ -12,6 +12,7 @@
 pub mod entities;
 pub mod figures;
 pub mod sentences;
+mod fasthash;
 
 use crate::text::Span;
 use serde::Serialize;

@@ -428,9 +428,42 @@ struct Features {
 }
 
 fn features(s: &str) -> Features {
-    let words = s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    let words = words_with_alphanumerics(s);
     let ends = ends_sentence(s);
     Features { words, ends_sentence: ends, short: (words <= 4 && !ends) || words <= 2 }
+}
+
+/// The number of whitespace-separated words that hold a letter or a digit, as
+/// `s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()` counts them, with
+/// ASCII read byte by byte.
+fn words_with_alphanumerics(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut words = 0;
+    let mut in_word = false;
+    let mut counted = false;
+    let mut i = 0;
+    while i < b.len() {
+        let (space, alnum, len) = if b[i] < 0x80 {
+            (b[i].is_ascii_whitespace() || b[i] == 0x0b, b[i].is_ascii_alphanumeric(), 1)
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.is_alphanumeric(), c.len_utf8())
+        };
+        if space {
+            in_word = false;
+        } else {
+            if !in_word {
+                in_word = true;
+                counted = false;
+            }
+            if alnum && !counted {
+                counted = true;
+                words += 1;
+            }
+        }
+        i += len;
+    }
+    words
 }
 
 /// The block's text in lower case without a bullet and trailing punctuation, for short blocks only.
@@ -535,6 +568,17 @@ fn block_chrome(s: &str, b: &Block, f: &Features, latin_doc: bool, repeats: u32)
     }
     let (mut letters, mut upper, mut lower, mut latin) = (0usize, 0usize, 0usize, 0usize);
     for c in s.chars() {
+        if c.is_ascii() {
+            // ASCII letters are Latin and cased.
+            let b = c as u8;
+            if b.is_ascii_alphabetic() {
+                letters += 1;
+                latin += 1;
+                upper += b.is_ascii_uppercase() as usize;
+                lower += b.is_ascii_lowercase() as usize;
+            }
+            continue;
+        }
         if c.is_alphabetic() {
             letters += 1;
             if c.is_uppercase() {
@@ -585,10 +629,19 @@ fn mostly_latin(text: &str) -> bool {
         end -= 1;
     }
     let (mut letters, mut latin) = (0usize, 0usize);
-    for c in text[..end].chars().filter(|c| c.is_alphabetic()) {
-        letters += 1;
-        if is_latin(c) {
-            latin += 1;
+    // ASCII byte by byte; other characters decoded at their lead bytes.
+    for (i, &b) in text.as_bytes()[..end].iter().enumerate() {
+        if b < 0x80 {
+            if b.is_ascii_alphabetic() {
+                letters += 1;
+                latin += 1;
+            }
+        } else if b >= 0xC0 {
+            let c = text[i..end].chars().next().unwrap_or(' ');
+            if c.is_alphabetic() {
+                letters += 1;
+                latin += is_latin(c) as usize;
+            }
         }
     }
     latin * 2 > letters

@@ -121,7 +121,8 @@ impl Backend {
             shared: Arc::new(Shared {
                 index: RwLock::new((Arc::new(Index::default()), 0)),
                 job: AtomicU64::new(0),
-                indexing: AtomicBool::new(false),
+                // Nothing is indexed until the first job ends, which `initialized` starts.
+                indexing: AtomicBool::new(true),
                 encoding: OnceLock::new(),
                 root: RwLock::new(None),
                 client_corpus: RwLock::new(None),

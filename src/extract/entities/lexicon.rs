@@ -6,7 +6,7 @@
 //! particular corpus. Every lookup takes a lower-case word or phrase (dashes written as `-`, runs of
 //! whitespace as one space) and is a hash lookup: constant time per query.
 
-use std::collections::{HashMap, HashSet};
+use crate::extract::fasthash::{FastMap as HashMap, FastSet as HashSet};
 use std::sync::OnceLock;
 
 /// Countries and a few widely named territories: `name|demonyms|capital`. Alternative names are separated
@@ -457,6 +457,8 @@ morning evening night noon midnight hour hours minute minutes
 
 struct Tables {
     places: HashSet<String>,
+    /// Every proper prefix of a place or a country abbreviation that ends before a space or a dash.
+    place_prefixes: HashSet<String>,
     abbreviations: HashMap<&'static str, &'static str>,
     demonyms: HashSet<String>,
     directions: HashSet<&'static str>,
@@ -484,8 +486,8 @@ fn tables() -> &'static Tables {
 }
 
 fn build() -> Tables {
-    let mut places = HashSet::new();
-    let mut demonyms = HashSet::new();
+    let mut places = HashSet::default();
+    let mut demonyms = HashSet::default();
     for line in COUNTRIES.lines() {
         let mut fields = line.split('|');
         let names = fields.next().unwrap_or("");
@@ -513,11 +515,20 @@ fn build() -> Tables {
     places.remove("");
     demonyms.remove("");
     let max_place_words = places.iter().map(|p| p.split(' ').count()).max().unwrap_or(1);
+    let mut place_prefixes = HashSet::default();
+    for key in places.iter().map(String::as_str).chain(COUNTRY_ABBREVIATIONS.iter().map(|(k, _)| *k)) {
+        for (i, b) in key.bytes().enumerate() {
+            if b == b' ' || b == b'-' {
+                place_prefixes.insert(key[..i].to_string());
+            }
+        }
+    }
     let set = |words: &'static str| {
         words.split(',').map(str::trim).filter(|w| !w.is_empty()).collect::<HashSet<&'static str>>()
     };
     Tables {
         places,
+        place_prefixes,
         abbreviations: COUNTRY_ABBREVIATIONS.iter().copied().collect(),
         demonyms,
         directions: set(DIRECTIONS),
@@ -576,6 +587,25 @@ fn directional_place(t: &Tables, key: &str) -> bool {
                 }
                 rest = tail;
             }
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Whether some longer phrase that starts with the lower-case `phrase` (and goes on after a space or a
+/// dash) may be a place: `false` means that no such phrase is one, so a scan can stop. It may say `true`
+/// where none is.
+pub fn place_may_continue(phrase: &str) -> bool {
+    let t = tables();
+    let mut rest = phrase;
+    // Up to two directional words may come before a place (see `directional_place`).
+    for _ in 0..3 {
+        if t.place_prefixes.contains(rest) || t.directions.contains(rest) {
+            return true;
+        }
+        match rest.split_once(' ') {
+            Some((first, tail)) if t.directions.contains(first) => rest = tail,
             _ => return false,
         }
     }

@@ -23,9 +23,8 @@ mod lexicon;
 mod tokens;
 
 use super::{AcronymDef, DocNames, EntityDef, EntityKind, NameMention, Resolution, Sentence};
+use crate::extract::fasthash::{FastMap as HashMap, FastSet as HashSet};
 use crate::text::Span;
-use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 use tokens::{Gap, Tok};
 
 /// How a sentence is capitalised, which decides how far capitals are evidence of names.
@@ -55,30 +54,76 @@ struct Cand {
 struct Words<'a> {
     text: &'a str,
     toks: Vec<Tok>,
+    /// Where each word's lower-case form is: `None` for a word without capitals (the word itself), else
+    /// a range of `lowered`. Every word is lower-cased once, however often the rules ask.
+    lower_at: Vec<Option<(u32, u32)>>,
+    lowered: String,
+    /// A buffer for phrases looked up in the lexicon.
+    scratch: std::cell::RefCell<String>,
 }
 
 impl<'a> Words<'a> {
+    fn new(text: &'a str, toks: Vec<Tok>) -> Words<'a> {
+        let mut lower_at = Vec::with_capacity(toks.len());
+        let mut lowered = String::with_capacity(toks.len() * 4);
+        for t in &toks {
+            let w = t.text(text);
+            let has_upper = if w.is_ascii() {
+                w.bytes().any(|b| b.is_ascii_uppercase())
+            } else {
+                w.chars().any(char::is_uppercase)
+            };
+            if has_upper {
+                let from = lowered.len();
+                if w.is_ascii() {
+                    lowered.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+                } else {
+                    lowered.push_str(&w.to_lowercase());
+                }
+                lower_at.push(Some((from as u32, lowered.len() as u32)));
+            } else {
+                lower_at.push(None);
+            }
+        }
+        Words { text, toks, lower_at, lowered, scratch: std::cell::RefCell::new(String::new()) }
+    }
+
     fn word(&self, i: usize) -> &'a str {
         self.toks[i].text(self.text)
     }
 
-    fn lower(&self, i: usize) -> Cow<'a, str> {
-        let w = self.word(i);
-        if w.chars().any(char::is_uppercase) {
-            Cow::Owned(w.to_lowercase())
-        } else {
-            Cow::Borrowed(w)
+    /// The word in lower case (`str::to_lowercase` of it).
+    fn lower(&self, i: usize) -> &str {
+        match self.lower_at[i] {
+            Some((from, to)) => self.lowered.get(from as usize..to as usize).unwrap_or(""),
+            None => self.word(i),
         }
     }
 
+    /// Whether the words `first..=last` name a place of the lexicon (see [`Words::lower_phrase`]).
+    fn is_place(&self, first: usize, last: usize) -> bool {
+        if first == last && self.word(first).is_ascii() {
+            // One ASCII word is its own phrase.
+            return lexicon::is_place(self.lower(first));
+        }
+        let mut buf = self.scratch.borrow_mut();
+        buf.clear();
+        self.lower_phrase_into(first, last, &mut buf);
+        lexicon::is_place(&buf)
+    }
+
     /// The lower-case words `first..=last` joined by single spaces, dashes written `-`.
-    fn lower_phrase(&self, first: usize, last: usize) -> String {
-        let mut out = String::new();
+    fn lower_phrase_into(&self, first: usize, last: usize, out: &mut String) {
         for i in first..=last {
             if i > first {
                 out.push(if self.toks[i].gap == Gap::Dash { '-' } else { ' ' });
             }
-            for c in self.word(i).chars() {
+            let w = self.word(i);
+            if w.is_ascii() {
+                out.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+                continue;
+            }
+            for c in w.chars() {
                 match c {
                     '\u{2010}' | '\u{2011}' | '\u{2013}' => out.push('-'),
                     '\u{2019}' => out.push('\''),
@@ -86,7 +131,6 @@ impl<'a> Words<'a> {
                 }
             }
         }
-        out
     }
 
     fn span(&self, first: usize, last: usize) -> Span {
@@ -101,7 +145,7 @@ impl<'a> Words<'a> {
 /// Finds the names in one document: every mention in its prose sentences and the acronyms it defines.
 pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
     let mut doc = DocNames::default();
-    let mut seen_defs: HashSet<(String, String)> = HashSet::new();
+    let mut seen_defs: HashSet<(String, String)> = HashSet::default();
     // Pass 1: candidates per prose sentence; headlines wait for the names prose gives.
     let mut work: Vec<(Words, Mode, Vec<Cand>)> = Vec::new();
     for sentence in sentences {
@@ -109,7 +153,7 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
         if text.get(start..end).is_none() {
             continue;
         }
-        let words = Words { text, toks: tokens::tokenize(text, start, end) };
+        let words = Words::new(text, tokens::tokenize(text, start, end));
         let defs = acronyms::find(text, &words.toks);
         for d in &defs {
             let short = display_form(text.get(d.short.0..d.short.1).unwrap_or(""));
@@ -132,19 +176,25 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
     }
 
     // What prose confirms: names seen mid-sentence, and surnames of persons.
-    let mut known: HashSet<String> = HashSet::new();
-    let mut confirmed_single: HashSet<String> = HashSet::new();
+    let mut known: HashSet<String> = HashSet::default();
+    let mut confirmed_single: HashSet<String> = HashSet::default();
+    let mut key = String::new();
     for (words, mode, cands) in &work {
         if *mode != Mode::Prose {
             continue;
         }
         for c in cands.iter().filter(|c| !c.unconfirmed) {
-            let key = normalize_name(&display_form(words.span(c.first, c.last).slice(text)));
-            known.insert(key);
+            // The key of the display form, which is the key of the surface: both collapse whitespace and
+            // straighten apostrophes.
+            key.clear();
+            normalize_name_into(words.span(c.first, c.last).slice(text), &mut key);
+            if !known.contains(key.as_str()) {
+                known.insert(key.clone());
+            }
             if c.first == c.last {
-                confirmed_single.insert(words.lower(c.first).into_owned());
+                confirmed_single.insert(words.lower(c.first).to_string());
             } else if c.kind == Some(EntityKind::Person) {
-                confirmed_single.insert(words.lower(c.last).into_owned());
+                confirmed_single.insert(words.lower(c.last).to_string());
             }
         }
     }
@@ -154,12 +204,14 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
     }
 
     // Pass 2: keep what is confirmed; take from headlines what is known.
+    let mut kept: Vec<Cand> = Vec::new();
+    let mut taken: Vec<bool> = Vec::new();
     for (words, mode, cands) in &work {
-        let mut kept: Vec<Cand> = Vec::new();
+        kept.clear();
         for c in cands {
             match mode {
                 Mode::Prose => {
-                    if !c.unconfirmed || confirmed_single.contains(words.lower(c.first).as_ref()) {
+                    if !c.unconfirmed || confirmed_single.contains(words.lower(c.first)) {
                         kept.push(c.clone());
                     }
                 }
@@ -168,8 +220,9 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
         }
         // Expansions win over what they overlap; otherwise the earlier, longer candidate wins.
         kept.sort_by_key(|c| (!c.expansion, c.first, std::cmp::Reverse(c.last)));
-        let mut taken = vec![false; words.n()];
-        let mut chosen: Vec<&Cand> = Vec::new();
+        taken.clear();
+        taken.resize(words.n(), false);
+        let mut chosen: Vec<&Cand> = Vec::with_capacity(kept.len());
         for c in &kept {
             if c.last >= taken.len() || taken[c.first..=c.last].iter().any(|&t| t) {
                 continue;
@@ -222,7 +275,7 @@ fn known_within(words: &Words, c: &Cand, mode: Mode, known: &HashSet<String>, ou
                 phrase.push(if dash { '-' } else { ' ' });
             }
             key_word(words.word(q), &mut key);
-            phrase.push_str(&words.lower(q));
+            phrase.push_str(words.lower(q));
             keys.push(key.clone());
             phrases.push(phrase.clone());
         }
@@ -263,15 +316,18 @@ fn mode_of(text: &str, words: &Words, end: usize) -> Mode {
         if !w.chars().next().is_some_and(char::is_alphabetic) {
             continue;
         }
-        if w.chars().any(char::is_lowercase) {
-            any_lower_letter = true;
-        }
-        if w.chars().any(|c| c.is_uppercase() || c.is_lowercase()) {
-            cased_words += 1;
-        }
+        let (lower, cased) = if w.is_ascii() {
+            let lower = w.bytes().any(|b| b.is_ascii_lowercase());
+            (lower, lower || w.bytes().any(|b| b.is_ascii_uppercase()))
+        } else {
+            let lower = w.chars().any(char::is_lowercase);
+            (lower, lower || w.chars().any(char::is_uppercase))
+        };
+        any_lower_letter |= lower;
+        cased_words += cased as usize;
         if t.cap {
             caps_words += 1;
-        } else if !TITLE_SMALL_WORDS.contains(&w) {
+        } else if !has_lower_word && !TITLE_SMALL_WORDS.contains(&w) {
             has_lower_word = true;
         }
     }
@@ -319,11 +375,12 @@ fn place_units(words: &Words) -> Vec<Option<usize>> {
                 }
                 phrase.push(if words.toks[j].gap == Gap::Dash { '-' } else { ' ' });
             }
-            phrase.push_str(&words.lower(j));
+            phrase.push_str(words.lower(j));
             if j > i && words.toks[j].cap && lexicon::is_place(&phrase) {
                 best = Some(j);
             }
-            if words.toks[j].possessive {
+            // No longer place starts with this phrase: the words after it cannot make one.
+            if words.toks[j].possessive || !lexicon::place_may_continue(&phrase) {
                 break;
             }
         }
@@ -374,13 +431,13 @@ fn chains(words: &Words, units: &[Option<usize>]) -> Vec<(usize, usize)> {
                 break;
             }
             let conn = words.lower(k);
-            if !lexicon::is_connector(&conn) {
+            if !lexicon::is_connector(conn) {
                 break;
             }
             // The connector run (`of the`) and the capitalised word after it.
             let mut m = k;
             while m < n && m - k < 3 && !words.toks[m].cap && words.toks[m].gap == Gap::Space {
-                if !lexicon::is_connector(&words.lower(m)) {
+                if !lexicon::is_connector(words.lower(m)) {
                     break;
                 }
                 m += 1;
@@ -389,18 +446,18 @@ fn chains(words: &Words, units: &[Option<usize>]) -> Vec<(usize, usize)> {
                 break;
             }
             let run_has_the = (k..m).any(|x| words.word(x) == "the");
-            if lexicon::is_calendar(&words.lower(m)) {
+            if lexicon::is_calendar(words.lower(m)) {
                 break;
             }
-            let join = match conn.as_ref() {
-                "of" | "for" | "on" => phrase.is_some() || (i..=j).any(|p| lexicon::is_head(&words.lower(p))),
+            let join = match conn {
+                "of" | "for" | "on" => phrase.is_some() || (i..=j).any(|p| lexicon::is_head(words.lower(p))),
                 "and" | "&" => {
                     !run_has_the
                         && m == k + 1
                         && !is_place_word(words, j)
                         && !words.toks[j].acronym
                         && !is_place_word(words, m)
-                        && !lexicon::is_adjective_of_place(&words.lower(m))
+                        && !lexicon::is_adjective_of_place(words.lower(m))
                         && (phrase.is_some() || head_ahead(words, m))
                 }
                 "in" => {
@@ -414,13 +471,13 @@ fn chains(words: &Words, units: &[Option<usize>]) -> Vec<(usize, usize)> {
                     m == k + 1
                         && j - i < 3
                         && !is_place_word(words, j)
-                        && !(i..=j).any(|p| lexicon::is_head(&words.lower(p)))
+                        && !(i..=j).any(|p| lexicon::is_head(words.lower(p)))
                 }
             };
             if !join {
                 break;
             }
-            phrase = match conn.as_ref() {
+            phrase = match conn {
                 "of" => Some("of"),
                 "for" => Some("for"),
                 "on" => Some("on"),
@@ -438,19 +495,19 @@ fn chains(words: &Words, units: &[Option<usize>]) -> Vec<(usize, usize)> {
 fn joins_over_period(words: &Words, j: usize) -> bool {
     let w = words.lower(j);
     (w.chars().count() == 1 && words.toks[j].cap)
-        || lexicon::is_title_abbreviation(&w)
-        || lexicon::is_name_abbreviation(&w)
+        || lexicon::is_title_abbreviation(w)
+        || lexicon::is_name_abbreviation(w)
 }
 
 fn is_place_word(words: &Words, i: usize) -> bool {
-    lexicon::is_place(&words.lower(i))
+    lexicon::is_place(words.lower(i))
 }
 
 /// Whether the capitalised words from `m` on reach a head noun (`Road Initiative` after `Belt and`).
 fn head_ahead(words: &Words, m: usize) -> bool {
     let mut p = m;
     while p < words.n() && p < m + 6 && words.toks[p].cap && (p == m || words.toks[p].gap == Gap::Space) {
-        if lexicon::is_head(&words.lower(p)) {
+        if lexicon::is_head(words.lower(p)) {
             return true;
         }
         if words.toks[p].possessive {
@@ -463,11 +520,11 @@ fn head_ahead(words: &Words, m: usize) -> bool {
 
 fn is_title_word(words: &Words, i: usize) -> bool {
     let w = words.lower(i);
-    if lexicon::is_title_abbreviation(&w) {
+    if lexicon::is_title_abbreviation(w) {
         // An abbreviated title is one only with its period or right before a capitalised name.
         return words.toks.get(i + 1).is_some_and(|t| matches!(t.gap, Gap::Period | Gap::Space));
     }
-    lexicon::is_title(&w)
+    lexicon::is_title(w)
 }
 
 /// The name candidates of one sentence, before confirmation.
@@ -495,18 +552,18 @@ fn split_titles(
             continue;
         }
         let next = p + 1;
-        if is_title_word(words, next) || lexicon::is_title_modifier(&words.lower(next)) {
+        if is_title_word(words, next) || lexicon::is_title_modifier(words.lower(next)) {
             continue;
         }
-        if (next..=last).any(|x| lexicon::is_head(&words.lower(x)) || words.toks[x].acronym)
-            || lexicon::is_place(&words.lower_phrase(next, last))
+        if (next..=last).any(|x| lexicon::is_head(words.lower(x)) || words.toks[x].acronym)
+            || words.is_place(next, last)
         {
             continue;
         }
         let mut q = p;
         while q > first && {
             let w = words.lower(q - 1);
-            lexicon::is_title_modifier(&w) || is_title_word(words, q - 1)
+            lexicon::is_title_modifier(w) || is_title_word(words, q - 1)
         } {
             q -= 1;
         }
@@ -518,7 +575,7 @@ fn split_titles(
     }
     // A chain that ends in a title after adjectives or places (`Kazakh President`): drop the title.
     let mut q = last + 1;
-    while q > first && (is_title_word(words, q - 1) || lexicon::is_title_modifier(&words.lower(q - 1))) {
+    while q > first && (is_title_word(words, q - 1) || lexicon::is_title_modifier(words.lower(q - 1))) {
         q -= 1;
     }
     if q <= last && q > first && (first..q).all(|x| adjective_or_place(words, x)) {
@@ -530,8 +587,8 @@ fn split_titles(
     if let Some(e) = place_end {
         if e < last
             && words.toks[e + 1].gap == Gap::Space
-            && !(e + 1..=last).any(|x| lexicon::is_head(&words.lower(x)) || !words.toks[x].cap)
-            && !lexicon::is_place(&words.lower_phrase(first, last))
+            && !(e + 1..=last).any(|x| lexicon::is_head(words.lower(x)) || !words.toks[x].cap)
+            && !words.is_place(first, last)
         {
             finish(words, first, e, initial, None, out);
             finish(words, e + 1, last, initial, None, out);
@@ -548,7 +605,7 @@ fn is_plural_demonym(w: &str) -> bool {
 
 fn adjective_or_place(words: &Words, i: usize) -> bool {
     let w = words.lower(i);
-    lexicon::is_adjective_of_place(&w) || lexicon::is_place(&w)
+    lexicon::is_adjective_of_place(w) || lexicon::is_place(w)
 }
 
 /// Trims, filters and classifies one chain into a candidate.
@@ -564,9 +621,9 @@ fn finish(
     // Articles never start a name; at the start of a sentence, neither do common words.
     while first < last {
         let w = words.lower(first);
-        let article = matches!(w.as_ref(), "the" | "a" | "an");
-        let common = at_start && lexicon::is_common_word(&w) && !lexicon::is_place(&w);
-        let month = lexicon::is_calendar(&w);
+        let article = matches!(w, "the" | "a" | "an");
+        let common = at_start && lexicon::is_common_word(w) && !lexicon::is_place(w);
+        let month = lexicon::is_calendar(w);
         if !(article || common || month) {
             break;
         }
@@ -577,13 +634,12 @@ fn finish(
         return;
     }
     // `Russian MIR`: a demonym before an acronym is not part of its name.
-    if last == first + 1 && words.toks[last].acronym && lexicon::is_adjective_of_place(&words.lower(first)) {
+    if last == first + 1 && words.toks[last].acronym && lexicon::is_adjective_of_place(words.lower(first)) {
         first = last;
         at_start = false;
     }
     let single = first == last;
-    let lower = words.lower_phrase(first, last);
-    let place = lexicon::is_place(&lower);
+    let place = words.is_place(first, last);
     if single {
         let t = &words.toks[first];
         let w = words.lower(first);
@@ -591,36 +647,36 @@ fn finish(
             return;
         }
         if t.acronym {
-            if common_acronym(&w) {
+            if common_acronym(w) {
                 return;
             }
         } else if !place
-            && (is_plural_demonym(&w)
-                || lexicon::is_calendar(&w)
-                || lexicon::is_common_word(&w)
-                || lexicon::is_title(&w)
-                || lexicon::is_role(&w)
-                || lexicon::is_title_modifier(&w)
-                || lexicon::is_adjective_of_place(&w)
-                || lexicon::is_head(&w))
+            && (is_plural_demonym(w)
+                || lexicon::is_calendar(w)
+                || lexicon::is_common_word(w)
+                || lexicon::is_title(w)
+                || lexicon::is_role(w)
+                || lexicon::is_title_modifier(w)
+                || lexicon::is_adjective_of_place(w)
+                || lexicon::is_head(w))
         {
             return;
         }
     } else {
         let all_weak = (first..=last).all(|x| {
             let w = words.lower(x);
-            lexicon::is_adjective_of_place(&w)
-                || is_plural_demonym(&w)
-                || lexicon::is_calendar(&w)
-                || lexicon::is_title_modifier(&w)
-                || lexicon::is_title(&w)
+            lexicon::is_adjective_of_place(w)
+                || is_plural_demonym(w)
+                || lexicon::is_calendar(w)
+                || lexicon::is_title_modifier(w)
+                || lexicon::is_title(w)
                 || w.chars().all(|c| c.is_ascii_digit())
         });
         if all_weak && !place {
             return;
         }
-        let has_head = (first..=last).any(|x| lexicon::is_head(&words.lower(x)));
-        if !place && !has_head && at_start && (first..=last).all(|x| lexicon::is_common_word(&words.lower(x))) {
+        let has_head = (first..=last).any(|x| lexicon::is_head(words.lower(x)));
+        if !place && !has_head && at_start && (first..=last).all(|x| lexicon::is_common_word(words.lower(x))) {
             return;
         }
     }
@@ -631,29 +687,28 @@ fn finish(
 
 /// The kind the words and their context give evidence of, if any.
 fn kind_of(words: &Words, first: usize, last: usize) -> Option<EntityKind> {
-    let lower = words.lower_phrase(first, last);
-    if lexicon::is_place(&lower) {
+    if words.is_place(first, last) {
         return Some(EntityKind::Place);
     }
     // The head: the word before the first `of`, `for`, `on` or `in`, else the last word.
     let mut head = last;
     for x in first + 1..=last {
-        if !words.toks[x].cap && matches!(words.lower(x).as_ref(), "of" | "for" | "on" | "in") {
+        if !words.toks[x].cap && matches!(words.lower(x), "of" | "for" | "on" | "in") {
             head = x - 1;
             break;
         }
     }
     let h = words.lower(head);
-    if lexicon::is_state_head(&h) && head > first && adjective_or_place(words, head - 1) {
+    if lexicon::is_state_head(h) && head > first && adjective_or_place(words, head - 1) {
         return Some(EntityKind::Place);
     }
-    if lexicon::is_org_head(&h) || lexicon::is_state_head(&h) {
+    if lexicon::is_org_head(h) || lexicon::is_state_head(h) {
         return Some(EntityKind::Organization);
     }
-    if lexicon::is_place_head(&h) {
+    if lexicon::is_place_head(h) {
         return Some(EntityKind::Place);
     }
-    if lexicon::is_other_head(&h) {
+    if lexicon::is_other_head(h) {
         return Some(EntityKind::Other);
     }
     let toks = &words.toks;
@@ -666,21 +721,21 @@ fn kind_of(words: &Words, first: usize, last: usize) -> Option<EntityKind> {
     if first > 0
         && matches!(toks[first].gap, Gap::Space | Gap::Comma)
         && !toks[first - 1].cap
-        && lexicon::is_role(&words.lower(first - 1))
+        && lexicon::is_role(words.lower(first - 1))
     {
         return Some(EntityKind::Person);
     }
     // An apposition or a copula with a role: `X, a professor at`, `X is the CEO of`.
     if last + 1 < n {
         let next = words.lower(last + 1);
-        let copula = toks[last + 1].gap == Gap::Space && matches!(next.as_ref(), "is" | "was");
+        let copula = toks[last + 1].gap == Gap::Space && matches!(next, "is" | "was");
         if toks[last + 1].gap == Gap::Comma || copula {
             let from = if copula { last + 2 } else { last + 1 };
             for (x, tok) in toks.iter().enumerate().take(n.min(from + 5)).skip(from) {
                 if x > from && !matches!(tok.gap, Gap::Space | Gap::Dash) {
                     break;
                 }
-                if lexicon::is_role(&words.lower(x)) {
+                if lexicon::is_role(words.lower(x)) {
                     return Some(EntityKind::Person);
                 }
             }
@@ -688,7 +743,7 @@ fn kind_of(words: &Words, first: usize, last: usize) -> Option<EntityKind> {
         // `Levystone observed`, `Anton Mardasov said`.
         if (2..=3).contains(&count)
             && matches!(toks[last + 1].gap, Gap::Space | Gap::Comma)
-            && lexicon::is_speech_verb(&next)
+            && lexicon::is_speech_verb(next)
         {
             return Some(EntityKind::Person);
         }
@@ -697,7 +752,7 @@ fn kind_of(words: &Words, first: usize, last: usize) -> Option<EntityKind> {
     if (2..=3).contains(&count)
         && first > 0
         && toks[first].gap == Gap::Space
-        && lexicon::is_speech_verb(&words.lower(first - 1))
+        && lexicon::is_speech_verb(words.lower(first - 1))
         && (last + 1 >= n || toks[last + 1].gap != Gap::Space)
     {
         return Some(EntityKind::Person);
@@ -737,16 +792,24 @@ pub fn display_form(surface: &str) -> String {
 /// `U.S.` and `US`, `North–South` and `North-South`).
 pub fn normalize_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
+    normalize_name_into(name, &mut out);
+    out
+}
+
+/// [`normalize_name`] into an empty buffer.
+fn normalize_name_into(name: &str, out: &mut String) {
     for raw in name.split_whitespace() {
-        let mut word = String::new();
-        key_word(raw, &mut word);
-        if word.is_empty() || (out.is_empty() && word == "the") {
-            continue;
-        }
-        if !out.is_empty() {
+        // The word's key goes straight into `out`, and comes out again when it is empty or a leading `the`.
+        let before = out.len();
+        if before > 0 {
             out.push(' ');
         }
-        out.push_str(&word);
+        let start = out.len();
+        key_word(raw, out);
+        let word = &out[start..];
+        if word.is_empty() || (before == 0 && word == "the") {
+            out.truncate(before);
+        }
     }
     for suffix in ["'s", "'"] {
         if out.len() > suffix.len() + 1 && out.ends_with(suffix) {
@@ -754,28 +817,43 @@ pub fn normalize_name(name: &str) -> String {
             break;
         }
     }
-    out
 }
 
 /// Appends the key of one word: lower case, without dashes or periods, apostrophes straight, spelled
 /// the American way.
 fn key_word(raw: &str, out: &mut String) {
-    let mut word = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        match c {
-            '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '.' => {}
-            '\u{2019}' | '\u{2018}' => word.push('\''),
-            _ => word.extend(c.to_lowercase()),
+    let start = out.len();
+    if raw.is_ascii() {
+        out.extend(raw.bytes().filter(|&b| b != b'-' && b != b'.').map(|b| b.to_ascii_lowercase() as char));
+    } else {
+        for c in raw.chars() {
+            match c {
+                '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '.' => {}
+                '\u{2019}' | '\u{2018}' => out.push('\''),
+                _ => out.extend(c.to_lowercase()),
+            }
         }
     }
-    out.push_str(&americanize(&word));
+    americanize_in_place(out, start);
 }
 
 /// Word-level British to American spelling for keys (never displayed): `organisation` gives
 /// `organization`, `centre` gives `center`, `labour` gives `labor`, `programme` gives `program`.
-fn americanize(word: &str) -> String {
-    let n = word.chars().count();
-    let mut w = word.to_string();
+fn americanize_in_place(buf: &mut String, start: usize) {
+    let n = buf[start..].chars().count();
+    if n < 5 {
+        return;
+    }
+    let replace = |buf: &mut String, from: &str, to: &str| -> bool {
+        // The last byte first: most words end in none of the suffixes.
+        if buf.as_bytes().last() == from.as_bytes().last() && buf[start..].ends_with(from) {
+            buf.truncate(buf.len() - from.len());
+            buf.push_str(to);
+            true
+        } else {
+            false
+        }
+    };
     if n >= 6 {
         for (from, to) in [
             ("isation", "ization"),
@@ -799,21 +877,16 @@ fn americanize(word: &str) -> String {
             ("elled", "eled"),
             ("elling", "eling"),
         ] {
-            if let Some(stem) = w.strip_suffix(from) {
-                w = format!("{stem}{to}");
+            if replace(buf, from, to) {
                 break;
             }
         }
     }
-    if n >= 5 {
-        for (from, to) in [("tre", "ter"), ("tres", "ters"), ("bre", "ber"), ("bres", "bers")] {
-            if let Some(stem) = w.strip_suffix(from) {
-                w = format!("{stem}{to}");
-                break;
-            }
+    for (from, to) in [("tre", "ter"), ("tres", "ters"), ("bre", "ber"), ("bres", "bers")] {
+        if replace(buf, from, to) {
+            break;
         }
     }
-    w
 }
 
 /// Spelling pairs that a name may be written in either way: British first, American second.
@@ -960,7 +1033,7 @@ const KIND_BY_INDEX: [EntityKind; 4] =
 
 /// Merges the names of all documents of a corpus into entities (see the module documentation).
 pub fn resolve(docs: &[&DocNames]) -> Resolution {
-    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut ids: HashMap<String, usize> = HashMap::default();
     let mut infos: Vec<KeyInfo> = Vec::new();
     let mut mention_ids: Vec<Vec<usize>> = Vec::with_capacity(docs.len());
     let intern = |key: String, ids: &mut HashMap<String, usize>, infos: &mut Vec<KeyInfo>| -> usize {
@@ -989,7 +1062,7 @@ pub fn resolve(docs: &[&DocNames]) -> Resolution {
     let mentioned = infos.len();
 
     // Acronyms: each short form joins its most frequent expansion across the corpus.
-    let mut expansions: HashMap<String, Vec<(String, String, u32)>> = HashMap::new();
+    let mut expansions: HashMap<String, Vec<(String, String, u32)>> = HashMap::default();
     for doc in docs {
         for def in &doc.acronyms {
             let list = expansions.entry(normalize_name(&def.short)).or_default();
@@ -1039,7 +1112,7 @@ pub fn resolve(docs: &[&DocNames]) -> Resolution {
 
     // Surnames: a one-word name joins the one person whose full name ends with it.
     let group_kinds = |sets: &mut Sets, infos: &[KeyInfo]| -> HashMap<usize, [u32; 4]> {
-        let mut g: HashMap<usize, [u32; 4]> = HashMap::new();
+        let mut g: HashMap<usize, [u32; 4]> = HashMap::default();
         for (id, info) in infos.iter().enumerate() {
             let root = sets.find(id);
             let e = g.entry(root).or_default();
@@ -1050,7 +1123,7 @@ pub fn resolve(docs: &[&DocNames]) -> Resolution {
         g
     };
     let kinds_by_root = group_kinds(&mut sets, &infos);
-    let mut last_word: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut last_word: HashMap<&str, Vec<usize>> = HashMap::default();
     for (key, id) in &keys {
         if let Some((_, last)) = key.rsplit_once(' ') {
             last_word.entry(last).or_default().push(*id);
@@ -1086,7 +1159,7 @@ pub fn resolve(docs: &[&DocNames]) -> Resolution {
         kinds: [u32; 4],
         mentions: u32,
     }
-    let mut groups: HashMap<usize, Group> = HashMap::new();
+    let mut groups: HashMap<usize, Group> = HashMap::default();
     for (id, info) in infos.iter().enumerate() {
         let root = sets.find(id);
         let g = groups.entry(root).or_insert_with(|| Group { surfaces: Vec::new(), kinds: [0; 4], mentions: 0 });

@@ -49,6 +49,17 @@ impl Tok {
     }
 }
 
+/// The character at byte `i` of `s` (a char boundary), decoded without a slice for ASCII.
+#[inline]
+fn char_at(s: &str, i: usize) -> Option<char> {
+    let b = *s.as_bytes().get(i)?;
+    if b < 0x80 {
+        Some(b as char)
+    } else {
+        s.get(i..)?.chars().next()
+    }
+}
+
 fn is_dash(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}' | '\u{2013}')
 }
@@ -59,7 +70,8 @@ fn is_apostrophe(c: char) -> bool {
 
 /// The words of `text[start..end]`, in order.
 pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Tok> {
-    let mut toks = Vec::new();
+    // About one word in six bytes of English prose.
+    let mut toks = Vec::with_capacity((end.saturating_sub(start)) / 6 + 1);
     let Some(s) = text.get(start..end) else {
         return toks;
     };
@@ -67,7 +79,7 @@ pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Tok> {
     let mut first = true;
     let mut pos = 0;
     while pos < s.len() {
-        let Some(c) = s[pos..].chars().next() else { break };
+        let Some(c) = char_at(s, pos) else { break };
         if !c.is_alphanumeric() {
             gap.see(c);
             pos += c.len_utf8();
@@ -78,7 +90,7 @@ pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Tok> {
         let mut has_dash = false;
         let mut dotted = true; // Letter, period, letter, period... so far (`U.S`).
         let mut letters_since_period = 1;
-        while let Some(d) = s[word_end..].chars().next() {
+        while let Some(d) = char_at(s, word_end) {
             if d.is_alphanumeric() {
                 word_end += d.len_utf8();
                 letters_since_period += 1;
@@ -87,7 +99,7 @@ pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Tok> {
                 }
                 continue;
             }
-            let after = s[word_end + d.len_utf8()..].chars().next();
+            let after = char_at(s, word_end + d.len_utf8());
             let joins = matches!(after, Some(a) if a.is_alphanumeric());
             if (is_dash(d) || is_apostrophe(d) || d == '.' || d == '&' || d == '+') && joins {
                 has_dash |= is_dash(d);
@@ -144,6 +156,13 @@ fn make(text: &str, start: usize, end: usize, gap: Gap, possessive: bool, compou
     let cap = w.chars().next().is_some_and(char::is_uppercase);
     let mut upper = 0;
     let mut lower = 0;
+    if w.is_ascii() {
+        for b in w.bytes() {
+            upper += b.is_ascii_uppercase() as u32;
+            lower += b.is_ascii_lowercase() as u32;
+        }
+        return Tok { start, end, gap, possessive, compound, cap, acronym: upper >= 2 && lower == 0 };
+    }
     for c in w.chars() {
         if c.is_uppercase() {
             upper += 1;
