@@ -539,6 +539,23 @@ async fn debounce_changes(
     }
 }
 
+/// Places in sources as LSP locations; a source's URI is made once for all its places.
+fn to_locations(index: &Index, found: Vec<locations::SourceLocation>, enc: Encoding) -> Vec<Location> {
+    let mut uri: Option<(u32, Option<Uri>)> = None;
+    let mut out = Vec::with_capacity(found.len());
+    for l in found {
+        let doc = index.source(l.source);
+        if uri.as_ref().is_none_or(|(sid, _)| *sid != l.source) {
+            uri = Some((l.source, source_uri(doc)));
+        }
+        if let Some((_, Some(u))) = &uri {
+            let conv = Conv { text: &doc.text, lines: &doc.lines, enc };
+            out.push(Location { uri: u.clone(), range: conv.range(l.span) });
+        }
+    }
+    out
+}
+
 fn position_encoding(params: &InitializeParams) -> Encoding {
     let offered = params.capabilities.general.as_ref().and_then(|g| g.position_encodings.as_ref());
     match offered {
@@ -873,10 +890,7 @@ impl LanguageServer for Backend {
         let Some((index, parsed, offset)) = self.at(&params.text_document_position_params) else { return Ok(None) };
         let enc = self.shared.encoding();
         let found = guard("definition", || {
-            locations::definition(&index, &parsed.note, offset)
-                .into_iter()
-                .filter_map(|l| source_location(index.source(l.source), l.span, enc))
-                .collect::<Vec<_>>()
+            to_locations(&index, locations::definition(&index, &parsed.note, offset), enc)
         })?;
         Ok((!found.is_empty()).then_some(GotoDefinitionResponse::Array(found)))
     }
@@ -886,10 +900,7 @@ impl LanguageServer for Backend {
         let Some(eid) = locations::entity_at(&parsed.note, offset) else { return Ok(None) };
         let enc = self.shared.encoding();
         let mut found = guard("references", || {
-            locations::entity_mentions(&index, eid, locations::MAX_LOCATIONS)
-                .into_iter()
-                .filter_map(|l| source_location(index.source(l.source), l.span, enc))
-                .collect::<Vec<_>>()
+            to_locations(&index, locations::entity_mentions(&index, eid, locations::MAX_LOCATIONS), enc)
         })?;
         // The mentions in open notes, this one first.
         let uris: Vec<Uri> = self.docs.iter().map(|d| d.key().clone()).collect();
