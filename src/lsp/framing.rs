@@ -128,10 +128,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
                         self.pos = self.buf.len();
                         return Ok(Header::End);
                     }
-                    return Ok(Header::Bad {
-                        why: "the stream ended inside a header".into(),
-                        resume: self.buf.len(),
-                    });
+                    return Ok(Header::Bad { why: "the stream ended inside a header".into(), resume: self.buf.len() });
                 }
                 continue;
             };
@@ -152,9 +149,9 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
                         self.pos += next;
                         Header::Length(n)
                     }
-                    None => {
-                        Header::Bad { why: "header block without Content-Length".into(), resume: self.pos + next }
-                    }
+                    // Look for the header inside the block too: garbage glued to its front makes it read as
+                    // some other header.
+                    None => Header::Bad { why: "header block without Content-Length".into(), resume: self.pos + 1 },
                 });
             }
             lines += 1;
@@ -451,7 +448,11 @@ mod tests {
         let cases: &[(&str, &str, &[Option<&str>])] = &[
             ("one", "Content-Length: 2\r\n\r\n{}", &[Some("{}")]),
             ("two", "Content-Length: 1\r\n\r\naContent-Length: 1\r\n\r\nb", &[Some("a"), Some("b")]),
-            ("content_type", "Content-Type: application/vscode-jsonrpc; charset=utf-8\r\nContent-Length: 1\r\n\r\na", &[Some("a")]),
+            (
+                "content_type",
+                "Content-Type: application/vscode-jsonrpc; charset=utf-8\r\nContent-Length: 1\r\n\r\na",
+                &[Some("a")],
+            ),
             ("lowercase_and_lf", "content-length:1\n\na", &[Some("a")]),
             ("stray_blank_lines", "\r\n\r\nContent-Length: 1\r\n\r\na\r\n", &[Some("a")]),
             ("empty", "", &[]),

@@ -515,8 +515,10 @@ async fn watch_corpus(shared: &Arc<Shared>, client: &Client, roots: Vec<PathBuf>
 }
 
 /// Turns bursts of changed paths into one re-index, for paths in the corpus that are not open notes.
+/// The task holds the shared state weakly: the state holds the channel's sender, and a strong reference
+/// here would keep both alive for ever after the session ends.
 async fn debounce_changes(
-    shared: Arc<Shared>,
+    weak: std::sync::Weak<Shared>,
     docs: Docs,
     client: Client,
     mut rx: tokio::sync::mpsc::UnboundedReceiver<PathBuf>,
@@ -530,6 +532,7 @@ async fn debounce_changes(
                 Err(_) => break,
             }
         }
+        let Some(shared) = weak.upgrade() else { return };
         let roots = shared.watched.read().map(|w| w.clone()).unwrap_or_default();
         let open: Vec<PathBuf> = docs.iter().filter_map(|d| d.key().to_file_path().map(|p| p.into_owned())).collect();
         let relevant = changed.iter().any(|p| watch::is_corpus_file(p, &roots) && !open.contains(p));
@@ -765,7 +768,7 @@ impl LanguageServer for Backend {
     async fn initialized(&self, _: InitializedParams) {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         if self.shared.changes.set(tx).is_ok() {
-            tokio::spawn(debounce_changes(self.shared.clone(), self.docs.clone(), self.client.clone(), rx));
+            tokio::spawn(debounce_changes(Arc::downgrade(&self.shared), self.docs.clone(), self.client.clone(), rx));
         }
         self.reindex("starting");
     }
@@ -889,9 +892,8 @@ impl LanguageServer for Backend {
     async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
         let Some((index, parsed, offset)) = self.at(&params.text_document_position_params) else { return Ok(None) };
         let enc = self.shared.encoding();
-        let found = guard("definition", || {
-            to_locations(&index, locations::definition(&index, &parsed.note, offset), enc)
-        })?;
+        let found =
+            guard("definition", || to_locations(&index, locations::definition(&index, &parsed.note, offset), enc))?;
         Ok((!found.is_empty()).then_some(GotoDefinitionResponse::Array(found)))
     }
 

@@ -341,6 +341,18 @@ impl Server {
         out
     }
 
+    /// Like `wait_response`, with a wait of its own instead of `TIMEOUT`.
+    pub fn wait_response_within(&mut self, id: i64, within: Duration) -> Value {
+        let deadline = Instant::now() + within;
+        loop {
+            let msg = self.next_message(deadline).unwrap_or_else(|| panic!("no response to request {id}"));
+            if msg.get("id") == Some(&json!(id)) && msg.get("method").is_none() {
+                return msg;
+            }
+            self.handle_incoming(msg);
+        }
+    }
+
     /// Waits for the process to end by itself; its exit status, or `None` if it is still running.
     pub fn wait_exit(&mut self, within: Duration) -> Option<i32> {
         let deadline = Instant::now() + within;
@@ -353,11 +365,6 @@ impl Server {
             }
             std::thread::sleep(Duration::from_millis(10));
         }
-    }
-
-    /// The next request id `request_async` will use.
-    pub fn peek_id(&self) -> i64 {
-        self.next_id
     }
 }
 

@@ -1,0 +1,9 @@
+//! Fuzz target `note`: see `research_lsp_fuzz::bodies::note`.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    research_lsp_fuzz::bodies::note(data);
+});
