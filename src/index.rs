@@ -30,8 +30,10 @@ pub struct SourceDoc {
     pub meta: SourceMeta,
     pub text: Arc<str>,
     pub lines: LineIndex,
-    pub sentences: Vec<Sentence>,
-    pub figures: Vec<Figure>,
+    /// What the extractors found, shared with the next index when the text did not change.
+    pub sentences: Arc<Vec<Sentence>>,
+    pub figures: Arc<Vec<Figure>>,
+    pub names: Arc<extract::DocNames>,
     /// Every mention of an entity in this source, in text order.
     pub mentions: Vec<Mention>,
 }
@@ -110,27 +112,47 @@ fn round_key(v: f64) -> String {
 impl Index {
     /// Builds the index of a corpus: extraction in parallel across sources, then the merge of names.
     pub fn build(corpus: Corpus) -> Index {
+        Index::build_reusing(corpus, None)
+    }
+
+    /// Builds the index of a corpus, reusing the extraction of every source of `previous` whose path and
+    /// text are unchanged: after one file changes, only that file is read by the extractors again, and
+    /// only the merge of names and the postings are redone for the whole corpus.
+    pub fn build_reusing(corpus: Corpus, previous: Option<&Index>) -> Index {
         let Corpus { sources, warnings } = corpus;
-        let extracted: Vec<(SourceDoc, extract::DocNames)> = sources
+        let reusable: HashMap<&std::path::Path, &SourceDoc> =
+            previous.map(|p| p.sources.iter().map(|d| (d.meta.path.as_path(), d)).collect()).unwrap_or_default();
+        let mut docs: Vec<SourceDoc> = sources
             .into_par_iter()
             .map(|source| {
                 let text = source.text;
+                if let Some(old) = reusable.get(source.meta.path.as_path()).filter(|old| *old.text == *text) {
+                    return SourceDoc {
+                        lines: old.lines.clone(),
+                        meta: source.meta,
+                        text: old.text.clone(),
+                        sentences: old.sentences.clone(),
+                        figures: old.figures.clone(),
+                        names: old.names.clone(),
+                        mentions: Vec::new(),
+                    };
+                }
                 let sentences = extract::sentences::split(&text);
                 let names = extract::entities::extract(&text, &sentences);
                 let figures = extract::figures::extract(&text, &sentences);
-                let doc = SourceDoc {
+                SourceDoc {
                     lines: LineIndex::new(&text),
                     meta: source.meta,
                     text,
-                    sentences,
-                    figures,
+                    sentences: Arc::new(sentences),
+                    figures: Arc::new(figures),
+                    names: Arc::new(names),
                     mentions: Vec::new(),
-                };
-                (doc, names)
+                }
             })
             .collect();
-        let (mut docs, names): (Vec<SourceDoc>, Vec<extract::DocNames>) = extracted.into_iter().unzip();
-        let resolution = extract::entities::resolve(&names.iter().collect::<Vec<_>>());
+        let names: Vec<Arc<extract::DocNames>> = docs.iter().map(|d| d.names.clone()).collect();
+        let resolution = extract::entities::resolve(&names.iter().map(|n| n.as_ref()).collect::<Vec<_>>());
 
         let mut entities: Vec<Entity> = resolution
             .entities

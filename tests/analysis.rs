@@ -342,3 +342,23 @@ fn seeds_hover_on_a_surname_finds_the_person() {
     assert!(md.starts_with("**Vladimir Putin**"), "{md}");
     assert!(md.contains("person"), "{md}");
 }
+
+#[test]
+fn incremental_build_reuses_unchanged_sources_and_equals_a_full_build() {
+    let corpus = corpus::seeds();
+    let previous = Index::build(corpus.clone());
+    let mut changed = corpus.clone();
+    let appended = format!("{}\nThe Zanzibar Ferry Authority met Kazakhstan's envoy.\n", changed.sources[2].text);
+    changed.sources[2].text = appended.into();
+    let incremental = Index::build_reusing(changed.clone(), Some(&previous));
+    let full = Index::build(changed);
+    let summary = |index: &Index| -> Vec<(String, Vec<String>, u32)> {
+        index.entities.iter().map(|e| (e.name.clone(), e.aliases.clone(), e.total)).collect()
+    };
+    assert_eq!(summary(&incremental), summary(&full));
+    assert!(incremental.entities.iter().any(|e| e.name == "Zanzibar Ferry Authority"));
+    for (i, (new, old)) in incremental.sources.iter().zip(&previous.sources).enumerate() {
+        let shared = std::sync::Arc::ptr_eq(&new.names, &old.names);
+        assert_eq!(shared, i != 2, "source {i}: reused only when unchanged");
+    }
+}

@@ -146,7 +146,7 @@ fn figures(index: &Index, text: &str, span: Span, digits: &str) -> Completions {
     let mut items: Vec<Item> = Vec::new();
     let mut incomplete = false;
     'sources: for (sid, doc) in index.sources.iter().enumerate() {
-        for f in &doc.figures {
+        for f in doc.figures.iter() {
             let written = f.span.slice(&doc.text);
             let written_digits = written.trim_start_matches(|c: char| !c.is_ascii_digit());
             if !written_digits.starts_with(digits)

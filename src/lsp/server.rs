@@ -351,6 +351,8 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
     };
 
     let started = Instant::now();
+    // The extraction of sources whose text did not change is reused from the index in use.
+    let previous = shared.index().0;
     let built = tokio::task::spawn_blocking(move || {
         catch_unwind(AssertUnwindSafe(|| {
             let mut extra = Vec::new();
@@ -372,7 +374,7 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                     seeds
                 }
             };
-            let index = Index::build(corpus);
+            let index = Index::build_reusing(corpus, Some(&previous));
             // The word map that quotation checks use, built now rather than on the first check.
             let _ = crate::analysis::quotes::QuoteIndex::shared(&index);
             (index, extra)
