@@ -10,8 +10,10 @@ use crate::index::{EntityId, Index, SourceId};
 use crate::note::{Note, Target};
 use crate::text::Span;
 
-/// The most locations returned for one request, so an entity mentioned everywhere still answers at once.
+/// The most locations returned for references, so an entity mentioned everywhere still answers at once.
 pub const MAX_LOCATIONS: usize = 1000;
+/// The most places go to source offers: the best ones, for an editor's peek list. References lists more.
+pub const MAX_DEFINITIONS: usize = 100;
 
 /// A place in a source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,11 +25,11 @@ pub struct SourceLocation {
 /// The sources' places that what sits at `offset` of a note points to.
 pub fn definition(index: &Index, note: &Note, offset: usize) -> Vec<SourceLocation> {
     match note.at(offset) {
-        Some(Target::Entity(m)) => entity_mentions(index, m.entity, MAX_LOCATIONS),
+        Some(Target::Entity(m)) => entity_mentions(index, m.entity, MAX_DEFINITIONS),
         Some(Target::Figure(f)) => index
             .figures_like(f)
             .iter()
-            .take(MAX_LOCATIONS)
+            .take(MAX_DEFINITIONS)
             .map(|r| SourceLocation { source: r.source, span: index.figure(*r).span })
             .collect(),
         Some(Target::Citation(c)) => index
