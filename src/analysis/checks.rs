@@ -336,19 +336,8 @@ impl<'a> Context<'a> {
         if cites.is_empty() {
             if let [only] = holder_sources.as_slice() {
                 let Some(r) = holders.first() else { return };
-                let key = self.key(*only).to_string();
-                out.push(Finding {
-                    span: f.span,
-                    severity: Severity::Hint,
-                    code: UNCITED_SOURCE,
-                    message: format!("{written} is in [@{key}], which is not cited here"),
-                    fixes: vec![Fix {
-                        title: format!("Cite [@{key}]"),
-                        edits: vec![(self.citation_point(f.sentence), format!(" [@{key}]"))],
-                        preferred: true,
-                    }],
-                    related: vec![(r.source, self.index.figure(*r).span)],
-                });
+                let at = self.citation_point(f.sentence);
+                out.push(uncited_hint(f.span, &written, self.key(*only), at, (r.source, self.index.figure(*r).span)));
             }
             return;
         }
@@ -466,19 +455,14 @@ impl<'a> Context<'a> {
         let exact = quotes::find_exact(self.index, self.qi, &mut self.words.borrow_mut(), self.text, &words, &cited, 2);
         if let Some(first) = exact.first() {
             if cites.is_empty() && exact.len() == 1 {
-                let key = self.key(first.source).to_string();
-                out.push(Finding {
-                    span: q.outer,
-                    severity: Severity::Hint,
-                    code: UNCITED_SOURCE,
-                    message: format!("this quotation is in [@{key}], which is not cited here"),
-                    fixes: vec![Fix {
-                        title: format!("Cite [@{key}]"),
-                        edits: vec![(self.quote_citation_point(q), format!(" [@{key}]"))],
-                        preferred: true,
-                    }],
-                    related: vec![(first.source, first.span())],
-                });
+                let at = self.quote_citation_point(q);
+                out.push(uncited_hint(
+                    q.outer,
+                    "this quotation",
+                    self.key(first.source),
+                    at,
+                    (first.source, first.span()),
+                ));
             } else if !cited.is_empty() && !cited.contains(&first.source) {
                 let key = self.key(first.source).to_string();
                 let cited_names: Vec<String> = cited.iter().map(|s| format!("[@{}]", self.key(*s))).collect();
@@ -656,6 +640,19 @@ fn sentence_excerpt(text: &str, sentence: Span, focus: Span) -> String {
         out.push('…');
     }
     out
+}
+
+/// The `uncited-source` hint on `span`: `what` is held by the source `key` alone, which the note does not
+/// cite; the fix inserts the citation at `at`.
+fn uncited_hint(span: Span, what: &str, key: &str, at: Span, related: (SourceId, Span)) -> Finding {
+    Finding {
+        span,
+        severity: Severity::Hint,
+        code: UNCITED_SOURCE,
+        message: format!("{what} is in [@{key}], which is not cited here"),
+        fixes: vec![Fix { title: format!("Cite [@{key}]"), edits: vec![(at, format!(" [@{key}]"))], preferred: true }],
+        related: vec![related],
+    }
 }
 
 /// The keys of the corpus closest to `key` (case-insensitive edit distance), at most `n`, nearest first;
