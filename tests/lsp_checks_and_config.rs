@@ -227,6 +227,14 @@ fn sources_changed_on_disk_are_picked_up_by_our_own_watcher() {
     let dir = copy_fixture_corpus("watch-own");
     let mut s = Server::start(Options { init_options: Some(json!({"corpus": [dir.path()]})), ..Options::default() });
     assert_eq!(s.call("researchLsp/status", Value::Null)["sources"], 2);
+    // A note that cites a source which is not there yet.
+    let note = "file:///tmp/ferry-note.md";
+    s.open(note, "The fleet grew [@ferries].\n");
+    assert_eq!(codes(&diagnostics(&mut s, note, 1)), ["unknown-citation"]);
+    let published = |s: &Server| {
+        s.notifications("textDocument/publishDiagnostics").iter().filter(|n| n["params"]["uri"] == note).count()
+    };
+    let before = published(&s);
     // Added.
     std::fs::write(
         dir.path().join("ferries.txt"),
@@ -234,6 +242,13 @@ fn sources_changed_on_disk_are_picked_up_by_our_own_watcher() {
     )
     .unwrap();
     s.wait_status("the added source", |st| st["sources"] == 3);
+    // The open note is checked again against the new index: its key is known now.
+    let deadline = Instant::now() + TIMEOUT;
+    while published(&s) == before {
+        assert!(Instant::now() < deadline, "the note's diagnostics were not refreshed");
+        s.pump(Duration::from_millis(50));
+    }
+    assert!(diagnostics(&mut s, note, 1).is_empty());
     assert!(
         hover_starts(&mut s, "The Zanzibar Ferry Authority.", "Zanzibar").starts_with("**Zanzibar Ferry Authority**")
     );
