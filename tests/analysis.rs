@@ -309,8 +309,8 @@ fn complete_entities() {
         own(),
         "Voltaris En$0",
         expect![[r#"
-        Voltaris Energy Storage | person · 1 source | "Voltaris En" -> Voltaris Energy Storage
-    "#]],
+            Voltaris Energy Storage | organization · 1 source | "Voltaris En" -> Voltaris Energy Storage
+        "#]],
     );
     check_completion(
         own(),

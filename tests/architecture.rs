@@ -44,7 +44,9 @@ fn the_extractors_do_not_know_the_seeds() {
         // The code, without comments and without the unit tests (tests may use the seeds as examples).
         let code = text.split("#[cfg(test)]").next().unwrap_or("");
         for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
-            for name in ["EAEU", "CSTO", "Eurasian Economic", "Tokayev", "Cafiero", "Valdai", "Moscow Times", "backyard"] {
+            for name in
+                ["EAEU", "CSTO", "Eurasian Economic", "Tokayev", "Cafiero", "Valdai", "Moscow Times", "backyard"]
+            {
                 assert!(!line.contains(name), "{} names the seeds' {name:?}: {line}", file.display());
             }
         }

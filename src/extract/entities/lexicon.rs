@@ -345,7 +345,8 @@ guardian, economist, broadcasting, television, radio, studios, pictures, records
 publishers, press, capital, partners, associates, ventures, investments, securities, exchange,\
 port authority, maritime, shipping, logistics, energy, oil, gas, petroleum, mining, metals, steel,\
 pharma, pharmaceuticals, telecom, telecommunications, electric, power, utilities, insurance,\
-consulting, solutions, software
+consulting, solutions, software, storage, batteries, chemicals, foods, aerospace, engineering,\
+construction, manufacturing, semiconductors, robotics, automotive, biotech, textiles
 ";
 
 /// Head nouns that make a name an initiative, event, agreement or route (`Initiative`, `Treaty`, `Summit`).
