@@ -255,33 +255,26 @@ fn best_alias(index: &Index, eid: EntityId, typed: &str) -> String {
     entity.aliases.iter().find(|a| a.to_lowercase().starts_with(&lower)).cloned().unwrap_or_else(|| entity.name.clone())
 }
 
-/// Ranks candidate entities for `query`: fuzzy match quality first, then the number of mentions.
+/// Ranks candidate entities for `query`: fuzzy match quality first, then the number of mentions. A
+/// candidate none of whose names matches ranks last (its name started with the typed prefix).
 fn rank(index: &Index, query: &str, candidates: Vec<EntityId>) -> Vec<EntityId> {
-    let mut matcher = Matcher::new(Config::DEFAULT);
-    let pattern = Pattern::new(query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
-    let mut buf = Vec::new();
-    let mut scored: Vec<(u32, u32, EntityId)> = candidates
-        .into_iter()
-        .map(|eid| {
-            let entity = index.entity(eid);
-            let score = entity
-                .names()
-                .filter_map(|n| pattern.score(Utf32Str::new(n, &mut buf), &mut matcher))
-                .max()
-                .unwrap_or(0);
-            (score, entity.total, eid)
-        })
-        .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-    scored.into_iter().map(|(_, _, e)| e).collect()
+    by_fuzzy_score(index, query, candidates, Some(0))
 }
 
 /// Entities matching a free query (workspace symbols): candidates share the query's first letter at a word
-/// start, then fuzzy ranking.
+/// start, then fuzzy ranking; candidates that do not match are dropped.
 pub fn fuzzy_rank(index: &Index, query: &str, limit: usize) -> Vec<EntityId> {
     let query = query.trim();
     let first: String = query.chars().take(1).collect();
     let candidates = index.entities_with_prefix(&first, MAX_CANDIDATES * 5);
+    let mut ranked = by_fuzzy_score(index, query, candidates, None);
+    ranked.truncate(limit);
+    ranked
+}
+
+/// Sorts `candidates` by the best fuzzy score of any of their names against `query`, then by mentions, then
+/// by id. A candidate with no matching name gets `unmatched`, or is dropped when that is `None`.
+fn by_fuzzy_score(index: &Index, query: &str, candidates: Vec<EntityId>, unmatched: Option<u32>) -> Vec<EntityId> {
     let mut matcher = Matcher::new(Config::DEFAULT);
     let pattern = Pattern::new(query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
     let mut buf = Vec::new();
@@ -289,10 +282,10 @@ pub fn fuzzy_rank(index: &Index, query: &str, limit: usize) -> Vec<EntityId> {
         .into_iter()
         .filter_map(|eid| {
             let entity = index.entity(eid);
-            let score = entity.names().filter_map(|n| pattern.score(Utf32Str::new(n, &mut buf), &mut matcher)).max()?;
-            Some((score, entity.total, eid))
+            let best = entity.names().filter_map(|n| pattern.score(Utf32Str::new(n, &mut buf), &mut matcher)).max();
+            Some((best.or(unmatched)?, entity.total, eid))
         })
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-    scored.into_iter().take(limit).map(|(_, _, e)| e).collect()
+    scored.into_iter().map(|(_, _, e)| e).collect()
 }

@@ -930,14 +930,10 @@ impl LanguageServer for Backend {
             .map(|item| {
                 let (kind, data) = match item.kind {
                     completion::ItemKind::Entity(e) => {
-                        (CompletionItemKind::REFERENCE, Some(json!({"entity": e, "generation": generation})))
+                        (CompletionItemKind::TEXT, Some(json!({"entity": e, "generation": generation})))
                     }
                     completion::ItemKind::Citation(_) => (CompletionItemKind::REFERENCE, None),
                     completion::ItemKind::Figure(_) => (CompletionItemKind::VALUE, None),
-                };
-                let kind = match item.kind {
-                    completion::ItemKind::Entity(_) => CompletionItemKind::TEXT,
-                    _ => kind,
                 };
                 CompletionItem {
                     label: item.label,
