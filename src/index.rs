@@ -266,6 +266,11 @@ impl Index {
         self.by_quantity.get(&QuantityKey::of(figure)).map_or(&[], Vec::as_slice)
     }
 
+    /// The same figures as [`Index::figures_like`], grouped by source (the list is in source order).
+    pub fn figures_like_by_source(&self, figure: &Figure) -> impl Iterator<Item = (SourceId, &[FigureRef])> {
+        self.figures_like(figure).chunk_by(|a, b| a.source == b.source).map(|group| (group[0].source, group))
+    }
+
     /// Finds the entity names in `text` (a note): whole words only, longest match first.
     pub fn find_entities(&self, text: &str) -> Vec<Mention> {
         let Some(matcher) = &self.matcher else { return Vec::new() };

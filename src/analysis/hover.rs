@@ -103,14 +103,10 @@ pub fn figure_markdown(index: &Index, figure: &Figure, written: &str, linker: &d
     if refs.is_empty() {
         return None;
     }
-    let mut by_source: Vec<(SourceId, Vec<&Figure>)> = Vec::new();
-    for r in refs {
-        let f = index.figure(*r);
-        match by_source.iter_mut().find(|(s, _)| *s == r.source) {
-            Some((_, list)) => list.push(f),
-            None => by_source.push((r.source, vec![f])),
-        }
-    }
+    let by_source: Vec<(SourceId, Vec<&Figure>)> = index
+        .figures_like_by_source(figure)
+        .map(|(sid, refs)| (sid, refs.iter().map(|r| index.figure(*r)).collect()))
+        .collect();
     let mut md = String::new();
     let _ = write!(md, "**{}** · {}", escape_markdown(written), quantity(figure));
     let n = by_source.len();

@@ -629,13 +629,10 @@ impl Backend {
                     (e.name.clone(), e.kind.as_str().to_string())
                 }
                 Some(Target::Figure(f)) => {
-                    for r in index.figures_like(f) {
-                        let span = index.figure(*r).span;
-                        match groups.iter_mut().find(|(s, _)| *s == r.source) {
-                            Some((_, spans)) => spans.push(span),
-                            None => groups.push((r.source, vec![span])),
-                        }
-                    }
+                    groups = index
+                        .figures_like_by_source(f)
+                        .map(|(sid, refs)| (sid, refs.iter().map(|r| index.figure(*r).span).collect()))
+                        .collect();
                     (f.span.slice(&parsed.text).to_string(), "figure".to_string())
                 }
                 _ => return None,
