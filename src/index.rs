@@ -161,17 +161,15 @@ impl Index {
             .collect();
         for (sid, (doc, doc_names)) in docs.iter_mut().zip(&names).enumerate() {
             let assigned = resolution.assignment.get(sid);
-            let mut mentions: Vec<Mention> = doc_names
+            // The extractor gives mentions in text order without overlaps.
+            let mentions: Vec<Mention> = doc_names
                 .mentions
                 .iter()
-                .enumerate()
-                .filter_map(|(m, mention)| {
-                    let entity = (*assigned?.get(m)?)?;
+                .filter_map(|mention| {
+                    let entity = (*assigned?.get(mention.name as usize)?)?;
                     ((entity as usize) < entities.len()).then_some(Mention { span: mention.span, entity })
                 })
                 .collect();
-            mentions.sort_by_key(|m| (m.span.start, m.span.end));
-            mentions.dedup_by_key(|m| m.span);
             for (i, m) in mentions.iter().enumerate() {
                 let entity = &mut entities[m.entity as usize];
                 entity.total += 1;

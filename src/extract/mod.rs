@@ -47,14 +47,24 @@ pub struct Sentence {
 }
 
 /// One occurrence of a name in one document, before names are merged across the corpus.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct NameMention {
     /// The name exactly as written, without a trailing possessive (`Russia` in `Russia’s`).
     pub span: Span,
-    /// The surface form normalised: whitespace collapsed, curly apostrophes straightened, possessive removed.
-    pub name: String,
+    /// The name's position in [`DocNames::names`].
+    pub name: u32,
     /// The kind, where the context gives evidence (a title before a person, a suffix such as Union or Bank).
     pub kind: Option<EntityKind>,
+}
+
+/// A distinct name of one document: a document that says `Russia` forty times stores the string once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DocName {
+    /// The surface form normalised for display: whitespace collapsed, curly apostrophes straightened,
+    /// possessive removed.
+    pub surface: String,
+    /// The merge key of the surface ([`entities::normalize_name`]).
+    pub key: String,
 }
 
 /// An acronym the text defines: `Eurasian Economic Union (EAEU)` gives `short: "EAEU"`,
@@ -68,8 +78,18 @@ pub struct AcronymDef {
 /// The names found in one document.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct DocNames {
+    /// The distinct names, in the order of their first mention.
+    pub names: Vec<DocName>,
+    /// Every mention, in text order, without overlaps.
     pub mentions: Vec<NameMention>,
     pub acronyms: Vec<AcronymDef>,
+}
+
+impl DocNames {
+    /// The surface form of mention `m`.
+    pub fn name_of(&self, m: &NameMention) -> &str {
+        self.names.get(m.name as usize).map_or("", |n| n.surface.as_str())
+    }
 }
 
 /// An entity after merging across the corpus: its preferred name, kind and every other form it goes by.
@@ -85,8 +105,9 @@ pub struct EntityDef {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Resolution {
     pub entities: Vec<EntityDef>,
-    /// For document `d` and its mention `m` (as passed to `resolve`), `assignment[d][m]` is the index of its
-    /// entity in `entities`, or `None` where the merge decided the mention is not a name after all.
+    /// For document `d` and its distinct name `n` (as passed to `resolve`), `assignment[d][n]` is the index of
+    /// its entity in `entities`, or `None` where the merge decided the name is not a name after all. Every
+    /// mention of the name belongs to that entity.
     pub assignment: Vec<Vec<Option<u32>>>,
 }
 

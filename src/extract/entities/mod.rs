@@ -22,7 +22,7 @@ mod acronyms;
 mod lexicon;
 mod tokens;
 
-use super::{AcronymDef, DocNames, EntityDef, EntityKind, NameMention, Resolution, Sentence};
+use super::{AcronymDef, DocName, DocNames, EntityDef, EntityKind, NameMention, Resolution, Sentence};
 use crate::extract::fasthash::{FastMap as HashMap, FastSet as HashSet};
 use crate::text::Span;
 use tokens::{Gap, Tok};
@@ -206,6 +206,9 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
     // Pass 2: keep what is confirmed; take from headlines what is known.
     let mut kept: Vec<Cand> = Vec::new();
     let mut taken: Vec<bool> = Vec::new();
+    let mut surfaces: Vec<String> = Vec::new();
+    let mut interned: HashMap<String, u32> = HashMap::default();
+    let mut surface = String::new();
     for (words, mode, cands) in &work {
         kept.clear();
         for c in cands {
@@ -233,15 +236,37 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
         chosen.sort_by_key(|c| c.first);
         for c in chosen {
             let span = words.span(c.first, c.last);
-            let name = display_form(span.slice(text));
-            if name.is_empty() {
+            surface.clear();
+            display_form_into(span.slice(text), &mut surface);
+            if surface.is_empty() {
                 continue;
             }
+            let name = match interned.get(surface.as_str()) {
+                Some(&id) => id,
+                None => {
+                    let id = surfaces.len() as u32;
+                    surfaces.push(surface.clone());
+                    interned.insert(surface.clone(), id);
+                    id
+                }
+            };
             doc.mentions.push(NameMention { span, name, kind: c.kind });
         }
     }
     doc.mentions.sort_by_key(|m| (m.span.start, m.span.end));
     doc.mentions.dedup_by_key(|m| m.span);
+    // Number the names in the order of their first mention, dropping names whose mentions all overlapped.
+    let mut renumber: Vec<u32> = vec![u32::MAX; surfaces.len()];
+    for m in &mut doc.mentions {
+        let slot = &mut renumber[m.name as usize];
+        if *slot == u32::MAX {
+            *slot = doc.names.len() as u32;
+            let surface = std::mem::take(&mut surfaces[m.name as usize]);
+            let key = normalize_name(&surface);
+            doc.names.push(DocName { surface, key });
+        }
+        m.name = *slot;
+    }
     doc
 }
 
@@ -775,6 +800,12 @@ fn kind_of(words: &Words, first: usize, last: usize) -> Option<EntityKind> {
 /// The `name` of a mention: whitespace collapsed to single spaces, curly apostrophes straightened.
 pub fn display_form(surface: &str) -> String {
     let mut out = String::with_capacity(surface.len());
+    display_form_into(surface, &mut out);
+    out
+}
+
+/// [`display_form`] into an empty buffer.
+fn display_form_into(surface: &str, out: &mut String) {
     for word in surface.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
@@ -783,7 +814,6 @@ pub fn display_form(surface: &str) -> String {
             out.push(if c == '\u{2019}' || c == '\u{2018}' { '\'' } else { c });
         }
     }
-    out
 }
 
 /// The key under which two names are the same name: lower case, without a leading `the`, a trailing
@@ -1011,7 +1041,7 @@ impl Sets {
 /// What the merge knows about one key.
 #[derive(Default)]
 struct KeyInfo {
-    /// Surface forms with their counts and first appearance (document, mention).
+    /// Surface forms with their counts and first appearance (document, name in the order of first mention).
     surfaces: Vec<(String, u32, (usize, usize))>,
     kinds: [u32; 4],
     mentions: u32,
@@ -1035,29 +1065,44 @@ const KIND_BY_INDEX: [EntityKind; 4] =
 pub fn resolve(docs: &[&DocNames]) -> Resolution {
     let mut ids: HashMap<String, usize> = HashMap::default();
     let mut infos: Vec<KeyInfo> = Vec::new();
-    let mut mention_ids: Vec<Vec<usize>> = Vec::with_capacity(docs.len());
-    let intern = |key: String, ids: &mut HashMap<String, usize>, infos: &mut Vec<KeyInfo>| -> usize {
-        *ids.entry(key).or_insert_with(|| {
-            infos.push(KeyInfo::default());
-            infos.len() - 1
-        })
+    let mut name_ids: Vec<Vec<usize>> = Vec::with_capacity(docs.len());
+    let intern = |key: &str, ids: &mut HashMap<String, usize>, infos: &mut Vec<KeyInfo>| -> usize {
+        if let Some(&id) = ids.get(key) {
+            return id;
+        }
+        infos.push(KeyInfo::default());
+        ids.insert(key.to_string(), infos.len() - 1);
+        infos.len() - 1
     };
+    // Per document, the work is per distinct name; mentions only add counts.
+    let mut slots: Vec<usize> = Vec::new();
     for (d, doc) in docs.iter().enumerate() {
-        let mut row = Vec::with_capacity(doc.mentions.len());
-        for (m, mention) in doc.mentions.iter().enumerate() {
-            let id = intern(normalize_name(&mention.name), &mut ids, &mut infos);
+        let mut row = Vec::with_capacity(doc.names.len());
+        slots.clear();
+        for (n, name) in doc.names.iter().enumerate() {
+            let id = intern(&name.key, &mut ids, &mut infos);
+            let info = &mut infos[id];
+            let slot = match info.surfaces.iter().position(|s| s.0 == name.surface) {
+                Some(slot) => slot,
+                None => {
+                    info.surfaces.push((name.surface.clone(), 0, (d, n)));
+                    info.surfaces.len() - 1
+                }
+            };
+            row.push(id);
+            slots.push(slot);
+        }
+        for mention in &doc.mentions {
+            let n = mention.name as usize;
+            let (Some(&id), Some(&slot)) = (row.get(n), slots.get(n)) else { continue };
             let info = &mut infos[id];
             info.mentions += 1;
             if let Some(k) = mention.kind {
                 info.kinds[kind_index(k)] += 1;
             }
-            match info.surfaces.iter_mut().find(|s| s.0 == mention.name) {
-                Some(s) => s.1 += 1,
-                None => info.surfaces.push((mention.name.clone(), 1, (d, m))),
-            }
-            row.push(id);
+            info.surfaces[slot].1 += 1;
         }
-        mention_ids.push(row);
+        name_ids.push(row);
     }
     let mentioned = infos.len();
 
@@ -1087,7 +1132,7 @@ pub fn resolve(docs: &[&DocNames]) -> Resolution {
             Some(&lid) => lid,
             None => {
                 // An expansion only defined (say in a footer) still names the entity.
-                let lid = intern(best.0.clone(), &mut ids, &mut infos);
+                let lid = intern(&best.0, &mut ids, &mut infos);
                 infos[lid].surfaces.push((best.1.clone(), 0, (usize::MAX, usize::MAX)));
                 sets.parent.push(lid);
                 lid
@@ -1200,7 +1245,7 @@ pub fn resolve(docs: &[&DocNames]) -> Resolution {
     entities
         .sort_by(|a, b| a.0.name.to_lowercase().cmp(&b.0.name.to_lowercase()).then_with(|| a.0.name.cmp(&b.0.name)));
     let index_of_root: HashMap<usize, u32> = entities.iter().enumerate().map(|(i, (_, r))| (*r, i as u32)).collect();
-    let assignment = mention_ids
+    let assignment = name_ids
         .iter()
         .map(|row| row.iter().map(|&id| index_of_root.get(&sets.find(id)).copied()).collect())
         .collect();

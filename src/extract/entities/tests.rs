@@ -9,8 +9,8 @@ fn mentions(text: &str) -> Vec<String> {
     doc.mentions
         .iter()
         .map(|m| {
-            assert_eq!(display_form(m.span.slice(text)), m.name, "the name is the span's text");
-            format!("{}/{}", m.name, m.kind.map_or("-", EntityKind::as_str))
+            assert_eq!(display_form(m.span.slice(text)), doc.name_of(m), "the name is the span's text");
+            format!("{}/{}", doc.name_of(m), m.kind.map_or("-", EntityKind::as_str))
         })
         .collect()
 }
@@ -21,7 +21,7 @@ fn entities(docs: &[&str]) -> Vec<String> {
     let refs: Vec<&DocNames> = names.iter().collect();
     let r = resolve(&refs);
     for (d, row) in r.assignment.iter().enumerate() {
-        assert_eq!(row.len(), names[d].mentions.len());
+        assert_eq!(row.len(), names[d].names.len());
     }
     r.entities.iter().map(|e| format!("{}/{}[{}]", e.name, e.kind.as_str(), e.aliases.join(","))).collect()
 }
@@ -272,6 +272,9 @@ fn total_on_odd_input() {
             assert!(t.get(m.span.range()).is_some());
         }
         let r = resolve(&[&d]);
-        assert_eq!(r.assignment[0].len(), d.mentions.len());
+        assert_eq!(r.assignment[0].len(), d.names.len());
+        for m in &d.mentions {
+            assert!((m.name as usize) < d.names.len());
+        }
     }
 }
