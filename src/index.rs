@@ -29,6 +29,8 @@ pub type EntityId = u32;
 pub struct SourceDoc {
     pub meta: SourceMeta,
     pub text: Arc<str>,
+    /// [`content_hash`] of the text.
+    pub hash: u128,
     pub lines: LineIndex,
     /// What the extractors found, shared with the next index when the text did not change.
     pub sentences: Arc<Vec<Sentence>>,
@@ -119,18 +121,29 @@ impl Index {
     /// text are unchanged: after one file changes, only that file is read by the extractors again, and
     /// only the merge of names and the postings are redone for the whole corpus.
     pub fn build_reusing(corpus: Corpus, previous: Option<&Index>) -> Index {
+        let prior: Vec<Prior> = previous.map(|p| p.sources.iter().map(Prior::of).collect()).unwrap_or_default();
+        Index::build_with(corpus, &prior)
+    }
+
+    /// Builds the index of a corpus, reusing the extraction in `prior` of every source whose path, length
+    /// and content hash are unchanged.
+    pub fn build_with(corpus: Corpus, prior: &[Prior]) -> Index {
         let Corpus { sources, warnings } = corpus;
-        let reusable: HashMap<&std::path::Path, &SourceDoc> =
-            previous.map(|p| p.sources.iter().map(|d| (d.meta.path.as_path(), d)).collect()).unwrap_or_default();
-        let mut docs: Vec<SourceDoc> = sources
+        let reusable: HashMap<&std::path::Path, &Prior> = prior.iter().map(|p| (p.path.as_path(), p)).collect();
+        let docs: Vec<SourceDoc> = sources
             .into_par_iter()
             .map(|source| {
                 let text = source.text;
-                if let Some(old) = reusable.get(source.meta.path.as_path()).filter(|old| *old.text == *text) {
+                let hash = content_hash(&text);
+                let lines = LineIndex::new(&text);
+                if let Some(old) =
+                    reusable.get(source.meta.path.as_path()).filter(|old| old.len == text.len() && old.hash == hash)
+                {
                     return SourceDoc {
-                        lines: old.lines.clone(),
                         meta: source.meta,
-                        text: old.text.clone(),
+                        text,
+                        hash,
+                        lines,
                         sentences: old.sentences.clone(),
                         figures: old.figures.clone(),
                         names: old.names.clone(),
@@ -141,9 +154,10 @@ impl Index {
                 let names = extract::entities::extract(&text, &sentences);
                 let figures = extract::figures::extract(&text, &sentences);
                 SourceDoc {
-                    lines: LineIndex::new(&text),
                     meta: source.meta,
                     text,
+                    hash,
+                    lines,
                     sentences: Arc::new(sentences),
                     figures: Arc::new(figures),
                     names: Arc::new(names),
@@ -151,39 +165,13 @@ impl Index {
                 }
             })
             .collect();
-        let names: Vec<Arc<extract::DocNames>> = docs.iter().map(|d| d.names.clone()).collect();
-        let resolution = extract::entities::resolve(&names.iter().map(|n| n.as_ref()).collect::<Vec<_>>());
+        let (docs, entities) = merge_names(docs);
+        Index::finish(docs, entities, warnings)
+    }
 
-        let mut entities: Vec<Entity> = resolution
-            .entities
-            .into_iter()
-            .map(|def| Entity { name: def.name, kind: def.kind, aliases: def.aliases, by_source: Vec::new(), total: 0 })
-            .collect();
-        for (sid, (doc, doc_names)) in docs.iter_mut().zip(&names).enumerate() {
-            let assigned = resolution.assignment.get(sid);
-            // The extractor gives mentions in text order without overlaps.
-            let mentions: Vec<Mention> = doc_names
-                .mentions
-                .iter()
-                .filter_map(|mention| {
-                    let entity = (*assigned?.get(mention.name as usize)?)?;
-                    ((entity as usize) < entities.len()).then_some(Mention { span: mention.span, entity })
-                })
-                .collect();
-            for (i, m) in mentions.iter().enumerate() {
-                let entity = &mut entities[m.entity as usize];
-                entity.total += 1;
-                match entity.by_source.last_mut() {
-                    Some((s, list)) if *s == sid as SourceId => list.push(i as u32),
-                    _ => entity.by_source.push((sid as SourceId, vec![i as u32])),
-                }
-            }
-            doc.mentions = mentions;
-        }
-        for entity in &mut entities {
-            entity.by_source.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
-        }
-
+    /// The index from sources whose mentions are assigned and entities whose postings are laid out: the
+    /// lookup tables are derived here.
+    pub(crate) fn finish(docs: Vec<SourceDoc>, entities: Vec<Entity>, warnings: Vec<Warning>) -> Index {
         let mut by_key = HashMap::new();
         let mut by_quantity: HashMap<QuantityKey, Vec<FigureRef>> = HashMap::new();
         let mut bytes = 0;
@@ -309,6 +297,74 @@ impl Index {
     /// Counts for a one-line summary.
     pub fn figure_count(&self) -> usize {
         self.sources.iter().map(|s| s.figures.len()).sum()
+    }
+}
+
+/// Merges the names of all sources into entities, assigns each source its mentions and lays out the
+/// postings.
+fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Entity>) {
+    let names: Vec<&extract::DocNames> = docs.iter().map(|d| d.names.as_ref()).collect();
+    let resolution = extract::entities::resolve(&names);
+    let mut entities: Vec<Entity> = resolution
+        .entities
+        .into_iter()
+        .map(|def| Entity { name: def.name, kind: def.kind, aliases: def.aliases, by_source: Vec::new(), total: 0 })
+        .collect();
+    for (sid, doc) in docs.iter_mut().enumerate() {
+        let assigned = resolution.assignment.get(sid);
+        // The extractor gives mentions in text order without overlaps.
+        let mentions: Vec<Mention> = doc
+            .names
+            .mentions
+            .iter()
+            .filter_map(|mention| {
+                let entity = (*assigned?.get(mention.name as usize)?)?;
+                ((entity as usize) < entities.len()).then_some(Mention { span: mention.span, entity })
+            })
+            .collect();
+        for (i, m) in mentions.iter().enumerate() {
+            let entity = &mut entities[m.entity as usize];
+            entity.total += 1;
+            match entity.by_source.last_mut() {
+                Some((s, list)) if *s == sid as SourceId => list.push(i as u32),
+                _ => entity.by_source.push((sid as SourceId, vec![i as u32])),
+            }
+        }
+        doc.mentions = mentions;
+    }
+    for entity in &mut entities {
+        entity.by_source.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+    }
+    (docs, entities)
+}
+
+/// The hash that tells whether a source's text changed: XXH3, 128 bits.
+pub fn content_hash(text: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(text.as_bytes())
+}
+
+/// The extraction of one source, kept to be reused when the source is indexed again unchanged: from the
+/// index in use, or from the persisted index ([`crate::store`]).
+#[derive(Clone, Debug)]
+pub struct Prior {
+    pub path: std::path::PathBuf,
+    pub len: usize,
+    pub hash: u128,
+    pub sentences: Arc<Vec<Sentence>>,
+    pub figures: Arc<Vec<Figure>>,
+    pub names: Arc<extract::DocNames>,
+}
+
+impl Prior {
+    pub fn of(doc: &SourceDoc) -> Prior {
+        Prior {
+            path: doc.meta.path.clone(),
+            len: doc.text.len(),
+            hash: doc.hash,
+            sentences: doc.sentences.clone(),
+            figures: doc.figures.clone(),
+            names: doc.names.clone(),
+        }
     }
 }
 

@@ -302,3 +302,72 @@ fn the_client_watches_files_for_us_when_it_offers() {
     s.pump(Duration::from_millis(600));
     assert_eq!(s.call("researchLsp/status", Value::Null)["generation"], generation);
 }
+
+/// Starts a server on `corpus` with `cache` as its cache directory and waits for the first index.
+fn start_with_cache(corpus: &TempDir, cache: &TempDir, persist: bool) -> (Server, Value) {
+    let mut s = Server::start(Options {
+        init_options: Some(json!({"corpus": [corpus.path()], "persistIndex": persist})),
+        env: vec![("XDG_CACHE_HOME".to_string(), cache.path().display().to_string())],
+        ..Options::default()
+    });
+    let status = s.wait_indexed(1);
+    (s, status)
+}
+
+fn wait_persisted(s: &mut Server, state: &str) -> Value {
+    s.wait_status(&format!("the persisted index to be {state}"), |st| st["persisted"]["state"] == state)
+}
+
+#[test]
+fn the_index_is_persisted_and_a_restart_uses_it_unless_it_is_stale_or_damaged() {
+    let corpus = copy_fixture_corpus("persist-corpus");
+    let cache = TempDir::new("persist-cache");
+    let note = "Voltaris Energy Storage opened a plant [@voltaris2024].";
+
+    // Cold: indexed, then written.
+    let (mut s, _) = start_with_cache(&corpus, &cache, true);
+    let cold = hover_starts(&mut s, note, "Voltaris");
+    assert!(cold.starts_with("**Voltaris"), "{cold}");
+    let status = wait_persisted(&mut s, "saved");
+    let file = std::path::PathBuf::from(status["persisted"]["path"].as_str().unwrap());
+    assert!(file.starts_with(cache.path()), "{file:?} is in the cache directory");
+    s.shutdown();
+
+    // Warm: the same corpus opens from the file, with the same answers.
+    let (mut s, status) = start_with_cache(&corpus, &cache, true);
+    assert_eq!(status["persisted"]["state"], "loaded", "{status}");
+    assert_eq!(hover_starts(&mut s, note, "Voltaris"), cold);
+    s.shutdown();
+
+    // Stale: a source changed; the file is not used whole, and the new text is what the hover shows.
+    let path = corpus.path().join("voltaris.txt");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\nThe Quillfeather Trust bought a stake in Voltaris in 2025.\n")).unwrap();
+    let (mut s, status) = start_with_cache(&corpus, &cache, true);
+    assert_ne!(status["persisted"]["state"], "loaded", "{status}");
+    assert!(hover_starts(&mut s, "The Quillfeather Trust.", "Quillfeather").starts_with("**Quillfeather Trust**"));
+    wait_persisted(&mut s, "saved");
+    s.shutdown();
+
+    // Damaged: a truncated file is reported, rebuilt, never trusted.
+    let bytes = std::fs::read(&file).unwrap();
+    std::fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
+    let (mut s, status) = start_with_cache(&corpus, &cache, true);
+    assert_ne!(status["persisted"]["state"], "loaded", "{status}");
+    assert!(hover_starts(&mut s, "The Quillfeather Trust.", "Quillfeather").starts_with("**Quillfeather Trust**"));
+    let logged = s
+        .notifications("window/logMessage")
+        .iter()
+        .any(|m| m["params"]["message"].as_str().is_some_and(|t| t.contains("damaged") && t.contains("from scratch")));
+    assert!(logged, "the damaged file is reported in the log");
+    wait_persisted(&mut s, "saved");
+    s.shutdown();
+
+    // Garbage of the right size, then turned off: nothing is read or written.
+    std::fs::write(&file, vec![0x5a; bytes.len()]).unwrap();
+    let (mut s, status) = start_with_cache(&corpus, &cache, false);
+    assert_eq!(status["persisted"], Value::Null, "{status}");
+    assert!(hover_starts(&mut s, note, "Voltaris").starts_with("**Voltaris"));
+    s.shutdown();
+    assert_eq!(std::fs::read(&file).unwrap(), vec![0x5a; bytes.len()], "persistIndex: false leaves the file alone");
+}

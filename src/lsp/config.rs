@@ -19,6 +19,8 @@ pub struct Settings {
     pub corpus: Option<Vec<String>>,
     /// Whether to show "in N sources" inlay hints beside an entity's first mention in a note.
     pub inlay_hints: Option<bool>,
+    /// Whether to keep the index in the cache directory between sessions.
+    pub persist_index: Option<bool>,
     /// Keys we do not know, for a one-time note in the log.
     pub unknown: Vec<String>,
     /// Values of the wrong type.
@@ -58,6 +60,11 @@ pub fn from_json(value: &Value) -> Settings {
                 Value::Bool(b) => settings.inlay_hints = Some(*b),
                 Value::Null => {}
                 other => settings.errors.push(format!("inlayHints must be true or false, not {other}")),
+            },
+            "persistIndex" => match v {
+                Value::Bool(b) => settings.persist_index = Some(*b),
+                Value::Null => {}
+                other => settings.errors.push(format!("persistIndex must be true or false, not {other}")),
             },
             // Keys that editors send in the same section and that we knowingly ignore.
             "trace" | "server" | "enable" => {}
@@ -120,5 +127,15 @@ mod tests {
             assert_eq!(s.unknown, unknown, "{name}");
             assert_eq!(!s.errors.is_empty(), errors, "{name}");
         }
+    }
+
+    #[test]
+    fn switches() {
+        let s = from_json(&json!({"inlayHints": true, "persistIndex": false}));
+        assert_eq!((s.inlay_hints, s.persist_index), (Some(true), Some(false)));
+        assert!(s.errors.is_empty() && s.unknown.is_empty());
+        let s = from_json(&json!({"persistIndex": "no"}));
+        assert_eq!(s.persist_index, None);
+        assert_eq!(s.errors, vec!["persistIndex must be true or false, not \"no\"".to_string()]);
     }
 }

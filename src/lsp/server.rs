@@ -28,6 +28,7 @@ use crate::analysis::{self, checks, completion, hover, locations, symbols, Linke
 use crate::corpus;
 use crate::index::{Index, SourceDoc};
 use crate::note::{Note, Target};
+use crate::store;
 use crate::text::{Encoding, Span};
 
 /// How long the server waits for the client to answer one of its requests.
@@ -60,6 +61,12 @@ pub struct Shared {
     own_watcher: Mutex<Option<notify::RecommendedWatcher>>,
     /// Where changed paths go, from either watcher, to be debounced into one re-index.
     changes: OnceLock<tokio::sync::mpsc::UnboundedSender<PathBuf>>,
+    /// Whether to keep the index in the cache directory between sessions (setting `persistIndex`, on by
+    /// default), and what became of it, for `researchLsp/status`.
+    persist_index: AtomicBool,
+    persisted: RwLock<Value>,
+    /// One write of the persisted index at a time.
+    persisting: Mutex<()>,
 }
 
 impl Shared {
@@ -136,6 +143,9 @@ impl Backend {
                 relative_patterns: AtomicBool::new(false),
                 own_watcher: Mutex::new(None),
                 changes: OnceLock::new(),
+                persist_index: AtomicBool::new(true),
+                persisted: RwLock::new(Value::Null),
+                persisting: Mutex::new(()),
             }),
         }
     }
@@ -330,6 +340,9 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                 for e in &file.errors {
                     messages.push((MessageType::WARNING, format!("{}: {e}", config::CONFIG_FILE)));
                 }
+                if let Some(on) = file.persist_index {
+                    shared.persist_index.store(on, Ordering::SeqCst);
+                }
                 file.corpus.filter(|c| !c.is_empty()).map(|c| config::resolve_paths(&c, root.as_deref()))
             }
             Some(Err(e)) => {
@@ -351,13 +364,29 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
     };
 
     let started = Instant::now();
-    // The extraction of sources whose text did not change is reused from the index in use.
+    // The extraction of sources whose text did not change is reused from the index in use, or else from
+    // the persisted index when this corpus was indexed in an earlier session.
     let previous = shared.index().0;
+    let store_path = match &paths {
+        Some(paths) if shared.persist_index.load(Ordering::SeqCst) => {
+            corpus::cache_dir().map(|dir| store::path_for(&dir, paths))
+        }
+        _ => None,
+    };
+    let same_corpus = shared.corpus_desc.read().is_ok_and(|d| *d == desc) && !previous.sources.is_empty();
+    let read_store = store_path.clone().filter(|_| !same_corpus);
     let built = tokio::task::spawn_blocking(move || {
         catch_unwind(AssertUnwindSafe(|| {
             let mut extra = Vec::new();
             let corpus = match paths {
-                Some(paths) => corpus::load(&paths),
+                Some(paths) => {
+                    let corpus = corpus::load(&paths);
+                    if let Some(path) = read_store {
+                        let (index, state) = open_persisted(&path, corpus, &previous);
+                        return (index, extra, state);
+                    }
+                    corpus
+                }
                 None => {
                     let mut seeds = corpus::seeds();
                     match corpus::cache_dir().map(|dir| corpus::materialize_seeds(&dir)) {
@@ -375,9 +404,7 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                 }
             };
             let index = Index::build_reusing(corpus, Some(&previous));
-            // The word map that quotation checks use, built now rather than on the first check.
-            let _ = crate::analysis::quotes::QuoteIndex::shared(&index);
-            (index, extra)
+            (index, extra, Persisted::Built)
         }))
     })
     .await;
@@ -386,8 +413,13 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
     if shared.job.load(Ordering::SeqCst) != job {
         return;
     }
+    let mut persist: Option<Arc<Index>> = None;
     let summary = match built {
-        Ok(Ok((index, extra))) => {
+        Ok(Ok((index, extra, persisted))) => {
+            let loaded = matches!(persisted, Persisted::Loaded);
+            if let Persisted::Unusable(why) = &persisted {
+                messages.push((MessageType::INFO, format!("{why}; indexing from scratch")));
+            }
             for w in &index.warnings {
                 messages.push((MessageType::WARNING, w.to_string()));
             }
@@ -402,10 +434,26 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                 index.bytes,
                 elapsed.as_millis()
             );
+            let index = Arc::new(index);
             if let Ok(mut slot) = shared.index.write() {
                 let generation = slot.1 + 1;
-                *slot = (Arc::new(index), generation);
+                *slot = (index.clone(), generation);
             }
+            if let Ok(mut p) = shared.persisted.write() {
+                *p = match (&store_path, loaded) {
+                    (Some(path), true) => json!({ "path": path, "state": "loaded" }),
+                    (Some(path), false) => json!({ "path": path, "state": "writing" }),
+                    (None, _) => Value::Null,
+                };
+            }
+            if !loaded {
+                persist = Some(index.clone());
+            }
+            // The word map that quotation checks use, built now rather than on the first check.
+            let warm = index.clone();
+            tokio::task::spawn_blocking(move || {
+                let _ = catch_unwind(AssertUnwindSafe(|| crate::analysis::quotes::QuoteIndex::shared(&warm)));
+            });
             if let Ok(mut d) = shared.corpus_desc.write() {
                 *d = desc;
             }
@@ -430,6 +478,25 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
             .await;
     }
     log(&client, MessageType::INFO, summary.clone()).await;
+    if let (Some(index), Some(path)) = (persist, store_path) {
+        let shared = shared.clone();
+        tokio::task::spawn_blocking(move || {
+            let _guard = shared.persisting.lock().unwrap_or_else(|e| e.into_inner());
+            // A newer job writes its own index; this one would be stale at once.
+            if shared.job.load(Ordering::SeqCst) != job {
+                return;
+            }
+            let started = Instant::now();
+            let state = match catch_unwind(AssertUnwindSafe(|| store::write(&index, &path))) {
+                Ok(Ok(())) => json!({ "path": path, "state": "saved", "ms": started.elapsed().as_millis() as u64 }),
+                Ok(Err(e)) => json!({ "path": path, "state": "error", "error": e.to_string() }),
+                Err(_) => json!({ "path": path, "state": "error", "error": "panic while writing" }),
+            };
+            if let Ok(mut p) = shared.persisted.write() {
+                *p = state;
+            }
+        });
+    }
     watch_corpus(&shared, &client, roots).await;
     // The open notes are checked again against the new index.
     let uris: Vec<Uri> = docs.iter().map(|d| d.key().clone()).collect();
@@ -445,6 +512,33 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                 })),
             })
             .await;
+    }
+}
+
+/// What the persisted index gave an indexing job.
+enum Persisted {
+    /// The corpus was unchanged: the stored index was used whole.
+    Loaded,
+    /// Indexed (reusing what could be reused).
+    Built,
+    /// The stored index could not be used, for the reason given; indexed from scratch.
+    Unusable(String),
+}
+
+/// The index of `corpus` from the persisted index at `path` where the corpus is unchanged; else built,
+/// reusing the stored extraction of unchanged sources (and that of `previous`).
+fn open_persisted(path: &std::path::Path, corpus: corpus::Corpus, previous: &Index) -> (Index, Persisted) {
+    match store::read(path) {
+        Ok(stored) => match store::open(stored, corpus) {
+            store::Opened::Complete(index) => (index, Persisted::Loaded),
+            store::Opened::Partial(corpus, stored) => {
+                let mut prior = stored.into_prior();
+                prior.extend(previous.sources.iter().map(crate::index::Prior::of));
+                (Index::build_with(corpus, &prior), Persisted::Built)
+            }
+        },
+        Err(store::StoreError::Missing) => (Index::build_reusing(corpus, Some(previous)), Persisted::Built),
+        Err(e) => (Index::build_reusing(corpus, Some(previous)), Persisted::Unusable(e.to_string())),
     }
 }
 
@@ -695,6 +789,7 @@ impl Backend {
             "bytes": index.bytes,
             "generation": generation,
             "indexing": self.shared.indexing.load(Ordering::SeqCst),
+            "persisted": self.shared.persisted.read().map(|p| p.clone()).unwrap_or(Value::Null),
             "warnings": index.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
         }))
     }
@@ -725,6 +820,9 @@ impl LanguageServer for Backend {
             }
             if let Some(on) = settings.inlay_hints {
                 self.shared.inlay_hints.store(on, Ordering::SeqCst);
+            }
+            if let Some(on) = settings.persist_index {
+                self.shared.persist_index.store(on, Ordering::SeqCst);
             }
         }
         let triggers = ["@", "$", "€", "£"].iter().map(|s| s.to_string()).collect();
@@ -837,6 +935,9 @@ impl LanguageServer for Backend {
         if let Some(on) = settings.inlay_hints {
             self.shared.inlay_hints.store(on, Ordering::SeqCst);
         }
+        if let Some(on) = settings.persist_index {
+            self.shared.persist_index.store(on, Ordering::SeqCst);
+        }
         if settings.corpus.is_some() {
             // The same corpus again (editors send their settings right after starting) is no reason to index.
             let unchanged =
@@ -849,7 +950,7 @@ impl LanguageServer for Backend {
             }
             return;
         }
-        if settings.inlay_hints.is_some() {
+        if settings.inlay_hints.is_some() || settings.persist_index.is_some() {
             return;
         }
         // A client that sends no settings in the notification expects us to pull them; never await a
@@ -865,6 +966,9 @@ impl LanguageServer for Backend {
                         let s = config::from_json(v);
                         if let Some(on) = s.inlay_hints {
                             shared.inlay_hints.store(on, Ordering::SeqCst);
+                        }
+                        if let Some(on) = s.persist_index {
+                            shared.persist_index.store(on, Ordering::SeqCst);
                         }
                         if let Ok(mut c) = shared.client_corpus.write() {
                             *c = s.corpus;
