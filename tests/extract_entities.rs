@@ -111,7 +111,8 @@ fn seeds_acronyms_merge_with_expansions() {
     c.assert_entity("Special Military Operation", EntityKind::Other, &["SMO"]);
     c.assert_entity("European Union", EntityKind::Organization, &["EU"]);
     // The document that only writes `EAEU` (the first seed) joins the same entity.
-    let eaeu = c.names[0].mentions.iter().position(|m| c.names[0].name_of(m) == "EAEU").expect("the first seed says EAEU");
+    let eaeu =
+        c.names[0].mentions.iter().position(|m| c.names[0].name_of(m) == "EAEU").expect("the first seed says EAEU");
     assert_eq!(c.entity_of(0, eaeu), Some("Eurasian Economic Union"));
 }
 
@@ -320,7 +321,8 @@ fn own_corpus_possessives_and_acronym_only_document() {
         assert_eq!(c.entity_of(d, m), Some("Halvorsen Maritime Group"));
     }
     // The third document writes only `FRBA`; it joins the authority defined in the first.
-    let (m, _) = c.names[2].mentions.iter().enumerate().find(|(_, m)| c.names[2].name_of(m) == "FRBA").expect("FRBA in doc 3");
+    let (m, _) =
+        c.names[2].mentions.iter().enumerate().find(|(_, m)| c.names[2].name_of(m) == "FRBA").expect("FRBA in doc 3");
     assert_eq!(c.entity_of(2, m), Some("Fjordane River Basin Authority"));
 }
 

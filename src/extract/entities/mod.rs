@@ -1245,10 +1245,8 @@ pub fn resolve(docs: &[&DocNames]) -> Resolution {
     entities
         .sort_by(|a, b| a.0.name.to_lowercase().cmp(&b.0.name.to_lowercase()).then_with(|| a.0.name.cmp(&b.0.name)));
     let index_of_root: HashMap<usize, u32> = entities.iter().enumerate().map(|(i, (_, r))| (*r, i as u32)).collect();
-    let assignment = name_ids
-        .iter()
-        .map(|row| row.iter().map(|&id| index_of_root.get(&sets.find(id)).copied()).collect())
-        .collect();
+    let assignment =
+        name_ids.iter().map(|row| row.iter().map(|&id| index_of_root.get(&sets.find(id)).copied()).collect()).collect();
     Resolution { entities: entities.into_iter().map(|(e, _)| e).collect(), assignment }
 }
 
