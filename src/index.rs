@@ -16,6 +16,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rayon::prelude::*;
 
 use crate::corpus::{Corpus, SourceMeta, Warning};
+use crate::extract::fasthash::FastMap;
 use crate::extract::{self, EntityKind, Figure, Sentence};
 use crate::text::{LineIndex, Span};
 
@@ -82,7 +83,7 @@ pub struct Index {
     /// Problems met while loading the corpus.
     pub warnings: Vec<Warning>,
     by_key: HashMap<String, SourceId>,
-    by_quantity: HashMap<QuantityKey, Vec<FigureRef>>,
+    by_quantity: FastMap<QuantityKey, Vec<FigureRef>>,
     /// Finds entity names in a note's text. Pattern `i` is `patterns[i]`.
     matcher: Option<AhoCorasick>,
     patterns: Vec<EntityId>,
@@ -97,8 +98,8 @@ pub struct Index {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct QuantityKey {
     unit: extract::Unit,
-    value: String,
-    high: Option<String>,
+    value: (i64, i32),
+    high: Option<(i64, i32)>,
 }
 
 impl QuantityKey {
@@ -107,8 +108,26 @@ impl QuantityKey {
     }
 }
 
-fn round_key(v: f64) -> String {
-    format!("{v:.8e}")
+/// `v` as nine significant digits and a decimal exponent (`m * 10^(e - 8)`), without formatting it.
+fn round_key(v: f64) -> (i64, i32) {
+    if v == 0.0 {
+        return (0, 0);
+    }
+    if !v.is_finite() {
+        return (0, if v.is_nan() { i32::MAX } else { v.signum() as i32 });
+    }
+    let digits = |e: i32| (v / 10f64.powi(e - 8)).round();
+    let mut e = v.abs().log10().floor() as i32;
+    let mut m = digits(e);
+    // `log10` can be a hair off at powers of ten; the mantissa must have exactly nine digits.
+    if m.abs() >= 1e9 {
+        e += 1;
+        m = digits(e);
+    } else if m.abs() < 1e8 {
+        e -= 1;
+        m = digits(e);
+    }
+    (m as i64, e)
 }
 
 impl Index {
@@ -173,7 +192,7 @@ impl Index {
     /// lookup tables are derived here.
     pub(crate) fn finish(docs: Vec<SourceDoc>, entities: Vec<Entity>, warnings: Vec<Warning>) -> Index {
         let mut by_key = HashMap::new();
-        let mut by_quantity: HashMap<QuantityKey, Vec<FigureRef>> = HashMap::new();
+        let mut by_quantity: FastMap<QuantityKey, Vec<FigureRef>> = FastMap::default();
         let mut bytes = 0;
         for (sid, doc) in docs.iter().enumerate() {
             by_key.entry(doc.meta.key.clone()).or_insert(sid as SourceId);
@@ -373,4 +392,34 @@ fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::round_key;
+
+    #[test]
+    fn quantity_keys_match_what_close_calls_equal() {
+        // (a, b, same key)
+        let cases: &[(f64, f64, bool)] = &[
+            (45e9, 45.0 * 1e9, true),
+            (3.8e9, 3_800_000_000.0, true),
+            (0.1 + 0.2, 0.3, true),
+            (1000.0, 1e3, true),
+            (999.999_999_9, 1000.0, true),
+            (62.0, 62.000_001, false),
+            (41e9, 42e9, false),
+            (-5.0, 5.0, false),
+            (1e-7, 1.000_000_001e-7, true),
+        ];
+        for &(a, b, same) in cases {
+            assert_eq!(round_key(a) == round_key(b), same, "{a} vs {b}: {:?} {:?}", round_key(a), round_key(b));
+        }
+        for v in [1.0, 10.0, 100.0, 1e15, 1e-3, 123_456_789.0, 7.0] {
+            let (m, _) = round_key(v);
+            assert!((100_000_000..1_000_000_000).contains(&m), "{v}: nine digits, got {m}");
+        }
+        assert_eq!(round_key(0.0), round_key(-0.0));
+        assert_ne!(round_key(f64::INFINITY), round_key(f64::NEG_INFINITY));
+    }
 }
