@@ -20,9 +20,9 @@
 //! not overlap; the work is linear in the text (look-behind for abbreviations is bounded to 32 bytes).
 
 use super::Sentence;
+use crate::extract::fasthash::FastMap;
 use crate::text::Span;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Splits `text` into sentences and stand-alone blocks (headings, menu items), every one trimmed of
@@ -102,10 +102,11 @@ struct Block {
     heading: bool,
 }
 
-/// Words that make a title's first line end without a sentence end (checked on lower-case words).
+/// Words that make a title's first line end without a sentence end (checked on lower-case words). Sorted,
+/// like every word table here that is looked up with [`in_table`].
 const SMALL_WORDS: &[&str] = &[
-    "a", "an", "the", "and", "or", "nor", "but", "for", "of", "in", "on", "at", "to", "by", "from", "with", "into",
-    "over", "as", "vs", "via", "per",
+    "a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on", "or", "over", "per",
+    "the", "to", "via", "vs", "with",
 ];
 
 fn group_blocks(text: &str, lines: &[Line]) -> Vec<Block> {
@@ -167,8 +168,9 @@ fn is_wrapped(text: &str, run: &[Line]) -> bool {
     let full = run[..n - 1].iter().filter(|l| l.chars * 10 >= width * 6).count();
     if n == 2 {
         let first = run[0].span.slice(text);
-        let last_word = first.rsplit(char::is_whitespace).next().unwrap_or("").to_lowercase();
-        let open_end = first.ends_with([',', ';']) || SMALL_WORDS.contains(&last_word.as_str());
+        let last_word = first.rsplit(char::is_whitespace).next().unwrap_or("");
+        let open_end =
+            first.ends_with([',', ';']) || with_ascii_lower(last_word, |w| in_table(SMALL_WORDS, w)) == Some(true);
         return full == 1 && open_end && !title_like(first) && run[1].chars <= run[0].chars + 15;
     }
     full * 10 >= (n - 1) * 7
@@ -184,7 +186,7 @@ fn title_like(line: &str) -> bool {
         }
         if c.is_uppercase() {
             capitals += 1;
-        } else if !SMALL_WORDS.contains(&w) {
+        } else if !in_table(SMALL_WORDS, w) {
             return false;
         }
     }
@@ -211,136 +213,136 @@ enum Chrome {
 
 /// Whole blocks that are chrome, compared in lower case without a leading bullet or trailing `:`/`.`.
 const CHROME_LINES: &[&str] = &[
-    "read more",
-    "read next",
-    "read also",
-    "more",
-    "share",
-    "share this",
-    "share this article",
-    "share with your friends",
-    "share on facebook",
-    "share on twitter",
-    "tweet",
-    "email",
-    "print",
-    "print this",
-    "skip to main content",
-    "skip to content",
-    "skip to navigation",
-    "search",
-    "search form",
-    "menu",
-    "main menu",
-    "navigation",
-    "home",
-    "login",
-    "log in",
-    "log out",
-    "logout",
-    "sign in",
-    "sign up",
-    "register",
-    "subscribe",
-    "subscribe now",
-    "subscribe to newsletter",
-    "newsletter",
-    "continue",
-    "continue reading",
-    "comments",
-    "comment",
-    "leave a comment",
-    "related",
-    "related articles",
-    "related posts",
-    "related contents",
-    "related content",
-    "related stories",
-    "see also",
-    "more from",
-    "recommended",
-    "you may also like",
-    "most read",
-    "most popular",
-    "popular",
-    "latest",
-    "latest news",
-    "tags",
-    "tag",
-    "topics",
-    "advertisement",
-    "sponsored",
-    "image",
-    "photo",
-    "video",
-    "audio",
-    "listen",
-    "back to top",
-    "top",
-    "next",
-    "previous",
-    "next article",
-    "previous article",
-    "rate this article",
-    "rating",
-    "rate count",
-    "contact",
-    "contact us",
     "about",
     "about us",
-    "privacy",
-    "privacy policy",
-    "terms",
-    "terms of use",
-    "terms of service",
-    "cookie policy",
     "accept",
     "accept all",
-    "close",
-    "toggle navigation",
-    "follow us",
-    "donate",
-    "donate now",
-    "support us",
-    "authors",
-    "author",
-    "further reading",
-    "more on this topic",
-    "print version",
-    "printable version",
-    "view comments",
-    "load more",
-    "show more",
-    "click here",
-    "go to top",
+    "advertisement",
     "all articles",
     "archive",
     "archives",
+    "audio",
+    "author",
+    "authors",
+    "back to top",
+    "click here",
+    "close",
+    "comment",
+    "comments",
+    "contact",
+    "contact us",
+    "continue",
+    "continue reading",
+    "cookie policy",
+    "donate",
+    "donate now",
+    "email",
+    "follow us",
+    "further reading",
+    "go to top",
+    "home",
+    "image",
+    "latest",
+    "latest news",
+    "leave a comment",
+    "listen",
+    "load more",
+    "log in",
+    "log out",
+    "login",
+    "logout",
+    "main menu",
+    "menu",
+    "more",
+    "more from",
+    "more on this topic",
+    "most popular",
+    "most read",
+    "navigation",
+    "newsletter",
+    "next",
+    "next article",
+    "photo",
+    "popular",
+    "previous",
+    "previous article",
+    "print",
+    "print this",
+    "print version",
+    "printable version",
+    "privacy",
+    "privacy policy",
+    "rate count",
+    "rate this article",
+    "rating",
+    "read also",
+    "read more",
+    "read next",
+    "recommended",
+    "register",
+    "related",
+    "related articles",
+    "related content",
+    "related contents",
+    "related posts",
+    "related stories",
+    "search",
+    "search form",
+    "see also",
+    "share",
+    "share on facebook",
+    "share on twitter",
+    "share this",
+    "share this article",
+    "share with your friends",
+    "show more",
+    "sign in",
+    "sign up",
+    "skip to content",
+    "skip to main content",
+    "skip to navigation",
+    "sponsored",
+    "subscribe",
+    "subscribe now",
+    "subscribe to newsletter",
+    "support us",
+    "tag",
+    "tags",
+    "terms",
+    "terms of service",
+    "terms of use",
+    "toggle navigation",
+    "top",
+    "topics",
+    "tweet",
+    "video",
+    "view comments",
+    "you may also like",
 ];
 
 /// Headings after which a list of links follows (titles, authors, affiliations, tags).
 const LIST_HEADINGS: &[&str] = &[
-    "read more",
-    "read also",
-    "related",
-    "related articles",
-    "related posts",
-    "related contents",
-    "related content",
-    "related stories",
-    "see also",
-    "more from",
-    "recommended",
-    "you may also like",
-    "most read",
-    "most popular",
-    "tags",
-    "topics",
+    "authors",
     "further reading",
-    "more on this topic",
     "latest",
     "latest news",
-    "authors",
+    "more from",
+    "more on this topic",
+    "most popular",
+    "most read",
+    "read also",
+    "read more",
+    "recommended",
+    "related",
+    "related articles",
+    "related content",
+    "related contents",
+    "related posts",
+    "related stories",
+    "see also",
+    "tags",
+    "topics",
+    "you may also like",
 ];
 
 /// Starts of blocks that are chrome (lower case).
@@ -409,11 +411,13 @@ const APPEAL_PHRASES: &[&str] = &[
     "paywall",
 ];
 
+/// The appeal phrases, matched against text in ASCII lower case (which is what matching them
+/// ASCII-case-insensitively amounts to, as they are lower case): without case folding in the automaton
+/// its fast prefilter applies.
 fn appeal_matcher() -> &'static AhoCorasick {
     static M: OnceLock<AhoCorasick> = OnceLock::new();
     M.get_or_init(|| {
         AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostFirst)
             .build(APPEAL_PHRASES)
             .unwrap_or_else(|_| AhoCorasick::new(["\u{0}never\u{0}"]).expect("a one-pattern automaton builds"))
@@ -435,63 +439,142 @@ fn features(s: &str) -> Features {
 
 /// The number of whitespace-separated words that hold a letter or a digit, as
 /// `s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()` counts them, with
-/// ASCII read byte by byte.
+/// ASCII read byte by byte through a class table.
 fn words_with_alphanumerics(s: &str) -> usize {
     let b = s.as_bytes();
     let mut words = 0;
-    let mut in_word = false;
+    // Whether the current word already holds a letter or digit; a space starts a new word.
     let mut counted = false;
     let mut i = 0;
     while i < b.len() {
         let (space, alnum, len) = if b[i] < 0x80 {
-            (b[i].is_ascii_whitespace() || b[i] == 0x0b, b[i].is_ascii_alphanumeric(), 1)
+            let class = ASCII_CLASS[b[i] as usize];
+            (class == SPACE, class == ALNUM, 1)
         } else {
             let c = s[i..].chars().next().unwrap_or(' ');
             (c.is_whitespace(), c.is_alphanumeric(), c.len_utf8())
         };
         if space {
-            in_word = false;
-        } else {
-            if !in_word {
-                in_word = true;
-                counted = false;
-            }
-            if alnum && !counted {
-                counted = true;
-                words += 1;
-            }
+            counted = false;
+        } else if alnum && !counted {
+            counted = true;
+            words += 1;
         }
         i += len;
     }
     words
 }
 
-/// The block's text in lower case without a bullet and trailing punctuation, for short blocks only.
-fn phrase_of(s: &str) -> Option<String> {
+const OTHER: u8 = 0;
+const SPACE: u8 = 1;
+const ALNUM: u8 = 2;
+
+/// The class of each ASCII byte for [`words_with_alphanumerics`]: `char::is_whitespace` and
+/// `char::is_alphanumeric` as they read ASCII.
+static ASCII_CLASS: [u8; 128] = {
+    let mut table = [OTHER; 128];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        table[i] = if b.is_ascii_whitespace() || b == 0x0b {
+            SPACE
+        } else if b.is_ascii_alphanumeric() {
+            ALNUM
+        } else {
+            OTHER
+        };
+        i += 1;
+    }
+    table
+};
+
+/// How many bytes of `bytes` satisfy `test`, counted in runs of 255 into a byte, which the compiler
+/// turns into vector instructions.
+fn count_bytes(bytes: &[u8], test: impl Fn(u8) -> bool) -> usize {
+    bytes.chunks(255).map(|chunk| chunk.iter().fold(0u8, |n, &b| n + test(b) as u8) as usize).sum()
+}
+
+/// Calls `f` with every non-ASCII character of `s`, passing over ASCII eight bytes at a time.
+fn for_each_non_ascii(s: &str, mut f: impl FnMut(char)) {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        while let Some(chunk) = b.get(i..i + 8) {
+            let word =
+                u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
+            if word & 0x8080_8080_8080_8080 != 0 {
+                break;
+            }
+            i += 8;
+        }
+        let Some(&byte) = b.get(i) else { break };
+        if byte < 0x80 {
+            i += 1;
+            continue;
+        }
+        let c = s[i..].chars().next().unwrap_or(' ');
+        f(c);
+        i += c.len_utf8();
+    }
+}
+
+/// The block's text in lower case without a bullet and trailing punctuation, for short blocks only,
+/// handed to `f` when it is ASCII (as every phrase of the tables it is looked up in is).
+fn with_phrase<R>(s: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
     if s.len() > 80 {
         return None;
     }
     let t = s.trim_start_matches(['•', '·', '▪', '►', '‣', '◦', '●', '-', '*', '+', ' ']);
     let t = t.trim_end_matches([':', '.', '!', '›', '»', '>', ' ', '\u{a0}', '…']);
-    Some(t.to_lowercase())
+    with_ascii_lower(t, f)
+}
+
+/// `word.to_lowercase()` handed to `f` when it is ASCII, as every word of the tables here is; `None`
+/// when it is not. A short ASCII word is lowered on the stack, and a word with another character than
+/// the Kelvin sign (the only one whose lower case is ASCII) is not lowered at all.
+fn with_ascii_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
+    let mut buf = [0u8; 80];
+    match buf.get_mut(..word.len()) {
+        Some(out) if word.is_ascii() => {
+            out.copy_from_slice(word.as_bytes());
+            out.make_ascii_lowercase();
+            Some(f(std::str::from_utf8(out).unwrap_or_default()))
+        }
+        _ if word.is_ascii() || word.contains(KELVIN) => {
+            let lower = word.to_lowercase();
+            lower.is_ascii().then(|| f(&lower))
+        }
+        _ => None,
+    }
+}
+
+/// The one non-ASCII character whose lower case is ASCII (`k`).
+const KELVIN: char = '\u{212a}';
+
+/// Whether a sorted word table holds `word`.
+fn in_table(table: &[&str], word: &str) -> bool {
+    table.binary_search(&word).is_ok()
 }
 
 fn classify(text: &str, blocks: &[Block]) -> Vec<bool> {
     let latin_doc = mostly_latin(text);
     // Lines repeated in the document (short ones only), as menus and teaser labels are.
-    let mut counts: HashMap<&str, u32> = HashMap::new();
+    let mut counts: FastMap<&str, u32> = FastMap::default();
     for b in blocks {
         let s = b.span.slice(text);
         if s.len() <= 80 {
             *counts.entry(s).or_default() += 1;
         }
     }
+    // The text in ASCII lower case, once, for the appeal phrases.
+    let lower = text.as_bytes().to_ascii_lowercase();
     let mut kinds: Vec<Chrome> = Vec::with_capacity(blocks.len());
     let mut feats: Vec<Features> = Vec::with_capacity(blocks.len());
     for b in blocks {
         let s = b.span.slice(text);
         let f = features(s);
-        kinds.push(block_chrome(s, b, &f, latin_doc, counts.get(s).copied().unwrap_or(0)));
+        let s_lower = lower.get(b.span.range()).unwrap_or_default();
+        kinds.push(block_chrome(s, s_lower, b, &f, latin_doc, counts.get(s).copied().unwrap_or(0)));
         feats.push(f);
     }
     // The list after a `Read more` / `Related` / `Tags` heading: chrome until a prose paragraph.
@@ -546,39 +629,49 @@ fn text_ends_with_question(s: &str) -> bool {
     s.trim_end_matches(['"', '\'', ')', '\u{201d}', '\u{2019}', ' ']).ends_with('?')
 }
 
-fn block_chrome(s: &str, b: &Block, f: &Features, latin_doc: bool, repeats: u32) -> Chrome {
-    if let Some(p) = phrase_of(s) {
-        if LIST_HEADINGS.contains(&p.as_str()) {
-            return Chrome::ListHeading;
+/// Whether the block `s` (and `s_lower`, the same in ASCII lower case) is chrome, and of which kind.
+fn block_chrome(s: &str, s_lower: &[u8], b: &Block, f: &Features, latin_doc: bool, repeats: u32) -> Chrome {
+    let phrase = with_phrase(s, |p| {
+        if in_table(LIST_HEADINGS, p) {
+            Some(Chrome::ListHeading)
+        } else if in_table(CHROME_LINES, p) {
+            Some(Chrome::Nav)
+        } else {
+            None
         }
-        if CHROME_LINES.contains(&p.as_str()) {
-            return Chrome::Nav;
+    });
+    if let Some(kind) = phrase.flatten() {
+        return kind;
+    }
+    let chrome_head = |head: &str| {
+        let head = head.trim_start_matches(['•', '·', '-', '*', ' ']);
+        if CHROME_PREFIXES.iter().any(|p| head.starts_with(p)) {
+            Some(Chrome::Nav)
+        } else if head.starts_with("support ") && f.words <= 6 {
+            Some(Chrome::Appeal)
+        } else {
+            None
         }
+    };
+    // The first 24 characters in lower case: when they are ASCII, the first 24 bytes of `s_lower`.
+    let ascii_head = s_lower.get(..s.len().min(24)).filter(|h| h.is_ascii()).and_then(|h| std::str::from_utf8(h).ok());
+    let head_kind = match ascii_head {
+        Some(head) => chrome_head(head),
+        None => chrome_head(&s.chars().take(24).flat_map(char::to_lowercase).collect::<String>()),
+    };
+    if let Some(kind) = head_kind {
+        return kind;
     }
-    let head: String = s.chars().take(24).flat_map(char::to_lowercase).collect();
-    let head = head.trim_start_matches(['•', '·', '-', '*', ' ']);
-    if CHROME_PREFIXES.iter().any(|p| head.starts_with(p)) {
-        return Chrome::Nav;
-    }
-    if head.starts_with("support ") && f.words <= 6 {
+    if appeal_matcher().is_match(s_lower) {
         return Chrome::Appeal;
     }
-    if appeal_matcher().is_match(s) {
-        return Chrome::Appeal;
-    }
-    let (mut letters, mut upper, mut lower, mut latin) = (0usize, 0usize, 0usize, 0usize);
-    for c in s.chars() {
-        if c.is_ascii() {
-            // ASCII letters are Latin and cased.
-            let b = c as u8;
-            if b.is_ascii_alphabetic() {
-                letters += 1;
-                latin += 1;
-                upper += b.is_ascii_uppercase() as usize;
-                lower += b.is_ascii_lowercase() as usize;
-            }
-            continue;
-        }
+    // ASCII letters (all Latin and cased) counted in bulk, other characters one by one.
+    let bytes = s.as_bytes();
+    let mut upper = count_bytes(bytes, |b| b.is_ascii_uppercase());
+    let mut lower = count_bytes(bytes, |b| b.is_ascii_lowercase());
+    let mut letters = upper + lower;
+    let mut latin = letters;
+    for_each_non_ascii(s, |c| {
         if c.is_alphabetic() {
             letters += 1;
             if c.is_uppercase() {
@@ -590,7 +683,7 @@ fn block_chrome(s: &str, b: &Block, f: &Features, latin_doc: bool, repeats: u32)
                 latin += 1;
             }
         }
-    }
+    });
     if latin_doc && letters >= 4 && (letters - latin) * 2 >= letters {
         return Chrome::Nav;
     }
@@ -628,22 +721,16 @@ fn mostly_latin(text: &str) -> bool {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let (mut letters, mut latin) = (0usize, 0usize);
-    // ASCII byte by byte; other characters decoded at their lead bytes.
-    for (i, &b) in text.as_bytes()[..end].iter().enumerate() {
-        if b < 0x80 {
-            if b.is_ascii_alphabetic() {
-                letters += 1;
-                latin += 1;
-            }
-        } else if b >= 0xC0 {
-            let c = text[i..end].chars().next().unwrap_or(' ');
-            if c.is_alphabetic() {
-                letters += 1;
-                latin += is_latin(c) as usize;
-            }
+    let sample = &text[..end];
+    // ASCII letters (all Latin) counted in bulk, other characters one by one.
+    let mut letters = count_bytes(sample.as_bytes(), |b| b.is_ascii_alphabetic());
+    let mut latin = letters;
+    for_each_non_ascii(sample, |c| {
+        if c.is_alphabetic() {
+            letters += 1;
+            latin += is_latin(c) as usize;
         }
-    }
+    });
     latin * 2 > letters
 }
 
@@ -652,86 +739,86 @@ fn mostly_latin(text: &str) -> bool {
 
 /// Abbreviations after which a period never ends a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "mx", "dr", "prof", "st", "mt", "ft", "gen", "sen", "rep", "gov", "lt", "col", "capt", "sgt",
-    "rev", "hon", "maj", "adm", "cmdr", "pres", "amb", "fr", "messrs", "no", "nos", "vol", "vols", "pp", "p", "fig",
-    "figs", "art", "sec", "ch", "ed", "eds", "approx", "cf", "vs", "v", "est", "dept", "univ", "assn", "e.g", "i.e",
-    "viz", "al", "ca", "c", "op", "cit", "ibid", "para", "paras", "nr", "tel", "ext",
+    "adm", "al", "amb", "approx", "art", "assn", "c", "ca", "capt", "cf", "ch", "cit", "cmdr", "col", "dept", "dr",
+    "e.g", "ed", "eds", "est", "ext", "fig", "figs", "fr", "ft", "gen", "gov", "hon", "i.e", "ibid", "lt", "maj",
+    "messrs", "mr", "mrs", "ms", "mt", "mx", "no", "nos", "nr", "op", "p", "para", "paras", "pp", "pres", "prof",
+    "rep", "rev", "sec", "sen", "sgt", "st", "tel", "univ", "v", "viz", "vol", "vols", "vs",
 ];
 
 /// Abbreviations that end a sentence only when a common sentence opener follows (`Apple Inc. The`).
-const AMBIGUOUS_ABBREVIATIONS: &[&str] = &["etc", "inc", "ltd", "co", "corp", "jr", "sr", "bros", "plc", "llc"];
+const AMBIGUOUS_ABBREVIATIONS: &[&str] = &["bros", "co", "corp", "etc", "inc", "jr", "llc", "ltd", "plc", "sr"];
 
 /// Month abbreviations, which do not end a sentence before a number (`Jan. 5`).
 const MONTH_ABBREVIATIONS: &[&str] =
-    &["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"];
+    &["apr", "aug", "dec", "feb", "jan", "jul", "jun", "mar", "nov", "oct", "sep", "sept"];
 
 /// Words that start sentences, for deciding ambiguous periods (`in the U.S. The next`).
 const OPENERS: &[&str] = &[
-    "the",
     "a",
+    "according",
+    "after",
+    "all",
+    "also",
+    "although",
     "an",
-    "this",
-    "that",
-    "these",
-    "those",
+    "and",
+    "as",
+    "at",
+    "before",
+    "but",
+    "by",
+    "despite",
+    "for",
+    "from",
+    "he",
+    "her",
+    "here",
+    "his",
+    "how",
+    "however",
+    "i",
+    "if",
+    "in",
     "it",
     "its",
-    "he",
-    "she",
-    "they",
-    "we",
-    "i",
-    "you",
-    "there",
-    "here",
-    "in",
-    "on",
-    "at",
-    "but",
-    "and",
-    "or",
-    "so",
-    "yet",
-    "however",
-    "as",
-    "if",
-    "when",
-    "while",
-    "after",
-    "before",
-    "since",
-    "although",
-    "though",
-    "moreover",
-    "meanwhile",
-    "for",
-    "his",
-    "her",
-    "their",
-    "our",
-    "my",
-    "what",
-    "why",
-    "how",
-    "who",
-    "one",
-    "some",
     "many",
+    "meanwhile",
+    "moreover",
     "most",
-    "all",
+    "my",
     "no",
     "not",
-    "today",
     "now",
-    "then",
+    "on",
+    "one",
+    "or",
+    "our",
+    "she",
+    "since",
+    "so",
+    "some",
     "still",
-    "also",
-    "despite",
-    "according",
-    "with",
-    "by",
-    "from",
+    "that",
+    "the",
+    "their",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "though",
     "to",
+    "today",
+    "we",
+    "what",
+    "when",
+    "while",
+    "who",
+    "why",
+    "with",
+    "yet",
+    "you",
 ];
 
 fn split_block(text: &str, span: Span, chrome: bool, out: &mut Vec<Sentence>) {
@@ -740,19 +827,16 @@ fn split_block(text: &str, span: Span, chrome: bool, out: &mut Vec<Sentence>) {
     let bytes = s.as_bytes();
     let mut start = 0;
     let mut i = 0;
+    // The first `…` at or after `i` (or the end), searched for again only once `i` has passed it.
+    let mut ellipsis = find_ellipsis(bytes, 0);
     while i < bytes.len() {
-        let b = bytes[i];
-        let term = if matches!(b, b'.' | b'!' | b'?') {
-            1
-        } else if bytes[i..].starts_with("…".as_bytes()) {
-            3
-        } else {
-            0
-        };
-        if term == 0 {
-            i += 1;
-            continue;
+        // Straight to the next sentence mark.
+        if ellipsis < i {
+            ellipsis = find_ellipsis(bytes, i);
         }
+        i = memchr::memchr3(b'.', b'!', b'?', &bytes[i..]).map_or(bytes.len(), |p| i + p).min(ellipsis);
+        let Some(&b) = bytes.get(i) else { break };
+        let term = if b == 0xE2 { 3 } else { 1 };
         // The run of sentence marks (`?!`, `...`) and the closing quotes and brackets after it.
         let mut j = i + term;
         let mut marks = 1;
@@ -801,6 +885,18 @@ fn split_block(text: &str, span: Span, chrome: bool, out: &mut Vec<Sentence>) {
     push(text, base + start, base + bytes.len(), chrome, out);
 }
 
+/// The position of the first `…` in `bytes` at or after `from`, or the length of `bytes`.
+fn find_ellipsis(bytes: &[u8], from: usize) -> usize {
+    let mut at = from;
+    while let Some(p) = bytes.get(at..).and_then(|rest| memchr::memchr(0xE2, rest)) {
+        if bytes[at + p..].starts_with("…".as_bytes()) {
+            return at + p;
+        }
+        at += p + 1;
+    }
+    bytes.len()
+}
+
 /// Whether the sentence mark at `mark` (the byte `b`, one of `marks` in a row) ends a sentence, given that
 /// the next sentence would start at `next`.
 fn is_boundary(s: &str, mark: usize, b: u8, marks: usize, closed: bool, next: usize) -> bool {
@@ -829,30 +925,62 @@ fn is_boundary(s: &str, mark: usize, b: u8, marks: usize, closed: bool, next: us
     if word.is_empty() {
         return true;
     }
-    let lower = word.to_lowercase();
-    let next_word: String =
-        s[next..].chars().take_while(|c| c.is_alphanumeric()).take(20).flat_map(char::to_lowercase).collect();
-    let opener = OPENERS.contains(&next_word.as_str());
-    if ABBREVIATIONS.contains(&lower.as_str()) {
-        return false;
-    }
-    if MONTH_ABBREVIATIONS.contains(&lower.as_str()) {
-        return !c.is_ascii_digit();
-    }
-    if AMBIGUOUS_ABBREVIATIONS.contains(&lower.as_str()) {
-        return opener;
+    let opener = || opener_at(&s[next..]);
+    let abbreviation = with_ascii_lower(word, |lower| {
+        if in_table(ABBREVIATIONS, lower) {
+            Some(Abbreviation::Always)
+        } else if in_table(MONTH_ABBREVIATIONS, lower) {
+            Some(Abbreviation::Month)
+        } else if in_table(AMBIGUOUS_ABBREVIATIONS, lower) {
+            Some(Abbreviation::Ambiguous)
+        } else {
+            None
+        }
+    })
+    .flatten();
+    match abbreviation {
+        Some(Abbreviation::Always) => return false,
+        Some(Abbreviation::Month) => return !c.is_ascii_digit(),
+        Some(Abbreviation::Ambiguous) => return opener(),
+        None => {}
     }
     let mut chars = word.chars();
     let first = chars.next();
     // An initial (`J. Smith`) ends a sentence only before a common opener.
     if word.chars().count() == 1 && first.is_some_and(char::is_uppercase) {
-        return opener;
+        return opener();
     }
     // A dotted abbreviation (`U.S`, `e.g`).
     if word.contains('.') && word.split('.').all(|p| p.chars().count() == 1 && p.chars().all(char::is_alphabetic)) {
-        return opener;
+        return opener();
     }
     true
+}
+
+/// The kinds of abbreviation a period may follow.
+enum Abbreviation {
+    /// Never before a sentence end (`Dr.`).
+    Always,
+    /// Not before a number (`Jan. 5`).
+    Month,
+    /// Before a sentence end only when a common opener follows (`Inc.`).
+    Ambiguous,
+}
+
+/// Whether `rest` starts with a common sentence opener: its first word of letters and digits (at most
+/// 20 characters of it), in lower case, is one of [`OPENERS`].
+fn opener_at(rest: &str) -> bool {
+    // The longest opener has 9 letters: an ASCII word of 10 or more is none, and so is a longer prefix.
+    let ascii = rest.bytes().take(10).take_while(u8::is_ascii_alphanumeric).count();
+    match rest.as_bytes().get(ascii) {
+        _ if ascii == 10 => false,
+        Some(b) if !b.is_ascii() => {
+            let word: String =
+                rest.chars().take_while(|c| c.is_alphanumeric()).take(20).flat_map(char::to_lowercase).collect();
+            in_table(OPENERS, &word)
+        }
+        _ => with_ascii_lower(&rest[..ascii], |w| in_table(OPENERS, w)) == Some(true),
+    }
 }
 
 fn push(text: &str, start: usize, end: usize, chrome: bool, out: &mut Vec<Sentence>) {
@@ -863,7 +991,7 @@ fn push(text: &str, start: usize, end: usize, chrome: bool, out: &mut Vec<Senten
         return;
     }
     let span = Span::new(start + lead, start + lead + trimmed.len());
-    let chrome = chrome || phrase_of(trimmed).is_some_and(|p| CHROME_LINES.contains(&p.as_str()) && p.len() > 4);
+    let chrome = chrome || with_phrase(trimmed, |p| p.len() > 4 && in_table(CHROME_LINES, p)) == Some(true);
     out.push(Sentence { span, chrome });
 }
 
@@ -949,6 +1077,31 @@ mod tests {
             assert_eq!(slice, slice.trim());
             assert!(s.span.start as usize >= last_end);
             last_end = s.span.end as usize;
+        }
+    }
+
+    #[test]
+    fn word_tables_are_sorted_lower_case_ascii() {
+        for table in [
+            SMALL_WORDS,
+            CHROME_LINES,
+            LIST_HEADINGS,
+            ABBREVIATIONS,
+            AMBIGUOUS_ABBREVIATIONS,
+            MONTH_ABBREVIATIONS,
+            OPENERS,
+        ] {
+            assert!(table.windows(2).all(|w| w[0] < w[1]), "{table:?} is not sorted");
+            assert!(table.iter().all(|w| w.is_ascii() && w.to_lowercase() == *w), "{table:?}");
+        }
+        // `opener_at` passes over ASCII words of ten letters or more.
+        assert!(OPENERS.iter().all(|w| w.len() < 10));
+    }
+
+    #[test]
+    fn only_the_kelvin_sign_lowers_to_ascii() {
+        for c in (0x80..=0x10ffff).filter_map(char::from_u32) {
+            assert_eq!(c.to_lowercase().all(|l| l.is_ascii()), c == KELVIN, "{c:?}");
         }
     }
 

@@ -8,6 +8,7 @@
 
 use super::lexicon as lex;
 use crate::extract::Unit;
+use std::borrow::Cow;
 
 /// A figure as found, before it is given its sentence and year.
 #[derive(Clone, Debug, PartialEq)]
@@ -177,8 +178,9 @@ fn word_figure(text: &str, start: usize, end: usize) -> Option<Found> {
 #[derive(Clone, Debug)]
 struct Num {
     end: usize,
-    /// ASCII digits with at most one `.`, ready for `f64::from_str` with an exponent appended.
-    mantissa: String,
+    /// The mantissa: ASCII digits with at most one `.`, which `f64::from_str` reads with an exponent
+    /// appended. Kept as what it takes to write it rather than as text (see [`Num::value`]).
+    mantissa: Mantissa,
     exp: i32,
     /// Written in words (`five`, `a thousand`).
     word: bool,
@@ -188,9 +190,59 @@ struct Num {
     year_like: bool,
 }
 
+/// A mantissa without its text: its digits read as one integer (exact for at most 15 digits), how many
+/// digits it has and how many of them follow the point, and where it is written.
+#[derive(Clone, Debug)]
+struct Mantissa {
+    int: u64,
+    digits: u32,
+    frac: i32,
+    /// The bytes of the text it was read from (digits, group separators and the point), or `None` for a
+    /// number in words, whose mantissa is `int`.
+    written: Option<(usize, usize)>,
+}
+
+impl Mantissa {
+    /// Adds the ASCII digits of `d` (after the point when `frac`).
+    fn push(&mut self, d: &[u8], frac: bool) {
+        for &c in d {
+            self.int = self.int.wrapping_mul(10).wrapping_add((c - b'0') as u64);
+        }
+        self.digits += d.len() as u32;
+        if frac {
+            self.frac += d.len() as i32;
+        }
+    }
+}
+
+/// The powers of ten that are exact in an `f64`.
+const EXACT_POWERS: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+    1e21, 1e22,
+];
+
 impl Num {
-    fn value(&self, extra_exp: i32) -> Option<f64> {
-        format!("{}e{}", self.mantissa, self.exp + extra_exp).parse::<f64>().ok().filter(|v| v.is_finite())
+    /// The value of `{mantissa}e{exp + extra_exp}` as `f64::from_str` reads it. A mantissa of at most 15
+    /// digits is an exact integer, and so is a power of ten up to 1e22: one multiplication or division of
+    /// the two is then the correctly rounded value, which is what `from_str` returns too. Other numbers are
+    /// written out and parsed.
+    fn value(&self, b: &[u8], extra_exp: i32) -> Option<f64> {
+        let m = &self.mantissa;
+        let exp = self.exp + extra_exp;
+        let scale = exp - m.frac;
+        if m.digits <= 15 {
+            if let Some(&power) = EXACT_POWERS.get(scale.unsigned_abs() as usize) {
+                let int = m.int as f64;
+                return Some(if scale >= 0 { int * power } else { int / power });
+            }
+        }
+        let text: String = match m.written {
+            Some((start, end)) => {
+                b[start..end].iter().filter(|c| c.is_ascii_digit() || **c == b'.').map(|&c| c as char).collect()
+            }
+            None => m.int.to_string(),
+        };
+        format!("{text}e{exp}").parse::<f64>().ok().filter(|v| v.is_finite())
     }
 }
 
@@ -199,8 +251,8 @@ impl Num {
 fn parse_digits(b: &[u8], i: usize) -> Option<Num> {
     let mut j = digits_end(b, i);
     let first = j - i;
-    let mut mantissa = String::with_capacity(j - i + 4);
-    mantissa.push_str(std::str::from_utf8(&b[i..j]).ok()?);
+    let mut mantissa = Mantissa { int: 0, digits: 0, frac: 0, written: None };
+    mantissa.push(&b[i..j], false);
     let mut grouped = false;
     if first <= 3 {
         loop {
@@ -213,7 +265,7 @@ fn parse_digits(b: &[u8], i: usize) -> Option<Num> {
                 && b[g..g + 3].iter().all(u8::is_ascii_digit)
                 && !b.get(g + 3).is_some_and(u8::is_ascii_digit)
             {
-                mantissa.push_str(std::str::from_utf8(&b[g..g + 3]).ok()?);
+                mantissa.push(&b[g..g + 3], false);
                 j = g + 3;
                 grouped = true;
             } else {
@@ -224,7 +276,7 @@ fn parse_digits(b: &[u8], i: usize) -> Option<Num> {
     let mut decimal = false;
     if b.get(j) == Some(&b'.') && b.get(j + 1).is_some_and(u8::is_ascii_digit) {
         let d_end = digits_end(b, j + 1);
-        mantissa.push_str(std::str::from_utf8(&b[j..d_end]).ok()?);
+        mantissa.push(&b[j + 1..d_end], true);
         j = d_end;
         decimal = true;
         if b.get(j) == Some(&b'.') && b.get(j + 1).is_some_and(u8::is_ascii_digit) {
@@ -235,6 +287,7 @@ fn parse_digits(b: &[u8], i: usize) -> Option<Num> {
         return None;
     }
     let year_like = !grouped && !decimal && first == 4 && (1900..=2100).contains(&int_of(&b[i..i + 4]));
+    mantissa.written = Some((i, j));
     Some(Num { end: j, mantissa, exp: 0, word: false, weak: false, year_like })
 }
 
@@ -279,7 +332,8 @@ fn parse_words(text: &str, i: usize) -> Option<Num> {
         return None;
     }
     let n = if dozen { base * 12 } else { base };
-    Some(Num { end: j, mantissa: n.to_string(), exp, word: true, weak: base == 1 && !scaled, year_like: false })
+    let mantissa = Mantissa { int: n, digits: n.checked_ilog10().map_or(1, |l| l + 1), frac: 0, written: None };
+    Some(Num { end: j, mantissa, exp, word: true, weak: base == 1 && !scaled, year_like: false })
 }
 
 /// The high end of a range, with what the low end wrote for itself: its own scale (`$500 million-1
@@ -375,7 +429,7 @@ fn numeric(text: &str, start: usize, at: usize, prefix: Option<&'static str>) ->
         (None, Kind::Count(noun)) => (Unit::Count(noun.clone()), tail.end),
         _ => {
             // A range whose high end takes no percent sign is not a range: `10%-ish` is still `10%`.
-            return percent_alone(&low, start, low_percent_end, negative).filter(|_| range.is_some());
+            return percent_alone(b, &low, start, low_percent_end, negative).filter(|_| range.is_some());
         }
     };
     let single_letter = tail.scale.is_some_and(|(_, single)| single);
@@ -396,33 +450,33 @@ fn numeric(text: &str, start: usize, at: usize, prefix: Option<&'static str>) ->
             if count && low.year_like && tail.scale.is_none() {
                 return None;
             }
-            let value = signed(&low, tail_exp, negative);
+            let value = signed(b, &low, tail_exp, negative);
             value.is_finite().then_some(Found { start, end, value, high: None, unit })
         }
         Some(HighEnd { num: high, low_scale, low_percent }) => {
             if low_percent && unit != Unit::Percent {
-                return percent_alone(&low, start, low_percent_end, negative);
+                return percent_alone(b, &low, start, low_percent_end, negative);
             }
             if count && (low.year_like || high.year_like) && tail.scale.is_none() {
                 return None;
             }
             let low_exp = low_scale.map_or(tail_exp, |(e, _)| e);
-            let lo = signed(&low, low_exp, negative);
-            let hi = high.value(tail_exp)?;
+            let lo = signed(b, &low, low_exp, negative);
+            let hi = high.value(b, tail_exp)?;
             (lo.is_finite() && lo < hi).then_some(Found { start, end, value: lo, high: Some(hi), unit })
         }
     }
 }
 
 /// The low end of a failed range as a percentage on its own, when it had its own percent sign.
-fn percent_alone(low: &Num, start: usize, percent_end: Option<usize>, negative: bool) -> Option<Found> {
+fn percent_alone(b: &[u8], low: &Num, start: usize, percent_end: Option<usize>, negative: bool) -> Option<Found> {
     let end = percent_end?;
-    let value = signed(low, 0, negative);
+    let value = signed(b, low, 0, negative);
     value.is_finite().then_some(Found { start, end, value, high: None, unit: Unit::Percent })
 }
 
-fn signed(num: &Num, exp: i32, negative: bool) -> f64 {
-    let v = num.value(exp).unwrap_or(f64::NAN);
+fn signed(b: &[u8], num: &Num, exp: i32, negative: bool) -> f64 {
+    let v = num.value(b, exp).unwrap_or(f64::NAN);
     if negative {
         -v
     } else {
@@ -444,7 +498,7 @@ fn own_scale(text: &str, at: usize) -> (Option<(i32, bool)>, usize) {
     let s = at + inline_space(b, at);
     if s > at {
         let e = letters_end(b, s);
-        if let Some(exp) = lex::scale_word(&text[s..e].to_ascii_lowercase()) {
+        if let Some(exp) = lex::scale_word(lower_ascii(&text[s..e], &mut [0; 16])) {
             // Only a scale directly followed by a range separator belongs to the low end.
             if range_separator(text, e, at, true).is_some() {
                 return (Some((exp, false)), e);
@@ -473,11 +527,12 @@ fn range_separator(text: &str, j: usize, low_start: usize, low_has_unit: bool) -
     if b[j..].starts_with(" \u{2013} ".as_bytes()) {
         return next_is_number(j + 5).then_some(j + 5);
     }
-    let before = word_before(text, low_start).map(|(_, w)| w.to_ascii_lowercase());
-    if b[j..].starts_with(b" to ") && !low_has_unit && before.as_deref() != Some("from") && next_is_number(j + 4) {
+    let mut buf = [0; 16];
+    let before = word_before(text, low_start).map(|(_, w)| lower_ascii(w, &mut buf));
+    if b[j..].starts_with(b" to ") && !low_has_unit && before != Some("from") && next_is_number(j + 4) {
         return Some(j + 4);
     }
-    if b[j..].starts_with(b" and ") && before.as_deref() == Some("between") && next_is_number(j + 5) {
+    if b[j..].starts_with(b" and ") && before == Some("between") && next_is_number(j + 5) {
         return Some(j + 5);
     }
     None
@@ -530,14 +585,15 @@ fn tail(text: &str, j: usize, start: usize, num: &Num, has_prefix: bool) -> Tail
     // A hyphen then a word: `3-fold`, `62-percent`, `$5-billion`, or a compound adjective (`3-day`).
     if b.get(k) == Some(&b'-') && b.get(k + 1).is_some_and(u8::is_ascii_alphabetic) {
         let we = letters_end(b, k + 1);
-        let w = text[k + 1..we].to_ascii_lowercase();
+        let mut buf = [0; 16];
+        let w = lower_ascii(&text[k + 1..we], &mut buf);
         if w == "fold" {
             return Tail { scale: None, scale_end: k, kind: Kind::Multiplier, end: we };
         }
         if w == "percent" && scale.is_none() {
             return Tail { scale: None, scale_end: k, kind: Kind::Percent, end: we };
         }
-        match lex::scale_word(&w) {
+        match lex::scale_word(w) {
             Some(exp) if scale.is_none() && !num.word && w.len() > 3 => {
                 scale = Some((exp, false));
                 k = we;
@@ -554,7 +610,7 @@ fn tail(text: &str, j: usize, start: usize, num: &Num, has_prefix: bool) -> Tail
                 break;
             }
             let e = letters_end(b, s);
-            match lex::scale_word(&text[s..e].to_ascii_lowercase()) {
+            match lex::scale_word(lower_ascii(&text[s..e], &mut [0; 16])) {
                 Some(x) if !b.get(e).is_some_and(u8::is_ascii_digit) => {
                     exp += x;
                     k = e;
@@ -588,8 +644,9 @@ fn tail(text: &str, j: usize, start: usize, num: &Num, has_prefix: bool) -> Tail
         }
         if w == "times" {
             let s2 = e + skip_ws(b, e);
-            let next = text[s2..letters_end(b, s2)].to_ascii_lowercase();
-            if (s2 > e && lex::is_comparative(&next)) || change_verb_before(text, start) {
+            let mut buf = [0; 16];
+            let next = lower_ascii(&text[s2..letters_end(b, s2)], &mut buf);
+            if (s2 > e && lex::is_comparative(next)) || change_verb_before(text, start) {
                 return done(Kind::Multiplier, e);
             }
             return done(Kind::Reject, k);
@@ -629,16 +686,18 @@ fn currency_after(text: &str, k: usize) -> Option<(&'static str, usize)> {
         let e2 = letters_end(b, s + 5);
         return Some(("USD", e2));
     }
-    let lower = word.to_ascii_lowercase();
-    if let Some(code) = lex::currency_noun(&lower) {
+    let mut buf = [0; 16];
+    let lower = lower_ascii(word, &mut buf);
+    if let Some(code) = lex::currency_noun(lower) {
         return Some((code, e));
     }
     let (code, nouns): (&'static str, &[&str]) =
-        if lower == "pound" || lower == "pounds" { ("GBP", &["sterling"]) } else { lex::dollar_qualifier(&lower)? };
+        if lower == "pound" || lower == "pounds" { ("GBP", &["sterling"]) } else { lex::dollar_qualifier(lower)? };
     let s2 = e + skip_ws(b, e);
     let e2 = letters_end(b, s2);
-    let next = text[s2..e2].to_ascii_lowercase();
-    (s2 > e && nouns.contains(&next.as_str())).then_some((code, e2))
+    let mut buf = [0; 16];
+    let next = lower_ascii(&text[s2..e2], &mut buf);
+    (s2 > e && nouns.contains(&next)).then_some((code, e2))
 }
 
 /// The end of a percent sign or word at `k`: `%`, ` %`, `\%`, `％`, ` percent`, ` per cent`, ` pct`.
@@ -663,8 +722,7 @@ fn percent_at(text: &str, k: usize) -> Option<usize> {
         return None;
     }
     let e = letters_end(b, s);
-    let w = text[s..e].to_ascii_lowercase();
-    match w.as_str() {
+    match lower_ascii(&text[s..e], &mut [0; 16]) {
         "percent" | "pct" if !b.get(e).is_some_and(u8::is_ascii_digit) => Some(e),
         "per" => {
             if b.get(e) == Some(&b'-') && text[e + 1..letters_end(b, e + 1)].eq_ignore_ascii_case("cent") {
@@ -685,7 +743,8 @@ fn percent_at(text: &str, k: usize) -> Option<usize> {
 fn count_noun(text: &str, j: usize) -> Option<(String, usize)> {
     let b = text.as_bytes();
     let mut k = j;
-    let mut previous: Option<String> = None;
+    // The word before, when it is one that stays with its noun.
+    let mut previous: Option<&'static str> = None;
     for _ in 0..4 {
         let s = k + skip_ws(b, k);
         if s == k {
@@ -695,19 +754,27 @@ fn count_noun(text: &str, j: usize) -> Option<(String, usize)> {
         if e == s || b.get(e).is_some_and(u8::is_ascii_digit) {
             return None;
         }
-        let lower = text[s..e].to_lowercase();
-        if lex::is_function_word(&lower) || lex::currency_noun(&lower).is_some() || lex::is_month(&text[s..e]) {
+        let mut buf = [0; 64];
+        let lower = lower_any(&text[s..e], &mut buf);
+        let lower = &*lower;
+        if lex::is_function_word(lower) || lex::currency_noun(lower).is_some() || lex::is_month(&text[s..e]) {
             return None;
         }
-        if let Some(singular) = lex::singular_of_plural(&lower) {
-            let noun = match previous.as_deref() {
+        if let Some(singular) = lex::singular_of_plural(lower) {
+            let noun = match previous {
                 Some(p @ ("percentage" | "basis")) if singular == "point" => format!("{p} point"),
                 Some(p @ ("cubic" | "square")) => format!("{p} {singular}"),
                 _ => singular,
             };
             return Some((noun, e));
         }
-        previous = Some(lower);
+        previous = match lower {
+            "percentage" => Some("percentage"),
+            "basis" => Some("basis"),
+            "cubic" => Some("cubic"),
+            "square" => Some("square"),
+            _ => None,
+        };
         k = e;
     }
     None
@@ -723,12 +790,13 @@ fn labelled(text: &str, start: usize) -> bool {
         k -= 1;
     }
     if k > 0 && b[k - 1] == b'.' {
-        return word_ending_at(text, k - 1).is_some_and(|(_, w)| lex::is_label(&w.to_ascii_lowercase()));
+        return word_ending_at(text, k - 1).is_some_and(|(_, w)| lex::is_label(lower_ascii(w, &mut [0; 16])));
     }
     let Some((_, word)) = word_before(text, start) else {
         return false;
     };
-    let lower = word.to_lowercase();
+    let mut buf = [0; 64];
+    let lower = lower_any(word, &mut buf);
     if lex::is_label(&lower) {
         return true;
     }
@@ -745,11 +813,12 @@ fn change_verb_before(text: &str, start: usize) -> bool {
         let Some((s, w)) = word_before(text, at) else {
             return false;
         };
-        let lower = w.to_ascii_lowercase();
-        if lex::is_change_verb(&lower) {
+        let mut buf = [0; 16];
+        let lower = lower_ascii(w, &mut buf);
+        if lex::is_change_verb(lower) {
             return true;
         }
-        if !lex::is_qualifier(&lower) {
+        if !lex::is_qualifier(lower) {
             return false;
         }
         at = s;
@@ -861,15 +930,34 @@ fn int_of(digits: &[u8]) -> u32 {
     digits.iter().fold(0u32, |acc, d| acc.saturating_mul(10).saturating_add((d - b'0') as u32))
 }
 
-/// `word` in ASCII lower case, written into `buf`; "" for a word longer than the buffer (no word of the
-/// lexicon is that long).
-fn lower_ascii<'a>(word: &str, buf: &'a mut [u8; 16]) -> &'a str {
+/// `word` in ASCII lower case: itself when it has no upper-case letter, else written into `buf`; "" for a
+/// word longer than the buffer (no word of the lexicon is that long).
+fn lower_ascii<'a>(word: &'a str, buf: &'a mut [u8; 16]) -> &'a str {
     let Some(out) = buf.get_mut(..word.len()) else {
         return "";
     };
+    if !word.bytes().any(|b| b.is_ascii_uppercase()) {
+        return word;
+    }
     out.copy_from_slice(word.as_bytes());
     out.make_ascii_lowercase();
     std::str::from_utf8(out).unwrap_or("")
+}
+
+/// `word.to_lowercase()`: itself when it is ASCII without an upper-case letter, written into `buf` when
+/// it is ASCII and fits.
+fn lower_any<'a>(word: &'a str, buf: &'a mut [u8; 64]) -> Cow<'a, str> {
+    if !word.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        return Cow::Borrowed(word);
+    }
+    match buf.get_mut(..word.len()) {
+        Some(out) if word.is_ascii() => {
+            out.copy_from_slice(word.as_bytes());
+            out.make_ascii_lowercase();
+            Cow::Borrowed(std::str::from_utf8(out).unwrap_or_default())
+        }
+        _ => Cow::Owned(word.to_lowercase()),
+    }
 }
 
 fn digits_end(b: &[u8], mut i: usize) -> usize {
