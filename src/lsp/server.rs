@@ -380,12 +380,13 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
             let mut extra = Vec::new();
             let corpus = match paths {
                 Some(paths) => {
-                    let corpus = corpus::load(&paths);
                     if let Some(path) = read_store {
-                        let (index, state) = open_persisted(&path, corpus, &previous);
+                        // The persisted index is read while the corpus loads.
+                        let (corpus, stored) = rayon::join(|| corpus::load(&paths), || store::read(&path));
+                        let (index, state) = open_persisted(stored, corpus, &previous);
                         return (index, extra, state);
                     }
-                    corpus
+                    corpus::load(&paths)
                 }
                 None => {
                     let mut seeds = corpus::seeds();
@@ -525,10 +526,14 @@ enum Persisted {
     Unusable(String),
 }
 
-/// The index of `corpus` from the persisted index at `path` where the corpus is unchanged; else built,
-/// reusing the stored extraction of unchanged sources (and that of `previous`).
-fn open_persisted(path: &std::path::Path, corpus: corpus::Corpus, previous: &Index) -> (Index, Persisted) {
-    match store::read(path) {
+/// The index of `corpus` from the persisted index where the corpus is unchanged; else built, reusing the
+/// stored extraction of unchanged sources (and that of `previous`).
+fn open_persisted(
+    stored: std::result::Result<store::Stored, store::StoreError>,
+    corpus: corpus::Corpus,
+    previous: &Index,
+) -> (Index, Persisted) {
+    match stored {
         Ok(stored) => match store::open(stored, corpus) {
             store::Opened::Complete(index) => (index, Persisted::Loaded),
             store::Opened::Partial(corpus, stored) => {
