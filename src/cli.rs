@@ -222,7 +222,7 @@ fn to_json(index: &Index) -> JsonIndex<'_> {
                     text: f.span.slice(&doc.text),
                     value: f.value,
                     high: f.high,
-                    unit: f.unit.label(),
+                    unit: f.unit.label().to_string(),
                     year: f.year,
                     source: &doc.meta.key,
                     line: lc.line,

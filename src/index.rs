@@ -95,7 +95,7 @@ pub struct Index {
 
 /// A figure's quantity as a hashable key: the unit, and the values rounded to 9 significant digits, which
 /// is where [`extract::close`] draws the line for numbers parsed from decimal text.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct QuantityKey {
     unit: extract::Unit,
     value: (i64, i32),
@@ -104,7 +104,7 @@ struct QuantityKey {
 
 impl QuantityKey {
     fn of(f: &Figure) -> QuantityKey {
-        QuantityKey { unit: f.unit.clone(), value: round_key(f.value), high: f.high.map(round_key) }
+        QuantityKey { unit: f.unit, value: round_key(f.value), high: f.high.map(round_key) }
     }
 }
 

@@ -22,7 +22,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::corpus::Corpus;
-use crate::extract::{AcronymDef, DocName, DocNames, EntityKind, Figure, NameMention, Sentence, Unit};
+use crate::extract::{AcronymDef, DocName, DocNames, EntityKind, Figure, NameMention, Sentence, Symbol, Unit};
 use crate::index::{content_hash, Entity, Index, Mention, Prior, SourceDoc};
 use crate::text::{LineIndex, Span};
 
@@ -370,10 +370,10 @@ fn decode_doc(r: &mut Reader) -> Result<StoredDoc, StoreError> {
             _ => return Err(corrupt("figure")),
         };
         let unit = match r.byte()? {
-            0 => Unit::Money(r.str()?.to_string()),
+            0 => Unit::Money(Symbol::new(r.str()?)),
             1 => Unit::Percent,
             2 => Unit::Multiplier,
-            3 => Unit::Count(r.str()?.to_string()),
+            3 => Unit::Count(Symbol::new(r.str()?)),
             _ => return Err(corrupt("unit")),
         };
         let year = match r.byte()? {

@@ -37,7 +37,10 @@ type Row = (String, f64, Option<f64>, String, Option<i32>);
 type Want = (&'static str, f64, Option<f64>, &'static str, Option<i32>);
 
 fn rows(text: &str, figures: &[Figure]) -> Vec<Row> {
-    figures.iter().map(|f| (f.span.slice(text).to_string(), f.value, f.high, f.unit.label(), f.year)).collect()
+    figures
+        .iter()
+        .map(|f| (f.span.slice(text).to_string(), f.value, f.high, f.unit.label().to_string(), f.year))
+        .collect()
 }
 
 fn close(a: f64, b: f64) -> bool {

@@ -14,6 +14,8 @@ pub mod figures;
 pub mod sentences;
 pub(crate) mod fasthash;
 
+use std::fmt;
+
 use crate::text::Span;
 use serde::Serialize;
 
@@ -112,28 +114,108 @@ pub struct Resolution {
 }
 
 /// The unit of a figure. Two figures are the same figure when their units are equal and their values are.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase", tag = "type", content = "value")]
 pub enum Unit {
     /// An amount of money in an ISO 4217 currency (`USD`, `EUR`, `RUB`, ...).
-    Money(String),
+    Money(Symbol),
     /// A percentage: 62 percent, 80%.
     Percent,
     /// A multiplier: sevenfold, 3 times, 2x.
     Multiplier,
     /// A count of something: 35,000 jobs; the noun, lower case and singular (`job`).
-    Count(String),
+    Count(Symbol),
 }
 
 impl Unit {
     /// A short label for display and for JSON: `USD`, `percent`, `times`, `job`.
-    pub fn label(&self) -> String {
+    pub fn label(&self) -> &'static str {
         match self {
-            Unit::Money(code) => code.clone(),
-            Unit::Percent => "percent".to_string(),
-            Unit::Multiplier => "times".to_string(),
-            Unit::Count(noun) => noun.clone(),
+            Unit::Money(code) => code.as_str(),
+            Unit::Percent => "percent",
+            Unit::Multiplier => "times",
+            Unit::Count(noun) => noun.as_str(),
         }
+    }
+}
+
+/// A short string kept once for the whole process (a currency code, a counted noun), so that a figure's
+/// unit is four bytes and copying it allocates nothing. The set of such words is small and bounded by
+/// the vocabulary of the corpora indexed, so the strings are never freed.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Symbol(u32);
+
+struct Interner {
+    ids: std::collections::HashMap<&'static str, u32>,
+    strings: Vec<&'static str>,
+}
+
+static INTERNER: std::sync::LazyLock<std::sync::RwLock<Interner>> = std::sync::LazyLock::new(|| {
+    std::sync::RwLock::new(Interner { ids: std::collections::HashMap::new(), strings: Vec::new() })
+});
+
+impl Symbol {
+    pub fn new(s: &str) -> Symbol {
+        if let Some(&id) = INTERNER.read().unwrap_or_else(|e| e.into_inner()).ids.get(s) {
+            return Symbol(id);
+        }
+        let mut interner = INTERNER.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(&id) = interner.ids.get(s) {
+            return Symbol(id);
+        }
+        let id = interner.strings.len() as u32;
+        let stored: &'static str = Box::leak(s.to_string().into_boxed_str());
+        interner.strings.push(stored);
+        interner.ids.insert(stored, id);
+        Symbol(id)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        INTERNER.read().unwrap_or_else(|e| e.into_inner()).strings.get(self.0 as usize).copied().unwrap_or("")
+    }
+}
+
+impl std::ops::Deref for Symbol {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for Symbol {
+    fn from(s: &str) -> Symbol {
+        Symbol::new(s)
+    }
+}
+
+impl fmt::Debug for Symbol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Symbol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialOrd for Symbol {
+    fn partial_cmp(&self, other: &Symbol) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// By the strings, so that an order of units never depends on which was seen first.
+impl Ord for Symbol {
+    fn cmp(&self, other: &Symbol) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl Serialize for Symbol {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -170,4 +252,21 @@ impl Figure {
 /// Equality for values parsed from decimal text: exact up to float rounding.
 pub fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symbols_are_interned_and_ordered_by_their_text() {
+        let (a, b) = (Symbol::new("zloty-test"), Symbol::new(&String::from("zloty-test")));
+        assert_eq!(a, b);
+        assert_eq!(a.as_str(), "zloty-test");
+        let (x, y) = (Symbol::new("b-unit-test"), Symbol::new("a-unit-test"));
+        assert!(y < x, "by text, not by order of first use");
+        assert_eq!(serde_json::to_string(&Unit::Count(x)).unwrap(), r#"{"type":"count","value":"b-unit-test"}"#);
+        assert_eq!(format!("{:?}", Unit::Money(Symbol::new("USD"))), r#"Money("USD")"#);
+        assert!(std::mem::size_of::<Unit>() <= 8 && std::mem::size_of::<Figure>() <= 56);
+    }
 }

@@ -63,7 +63,7 @@ pub fn format_value(figure: &Figure) -> String {
         Unit::Multiplier => format!("{}\u{d7}", plain_pair(figure.value, figure.high)),
         Unit::Count(noun) => {
             let one = figure.high.is_none() && figure.value == 1.0;
-            let noun = if one { noun.clone() } else { lexicon::plural_of(noun) };
+            let noun = if one { noun.to_string() } else { lexicon::plural_of(noun) };
             format!("{} {noun}", scaled(figure.value, figure.high))
         }
     }
@@ -160,7 +160,7 @@ fn attach(text: &str, sentences: &[Sentence], found: Vec<Found>, mut years: Vec<
                 span: Span::new(figure.start, figure.end),
                 value: figure.value,
                 high: figure.high,
-                unit: figure.unit.clone(),
+                unit: figure.unit,
                 year,
                 sentence: context,
             });

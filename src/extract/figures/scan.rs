@@ -7,7 +7,7 @@
 //! is a char boundary: it cuts only before an ASCII byte, after a whole character, or at the text's ends.
 
 use super::lexicon as lex;
-use crate::extract::Unit;
+use crate::extract::{Symbol, Unit};
 use std::borrow::Cow;
 
 /// A figure as found, before it is given its sentence and year.
@@ -421,12 +421,12 @@ fn numeric(text: &str, start: usize, at: usize, prefix: Option<&'static str>) ->
 
     // The unit and where the figure ends.
     let (unit, end) = match (prefix, &tail.kind) {
-        (Some(code), Kind::Money(suffix)) if *suffix == code => (Unit::Money(code.to_string()), tail.end),
-        (Some(code), _) => (Unit::Money(code.to_string()), tail.scale_end),
-        (None, Kind::Money(code)) => (Unit::Money(code.to_string()), tail.end),
+        (Some(code), Kind::Money(suffix)) if *suffix == code => (Unit::Money(Symbol::new(code)), tail.end),
+        (Some(code), _) => (Unit::Money(Symbol::new(code)), tail.scale_end),
+        (None, Kind::Money(code)) => (Unit::Money(Symbol::new(code)), tail.end),
         (None, Kind::Percent) if tail.scale.is_none() => (Unit::Percent, tail.end),
         (None, Kind::Multiplier) if tail.scale.is_none() => (Unit::Multiplier, tail.end),
-        (None, Kind::Count(noun)) => (Unit::Count(noun.clone()), tail.end),
+        (None, Kind::Count(noun)) => (Unit::Count(Symbol::new(noun)), tail.end),
         _ => {
             // A range whose high end takes no percent sign is not a range: `10%-ish` is still `10%`.
             return percent_alone(b, &low, start, low_percent_end, negative).filter(|_| range.is_some());

@@ -12,7 +12,7 @@ type Got = (String, f64, Option<f64>, String, Option<i32>);
 fn run(text: &str) -> Vec<Got> {
     extract(text, &sentences::split(text))
         .into_iter()
-        .map(|f| (f.span.slice(text).to_string(), f.value, f.high, f.unit.label(), f.year))
+        .map(|f| (f.span.slice(text).to_string(), f.value, f.high, f.unit.label().to_string(), f.year))
         .collect()
 }
 
