@@ -199,7 +199,7 @@ fn to_json(index: &Index) -> JsonIndex<'_> {
             for (sid, ids) in &e.by_source {
                 let doc = index.source(*sid);
                 for &i in ids {
-                    let Some(m) = doc.mentions.get(i as usize) else { continue };
+                    let Some(m) = doc.mention(i) else { continue };
                     let lc = doc.lines.line_col(&doc.text, m.span.start as usize, Encoding::Utf16);
                     mentions.push(JsonMention {
                         source: &doc.meta.key,

@@ -36,8 +36,24 @@ pub struct SourceDoc {
     pub sentences: Arc<Vec<Sentence>>,
     pub figures: Arc<Vec<Figure>>,
     pub names: Arc<extract::DocNames>,
-    /// Every mention of an entity in this source, in text order.
-    pub mentions: Vec<Mention>,
+    /// For each distinct name of the source (`names.names`), the entity it was merged into, if any. A
+    /// mention of an entity is a mention in `names.mentions` whose name has one; postings count in that
+    /// list, so the mentions are not stored twice.
+    pub entity_of_name: Vec<Option<EntityId>>,
+}
+
+impl SourceDoc {
+    /// Mention `i` of `names.mentions`, when its name is an entity.
+    pub fn mention(&self, i: u32) -> Option<Mention> {
+        let m = self.names.mentions.get(i as usize)?;
+        let entity = (*self.entity_of_name.get(m.name as usize)?)?;
+        Some(Mention { span: m.span, entity })
+    }
+
+    /// Every mention of an entity in this source, in text order, with its position in `names.mentions`.
+    pub fn mentions(&self) -> impl Iterator<Item = (u32, Mention)> + '_ {
+        (0..self.names.mentions.len() as u32).filter_map(|i| Some((i, self.mention(i)?)))
+    }
 }
 
 /// One mention of an entity in a source.
@@ -54,7 +70,7 @@ pub struct Entity {
     pub kind: EntityKind,
     pub aliases: Vec<String>,
     /// The sources that mention the entity, most mentions first (ties: source order), each with the
-    /// indices of its mentions in [`SourceDoc::mentions`].
+    /// positions of its mentions in the source's `names.mentions` (see [`SourceDoc::mention`]).
     pub by_source: Vec<(SourceId, Vec<u32>)>,
     /// The number of mentions in the whole corpus.
     pub total: u32,
@@ -167,7 +183,7 @@ impl Index {
                         sentences: old.sentences.clone(),
                         figures: old.figures.clone(),
                         names: old.names.clone(),
-                        mentions: Vec::new(),
+                        entity_of_name: Vec::new(),
                     };
                 }
                 let sentences = extract::sentences::split(&text);
@@ -181,7 +197,7 @@ impl Index {
                     sentences: Arc::new(sentences),
                     figures: Arc::new(figures),
                     names: Arc::new(names),
-                    mentions: Vec::new(),
+                    entity_of_name: Vec::new(),
                 }
             })
             .collect();
@@ -341,26 +357,18 @@ fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Entity>) {
         .map(|def| Entity { name: def.name, kind: def.kind, aliases: def.aliases, by_source: Vec::new(), total: 0 })
         .collect();
     for (sid, doc) in docs.iter_mut().enumerate() {
-        let assigned = resolution.assignment.get(sid);
-        // The extractor gives mentions in text order without overlaps.
-        let mentions: Vec<Mention> = doc
-            .names
-            .mentions
-            .iter()
-            .filter_map(|mention| {
-                let entity = (*assigned?.get(mention.name as usize)?)?;
-                ((entity as usize) < entities.len()).then_some(Mention { span: mention.span, entity })
-            })
+        let assigned = resolution.assignment.get(sid).map_or(&[][..], Vec::as_slice);
+        doc.entity_of_name = (0..doc.names.names.len())
+            .map(|n| assigned.get(n).copied().flatten().filter(|&e| (e as usize) < entities.len()))
             .collect();
-        for (i, m) in mentions.iter().enumerate() {
+        for (i, m) in doc.mentions() {
             let entity = &mut entities[m.entity as usize];
             entity.total += 1;
             match entity.by_source.last_mut() {
-                Some((s, list)) if *s == sid as SourceId => list.push(i as u32),
-                _ => entity.by_source.push((sid as SourceId, vec![i as u32])),
+                Some((s, list)) if *s == sid as SourceId => list.push(i),
+                _ => entity.by_source.push((sid as SourceId, vec![i])),
             }
         }
-        doc.mentions = mentions;
     }
     for entity in &mut entities {
         entity.by_source.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));

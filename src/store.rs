@@ -23,11 +23,11 @@ use rayon::prelude::*;
 
 use crate::corpus::Corpus;
 use crate::extract::{AcronymDef, DocName, DocNames, EntityKind, Figure, NameMention, Sentence, Symbol, Unit};
-use crate::index::{content_hash, Entity, Index, Mention, Prior, SourceDoc};
+use crate::index::{content_hash, Entity, Index, Prior, SourceDoc};
 use crate::text::{LineIndex, Span};
 
 /// Bumped whenever the layout below or what the extractors produce changes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const MAGIC: &[u8; 8] = b"RLSPIDX\0";
 /// Magic, format version, payload length, payload checksum.
 const HEADER_LEN: usize = 8 + 4 + 8 + 8;
@@ -82,7 +82,7 @@ pub struct Stored {
 #[derive(Debug)]
 struct StoredDoc {
     prior: Prior,
-    mentions: Vec<Mention>,
+    entity_of_name: Vec<Option<u32>>,
 }
 
 impl Stored {
@@ -138,7 +138,7 @@ pub fn open(stored: Stored, corpus: Corpus) -> Opened {
             sentences: d.prior.sentences,
             figures: d.prior.figures,
             names: d.prior.names,
-            mentions: d.mentions,
+            entity_of_name: d.entity_of_name,
         })
         .collect();
     Opened::Complete(Index::finish(docs, stored.entities, warnings))
@@ -149,7 +149,6 @@ fn spans_on_boundaries(d: &StoredDoc, text: &str) -> bool {
     d.prior.sentences.iter().all(|s| ok(s.span))
         && d.prior.figures.iter().all(|f| ok(f.span) && ok(f.sentence))
         && d.prior.names.mentions.iter().all(|m| ok(m.span))
-        && d.mentions.iter().all(|m| ok(m.span))
 }
 
 /// Reads the persisted index at `path`.
@@ -257,15 +256,15 @@ pub fn decode(bytes: &[u8]) -> Result<Stored, StoreError> {
         .collect::<Result<_, _>>()?;
     let n = r.count(1)?;
     let mut entities = Vec::with_capacity(n);
-    for _ in 0..n {
-        entities.push(decode_entity(&mut r, &docs)?);
+    for id in 0..n {
+        entities.push(decode_entity(&mut r, &docs, id)?);
     }
     if r.pos != payload.len() {
         return Err(corrupt("trailing bytes"));
     }
     for d in &docs {
-        if d.mentions.iter().any(|m| m.entity as usize >= entities.len()) {
-            return Err(corrupt("a mention of an unknown entity"));
+        if d.entity_of_name.iter().flatten().any(|&e| e as usize >= entities.len()) {
+            return Err(corrupt("a name of an unknown entity"));
         }
     }
     Ok(Stored { docs, entities })
@@ -332,11 +331,9 @@ fn encode_doc(w: &mut Writer, doc: &SourceDoc) {
         w.str(&a.short);
         w.str(&a.long);
     }
-    w.uint(doc.mentions.len() as u64);
-    let mut at = 0;
-    for m in &doc.mentions {
-        w.span_from(&mut at, m.span);
-        w.uint(u64::from(m.entity));
+    w.uint(doc.entity_of_name.len() as u64);
+    for e in &doc.entity_of_name {
+        w.uint(e.map_or(0, |e| u64::from(e) + 1));
     }
 }
 
@@ -411,13 +408,14 @@ fn decode_doc(r: &mut Reader) -> Result<StoredDoc, StoreError> {
         let long = r.str()?.to_string();
         acronyms.push(AcronymDef { short, long });
     }
-    let n = r.count(3)?;
-    let mut assigned = Vec::with_capacity(n);
-    let mut at = 0;
+    let n = r.count(1)?;
+    if n != names.len() {
+        return Err(corrupt("entities for a different number of names"));
+    }
+    let mut entity_of_name = Vec::with_capacity(n);
     for _ in 0..n {
-        let span = r.span_from(&mut at, limit)?;
-        let entity = u32::try_from(r.uint()?).map_err(|_| corrupt("entity"))?;
-        assigned.push(Mention { span, entity });
+        let e = r.uint()?;
+        entity_of_name.push(if e == 0 { None } else { Some(u32::try_from(e - 1).map_err(|_| corrupt("entity"))?) });
     }
     Ok(StoredDoc {
         prior: Prior {
@@ -428,7 +426,7 @@ fn decode_doc(r: &mut Reader) -> Result<StoredDoc, StoreError> {
             figures: Arc::new(figures),
             names: Arc::new(DocNames { names, mentions, acronyms }),
         },
-        mentions: assigned,
+        entity_of_name,
     })
 }
 
@@ -452,7 +450,7 @@ fn encode_entity(w: &mut Writer, e: &Entity) {
     }
 }
 
-fn decode_entity(r: &mut Reader, docs: &[StoredDoc]) -> Result<Entity, StoreError> {
+fn decode_entity(r: &mut Reader, docs: &[StoredDoc], id: usize) -> Result<Entity, StoreError> {
     let name = r.str()?.to_string();
     let kind = kind_of_code(r.byte()?)?.ok_or_else(|| corrupt("entity kind"))?;
     let n = r.count(1)?;
@@ -471,8 +469,9 @@ fn decode_entity(r: &mut Reader, docs: &[StoredDoc]) -> Result<Entity, StoreErro
         let mut at: u64 = 0;
         for _ in 0..k {
             at = at.checked_add(r.uint()?).ok_or_else(|| corrupt("posting"))?;
-            if at >= doc.mentions.len() as u64 {
-                return Err(corrupt("a posting past the source's mentions"));
+            let name = doc.prior.names.mentions.get(at as usize).map(|m| m.name as usize);
+            if name.and_then(|n| doc.entity_of_name.get(n).copied().flatten()).map(|e| e as usize) != Some(id) {
+                return Err(corrupt("a posting that is not a mention of its entity"));
             }
             list.push(at as u32);
         }
@@ -623,7 +622,7 @@ mod tests {
             assert_eq!(a.sentences, b.sentences);
             assert_eq!(a.figures, b.figures);
             assert_eq!(a.names, b.names);
-            assert_eq!(a.mentions, b.mentions);
+            assert_eq!(a.entity_of_name, b.entity_of_name);
         }
         assert_eq!(back.figure_count(), index.figure_count());
     }

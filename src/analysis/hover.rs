@@ -74,8 +74,7 @@ pub fn entity_markdown(index: &Index, eid: EntityId, linker: &dyn Linker) -> Str
         md.push_str("\n\n---\n\n");
         md.push_str(&source_heading(&doc.meta));
         let _ = write!(md, " · {}", plural(mention_ids.len(), "mention"));
-        let bold: Vec<Span> =
-            mention_ids.iter().filter_map(|&i| doc.mentions.get(i as usize)).map(|m| m.span).collect();
+        let bold: Vec<Span> = mention_ids.iter().filter_map(|&i| doc.mention(i)).map(|m| m.span).collect();
         let mut shown: Vec<Span> = Vec::new();
         for &span in &bold {
             if shown.len() >= MAX_EXCERPTS {

@@ -59,7 +59,7 @@ pub fn entity_mentions(index: &Index, eid: EntityId, limit: usize) -> Vec<Source
             if out.len() >= limit {
                 return out;
             }
-            if let Some(m) = doc.mentions.get(i as usize) {
+            if let Some(m) = doc.mention(i) {
                 out.push(SourceLocation { source: *sid, span: m.span });
             }
         }

@@ -71,7 +71,7 @@ pub fn workspace_symbols(index: &Index, query: &str, limit: usize) -> Vec<Entity
         .filter_map(|eid| {
             let entity = index.entity(eid);
             let (sid, mentions) = entity.by_source.first()?;
-            let mention = index.source(*sid).mentions.get(*mentions.first()? as usize)?;
+            let mention = index.source(*sid).mention(*mentions.first()?)?;
             Some(EntitySymbol {
                 entity: eid,
                 name: entity.name.clone(),

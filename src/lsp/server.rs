@@ -720,10 +720,7 @@ impl Backend {
                     let e = index.entity(m.entity);
                     for (sid, ids) in &e.by_source {
                         let doc = index.source(*sid);
-                        groups.push((
-                            *sid,
-                            ids.iter().filter_map(|&i| doc.mentions.get(i as usize)).map(|m| m.span).collect(),
-                        ));
+                        groups.push((*sid, ids.iter().filter_map(|&i| doc.mention(i)).map(|m| m.span).collect()));
                     }
                     (e.name.clone(), e.kind.as_str().to_string())
                 }
