@@ -186,9 +186,14 @@ impl Index {
                         entity_of_name: Vec::new(),
                     };
                 }
-                let sentences = extract::sentences::split(&text);
-                let names = extract::entities::extract(&text, &sentences);
-                let figures = extract::figures::extract(&text, &sentences);
+                let mut sentences = extract::sentences::split(&text);
+                let mut names = extract::entities::extract(&text, &sentences);
+                let mut figures = extract::figures::extract(&text, &sentences);
+                // The lists live as long as the index: no room left over from growing them.
+                sentences.shrink_to_fit();
+                figures.shrink_to_fit();
+                names.mentions.shrink_to_fit();
+                names.names.shrink_to_fit();
                 SourceDoc {
                     meta: source.meta,
                     text,
