@@ -101,6 +101,7 @@ async function startClient(): Promise<void> {
     initializationOptions: {
       ...(initializationOptions(config().get<string[]>("corpus", [])) ?? {}),
       inlayHints: config().get<boolean>("inlayHints", false),
+      persistIndex: config().get<boolean>("persistIndex", true),
     },
     // No `synchronize.configurationSection`: it would send the whole section right after `initialize`,
     // which makes the server index a second time. `sendCorpus` sends the corpus when it changes, and
@@ -254,8 +255,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("researchLsp.showSources", showSources),
     vscode.commands.registerCommand("researchLsp.showStatus", showStatus),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      // The corpus travels by didChangeConfiguration; a different binary needs a new process.
-      if (event.affectsConfiguration("researchLsp.server")) {
+      // The corpus travels by didChangeConfiguration; a different binary, or persistIndex (read at start),
+      // needs a new process.
+      if (event.affectsConfiguration("researchLsp.server") || event.affectsConfiguration("researchLsp.persistIndex")) {
         void restartServer();
       } else if (event.affectsConfiguration("researchLsp.corpus")) {
         void sendCorpus();
