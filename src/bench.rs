@@ -578,7 +578,7 @@ fn reindex(corpus: Corpus) -> Reindex {
     let Some(k) = (!corpus.sources.is_empty()).then_some(corpus.sources.len() / 2) else {
         return Reindex::default();
     };
-    let changed: Arc<str> = Arc::from(format!(
+    let changed: Arc<String> = Arc::from(format!(
         "{}\n\nA late correction: the figure was 14 percent, not 12 percent.\n",
         corpus.sources[k].text
     ));

@@ -28,7 +28,7 @@ pub type EntityId = u32;
 #[derive(Debug)]
 pub struct SourceDoc {
     pub meta: SourceMeta,
-    pub text: Arc<str>,
+    pub text: Arc<String>,
     /// [`content_hash`] of the text.
     pub hash: u128,
     pub lines: LineIndex,
@@ -437,7 +437,7 @@ mod tests {
                     path: format!("/d/{i}.txt").into(),
                     embedded: false,
                 },
-                text: Arc::from(*t),
+                text: Arc::new(t.to_string()),
             })
             .collect();
         Corpus { sources, warnings: Vec::new() }

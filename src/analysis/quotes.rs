@@ -136,7 +136,7 @@ pub fn one_line(s: &str) -> String {
 #[derive(Debug, Default)]
 pub struct QuoteIndex {
     /// The texts of the index this was built from, kept to recognise that index (see [`QuoteIndex::shared`]).
-    texts: Vec<Arc<str>>,
+    texts: Vec<Arc<String>>,
     postings: HashMap<u64, Vec<SourceId>>,
 }
 
@@ -170,7 +170,7 @@ impl QuoteIndex {
     }
 
     /// The quote index of `index`, built on first use and kept for the two indexes checked last. An index
-    /// is recognised by the very texts it holds (pointer equality of each source's `Arc<str>`), so a rebuilt
+    /// is recognised by the very texts it holds (pointer equality of each source's `Arc<String>`), so a rebuilt
     /// index is never answered from a stale map. The cache keeps those texts alive until it lets them go.
     pub fn shared(index: &Index) -> Arc<QuoteIndex> {
         let mut cache = SHARED.lock().unwrap_or_else(|e| e.into_inner());

@@ -51,7 +51,7 @@ pub struct SourceMeta {
 #[derive(Clone, Debug)]
 pub struct Source {
     pub meta: SourceMeta,
-    pub text: Arc<str>,
+    pub text: Arc<String>,
 }
 
 /// A problem with one file or entry, reported and skipped.
