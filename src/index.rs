@@ -170,11 +170,14 @@ impl Index {
             .into_par_iter()
             .map(|source| {
                 let text = source.text;
-                let hash = content_hash(&text);
-                let lines = LineIndex::new(&text);
-                if let Some(old) =
-                    reusable.get(source.meta.path.as_path()).filter(|old| old.len == text.len() && old.hash == hash)
-                {
+                let old = reusable.get(source.meta.path.as_path());
+                // The very text of the index in use (the loader reused it): nothing to compute again.
+                let same = old.and_then(|old| old.text.as_ref().filter(|t| Arc::ptr_eq(t, &text)).map(|_| *old));
+                let (hash, lines) = match same.and_then(|old| old.lines.clone()) {
+                    Some(lines) => (same.map_or(0, |old| old.hash), lines),
+                    None => (content_hash(&text), LineIndex::new(&text)),
+                };
+                if let Some(old) = old.filter(|old| old.len == text.len() && old.hash == hash) {
                     return SourceDoc {
                         meta: source.meta,
                         text,
@@ -393,6 +396,9 @@ pub struct Prior {
     pub path: std::path::PathBuf,
     pub len: usize,
     pub hash: u128,
+    /// The text and its lines, where the prior is an index in memory.
+    pub text: Option<Arc<String>>,
+    pub lines: Option<LineIndex>,
     pub sentences: Arc<Vec<Sentence>>,
     pub figures: Arc<Vec<Figure>>,
     pub names: Arc<extract::DocNames>,
@@ -404,6 +410,8 @@ impl Prior {
             path: doc.meta.path.clone(),
             len: doc.text.len(),
             hash: doc.hash,
+            text: Some(doc.text.clone()),
+            lines: Some(doc.lines.clone()),
             sentences: doc.sentences.clone(),
             figures: doc.figures.clone(),
             names: doc.names.clone(),
@@ -436,6 +444,7 @@ mod tests {
                     publisher: None,
                     path: format!("/d/{i}.txt").into(),
                     embedded: false,
+                    stamp: None,
                 },
                 text: Arc::new(t.to_string()),
             })

@@ -422,6 +422,8 @@ fn decode_doc(r: &mut Reader) -> Result<StoredDoc, StoreError> {
             path,
             len,
             hash,
+            text: None,
+            lines: None,
             sentences: Arc::new(sentences),
             figures: Arc::new(figures),
             names: Arc::new(DocNames { names, mentions, acronyms }),

@@ -175,6 +175,8 @@ fn materialized_seeds_load_with_the_same_metadata() {
         assert_eq!(meta.path.parent(), Some(dir.as_path()));
         meta.path = from_binary.meta.path.clone();
         meta.embedded = true;
+        assert!(meta.stamp.is_some_and(|s| s.len == from_disk.text.len() as u64), "a file read is stamped");
+        meta.stamp = None;
         assert_eq!(meta, from_binary.meta);
         assert_eq!(from_disk.text, from_binary.text);
     }
@@ -437,4 +439,27 @@ fn unreadable_file_is_skipped_with_a_warning() {
         assert_eq!(corpus.warnings, vec![Warning { path: locked.clone(), message: "permission denied".into() }]);
     }
     let _ = fs::set_permissions(&locked, fs::Permissions::from_mode(0o644));
+}
+
+#[test]
+fn a_reload_takes_known_texts_only_where_the_file_is_as_it_was() {
+    let dir = TempDir::new("reload-known");
+    fs::write(dir.path().join("a.txt"), "Alpha text.\n").unwrap();
+    fs::write(dir.path().join("b.txt"), "Beta text.\n").unwrap();
+    let first = corpus::load(&[dir.path().to_path_buf()]);
+    let known: Vec<(PathBuf, corpus::Stamp, std::sync::Arc<String>)> =
+        first.sources.iter().map(|s| (s.meta.path.clone(), s.meta.stamp.expect("stamped"), s.text.clone())).collect();
+    let lookup = |path: &Path, stamp: corpus::Stamp| {
+        known.iter().find(|(p, s, _)| p == path && *s == stamp).map(|(_, _, t)| t.clone())
+    };
+    // Unchanged: both texts are the ones already in memory.
+    let again = corpus::load_reusing(&[dir.path().to_path_buf()], &lookup);
+    for (a, b) in again.sources.iter().zip(&first.sources) {
+        assert!(std::sync::Arc::ptr_eq(&a.text, &b.text), "{:?} reused", a.meta.path);
+    }
+    // One file changed (its size with it): that one is read again, the other still reused.
+    fs::write(dir.path().join("b.txt"), "Beta text, longer now.\n").unwrap();
+    let changed = corpus::load_reusing(&[dir.path().to_path_buf()], &lookup);
+    assert!(std::sync::Arc::ptr_eq(&changed.sources[0].text, &first.sources[0].text));
+    assert_eq!(changed.sources[1].text.as_str(), "Beta text, longer now.\n");
 }

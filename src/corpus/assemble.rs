@@ -26,8 +26,9 @@ const MAX_DERIVED_TITLE_CHARS: usize = 200;
 /// A document read into memory, not yet given its metadata.
 pub struct Document {
     pub path: PathBuf,
-    pub text: String,
+    pub text: Arc<String>,
     pub embedded: bool,
+    pub stamp: Option<super::Stamp>,
 }
 
 /// The entries of one bibliography file.
@@ -123,6 +124,7 @@ pub fn assemble(documents: Vec<Document>, bibliographies: Vec<BibFile>, mut warn
                 publisher: entry.publisher.clone(),
                 path: document.path.clone(),
                 embedded: document.embedded,
+                stamp: document.stamp,
             },
             None => {
                 let stem = document.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -136,10 +138,11 @@ pub fn assemble(documents: Vec<Document>, bibliographies: Vec<BibFile>, mut warn
                     publisher: None,
                     path: document.path.clone(),
                     embedded: document.embedded,
+                    stamp: document.stamp,
                 }
             }
         };
-        sources.push(Source { meta, text: Arc::from(document.text) });
+        sources.push(Source { meta, text: document.text });
     }
     Corpus { sources, warnings }
 }
@@ -300,7 +303,12 @@ mod tests {
     }
 
     fn document(path: &str) -> Document {
-        Document { path: PathBuf::from(path), text: format!("first line of {path}\n"), embedded: false }
+        Document {
+            path: PathBuf::from(path),
+            text: Arc::new(format!("first line of {path}\n")),
+            embedded: false,
+            stamp: None,
+        }
     }
 
     #[test]

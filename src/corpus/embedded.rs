@@ -47,8 +47,9 @@ fn build_seeds() -> Corpus {
         .iter()
         .map(|(name, text)| Document {
             path: Path::new(SEED_DIR).join(name),
-            text: (*text).to_string(),
+            text: std::sync::Arc::new((*text).to_string()),
             embedded: true,
+            stamp: None,
         })
         .collect();
     assemble(documents, vec![BibFile { path: bib_path, entries }], warnings)

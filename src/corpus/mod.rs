@@ -45,6 +45,23 @@ pub struct SourceMeta {
     /// True for the seed documents embedded in the binary.
     #[serde(skip)]
     pub embedded: bool,
+    /// The file's size and modification time when it was read (none for the embedded seeds).
+    #[serde(skip)]
+    pub stamp: Option<Stamp>,
+}
+
+/// A file's size and modification time: when both are what they were, its text is taken to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    pub len: u64,
+    pub modified: std::time::SystemTime,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Stamp { len: meta.len(), modified: meta.modified().ok()? })
+    }
 }
 
 /// One source document: its metadata and its full text.
@@ -78,19 +95,25 @@ pub struct Corpus {
 /// under `paths`, each a file or a directory walked recursively. Files are read in parallel; the
 /// result does not depend on it.
 pub fn load(paths: &[PathBuf]) -> Corpus {
+    load_reusing(paths, &|_, _| None)
+}
+
+/// [`load`], taking the text of a document from `known` instead of reading it where `known` has it for
+/// the document's path and current [`Stamp`] (a re-index after one file changed reads only that file).
+pub fn load_reusing(paths: &[PathBuf], known: &(dyn Fn(&Path, Stamp) -> Option<Arc<String>> + Sync)) -> Corpus {
     let (found, mut warnings) = walk::discover(paths, walk::MAX_FILES);
-    let read: Vec<ReadFile> = found.par_iter().map(read_file).collect();
+    let read: Vec<ReadFile> = found.par_iter().map(|file| read_file(file, known)).collect();
 
     let mut documents = Vec::new();
     let mut bibliographies = Vec::new();
     for (file, read) in found.into_iter().zip(read) {
         let mut warn = |message: String| warnings.push(Warning { path: file.path.clone(), message });
         match read {
-            ReadFile::Document { text, note } => {
+            ReadFile::Document { text, note, stamp } => {
                 if let Some(note) = note {
                     warn(note.to_string());
                 }
-                documents.push(assemble::Document { path: file.path, text, embedded: false });
+                documents.push(assemble::Document { path: file.path, text, embedded: false, stamp });
             }
             ReadFile::Bibliography { entries, problems } => {
                 problems.into_iter().for_each(|w| warnings.push(w));
@@ -106,8 +129,9 @@ pub fn load(paths: &[PathBuf]) -> Corpus {
 /// What reading one found file gave.
 enum ReadFile {
     Document {
-        text: String,
+        text: Arc<String>,
         note: Option<&'static str>,
+        stamp: Option<Stamp>,
     },
     Bibliography {
         entries: Vec<bib::BibEntry>,
@@ -119,13 +143,20 @@ enum ReadFile {
     Ignored,
 }
 
-fn read_file(file: &walk::Found) -> ReadFile {
+fn read_file(file: &walk::Found, known: &(dyn Fn(&Path, Stamp) -> Option<Arc<String>> + Sync)) -> ReadFile {
     let path = file.path.as_path();
     match file.kind {
-        walk::FileKind::Document => match decode::read_text(path) {
-            Ok(decoded) => ReadFile::Document { text: decoded.text, note: decoded.note },
-            Err(message) => ReadFile::Skipped(message),
-        },
+        walk::FileKind::Document => {
+            // The stamp is taken before reading: a change while the file is read shows next time.
+            let stamp = Stamp::of(path);
+            if let Some(text) = stamp.and_then(|s| known(path, s)) {
+                return ReadFile::Document { text, note: None, stamp };
+            }
+            match decode::read_text(path) {
+                Ok(decoded) => ReadFile::Document { text: Arc::new(decoded.text), note: decoded.note, stamp },
+                Err(message) => ReadFile::Skipped(message),
+            }
+        }
         walk::FileKind::BibTeX => match decode::read_text(path) {
             Ok(decoded) => {
                 let (entries, mut problems) = bib::parse_bibtex(path, &decoded.text);

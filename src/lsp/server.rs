@@ -67,6 +67,8 @@ pub struct Shared {
     persisted: RwLock<Value>,
     /// One write of the persisted index at a time.
     persisting: Mutex<()>,
+    /// Paths the watchers reported since the last indexing job: read again whatever their stamps say.
+    recently_changed: Mutex<Vec<PathBuf>>,
 }
 
 impl Shared {
@@ -146,6 +148,7 @@ impl Backend {
                 persist_index: AtomicBool::new(true),
                 persisted: RwLock::new(Value::Null),
                 persisting: Mutex::new(()),
+                recently_changed: Mutex::new(Vec::new()),
             }),
         }
     }
@@ -375,6 +378,7 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
     };
     let same_corpus = shared.corpus_desc.read().is_ok_and(|d| *d == desc) && !previous.sources.is_empty();
     let read_store = store_path.clone().filter(|_| !same_corpus);
+    let changed: Vec<PathBuf> = shared.recently_changed.lock().map(|mut c| std::mem::take(&mut *c)).unwrap_or_default();
     let built = tokio::task::spawn_blocking(move || {
         catch_unwind(AssertUnwindSafe(|| {
             let mut extra = Vec::new();
@@ -386,7 +390,22 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                         let (index, state) = open_persisted(stored, corpus, &previous);
                         return (index, extra, state);
                     }
-                    corpus::load(&paths)
+                    // Documents whose file is as it was when the index in use read it are not read again.
+                    let warned: std::collections::HashSet<&std::path::Path> = previous
+                        .warnings
+                        .iter()
+                        .map(|w| w.path.as_path())
+                        .chain(changed.iter().map(PathBuf::as_path))
+                        .collect();
+                    let known: std::collections::HashMap<&std::path::Path, (corpus::Stamp, &Arc<String>)> = previous
+                        .sources
+                        .iter()
+                        .filter(|d| !warned.contains(d.meta.path.as_path()))
+                        .filter_map(|d| Some((d.meta.path.as_path(), (d.meta.stamp?, &d.text))))
+                        .collect();
+                    corpus::load_reusing(&paths, &|path, stamp| {
+                        known.get(path).filter(|(s, _)| *s == stamp).map(|(_, text)| Arc::clone(text))
+                    })
                 }
                 None => {
                     let mut seeds = corpus::seeds();
@@ -638,6 +657,9 @@ async fn debounce_changes(
         let open: Vec<PathBuf> = docs.iter().filter_map(|d| d.key().to_file_path().map(|p| p.into_owned())).collect();
         let relevant = changed.iter().any(|p| watch::is_corpus_file(p, &roots) && !open.contains(p));
         if relevant {
+            if let Ok(mut c) = shared.recently_changed.lock() {
+                c.extend(changed);
+            }
             index_job(shared.clone(), docs.clone(), client.clone(), "files changed on disk").await;
         }
     }
