@@ -433,7 +433,7 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
     if shared.job.load(Ordering::SeqCst) != job {
         return;
     }
-    let mut persist: Option<Arc<Index>> = None;
+    let mut persist: Option<(Arc<Index>, u64)> = None;
     let summary = match built {
         Ok(Ok((index, extra, persisted))) => {
             let loaded = matches!(persisted, Persisted::Loaded);
@@ -455,19 +455,21 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                 elapsed.as_millis()
             );
             let index = Arc::new(index);
+            let mut generation = 0;
             if let Ok(mut slot) = shared.index.write() {
-                let generation = slot.1 + 1;
+                generation = slot.1 + 1;
                 *slot = (index.clone(), generation);
             }
             if let Ok(mut p) = shared.persisted.write() {
+                // `generation` is the index the state is about.
                 *p = match (&store_path, loaded) {
-                    (Some(path), true) => json!({ "path": path, "state": "loaded" }),
-                    (Some(path), false) => json!({ "path": path, "state": "writing" }),
+                    (Some(path), true) => json!({ "path": path, "state": "loaded", "generation": generation }),
+                    (Some(path), false) => json!({ "path": path, "state": "writing", "generation": generation }),
                     (None, _) => Value::Null,
                 };
             }
             if !loaded {
-                persist = Some(index.clone());
+                persist = Some((index.clone(), generation));
             }
             // The word map that quotation checks use, built now rather than on the first check.
             let warm = index.clone();
@@ -498,7 +500,7 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
             .await;
     }
     log(&client, MessageType::INFO, summary.clone()).await;
-    if let (Some(index), Some(path)) = (persist, store_path) {
+    if let (Some((index, generation)), Some(path)) = (persist, store_path) {
         let shared = shared.clone();
         tokio::task::spawn_blocking(move || {
             let _guard = shared.persisting.lock().unwrap_or_else(|e| e.into_inner());
@@ -507,11 +509,12 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                 return;
             }
             let started = Instant::now();
-            let state = match catch_unwind(AssertUnwindSafe(|| store::write(&index, &path))) {
+            let mut state = match catch_unwind(AssertUnwindSafe(|| store::write(&index, &path))) {
                 Ok(Ok(())) => json!({ "path": path, "state": "saved", "ms": started.elapsed().as_millis() as u64 }),
                 Ok(Err(e)) => json!({ "path": path, "state": "error", "error": e.to_string() }),
                 Err(_) => json!({ "path": path, "state": "error", "error": "panic while writing" }),
             };
+            state["generation"] = json!(generation);
             if let Ok(mut p) = shared.persisted.write() {
                 *p = state;
             }
