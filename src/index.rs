@@ -114,14 +114,14 @@ pub struct Index {
 /// is where [`extract::close`] draws the line for numbers parsed from decimal text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct QuantityKey {
-    unit: extract::Unit,
+    unit: (u8, u32),
     value: (i64, i32),
     high: Option<(i64, i32)>,
 }
 
 impl QuantityKey {
     fn of(f: &Figure) -> QuantityKey {
-        QuantityKey { unit: f.unit, value: round_key(f.value), high: f.high.map(round_key) }
+        QuantityKey { unit: f.unit.key(), value: round_key(f.value), high: f.high.map(round_key) }
     }
 }
 

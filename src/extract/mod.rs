@@ -128,6 +128,16 @@ pub enum Unit {
 }
 
 impl Unit {
+    /// The unit as two numbers, cheap to compare and hash (orders units by first use, not by name).
+    pub fn key(&self) -> (u8, u32) {
+        match self {
+            Unit::Money(code) => (0, code.id()),
+            Unit::Percent => (1, 0),
+            Unit::Multiplier => (2, 0),
+            Unit::Count(noun) => (3, noun.id()),
+        }
+    }
+
     /// A short label for display and for JSON: `USD`, `percent`, `times`, `job`.
     pub fn label(&self) -> &'static str {
         match self {
@@ -168,6 +178,11 @@ impl Symbol {
         interner.strings.push(stored);
         interner.ids.insert(stored, id);
         Symbol(id)
+    }
+
+    /// A number for the symbol, stable for the life of the process (not across processes).
+    pub fn id(self) -> u32 {
+        self.0
     }
 
     pub fn as_str(self) -> &'static str {
