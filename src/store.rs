@@ -213,6 +213,17 @@ pub fn encode(index: &Index) -> Vec<u8> {
     out
 }
 
+/// Makes the header of `bytes` (a file [`encode`] wrote, then changed) agree with its payload again: the
+/// length and the checksum. For tests and fuzzing, which must get past the checksum to reach the rest.
+pub fn reseal(bytes: &mut [u8]) {
+    if bytes.len() < HEADER_LEN {
+        return;
+    }
+    let (header, payload) = bytes.split_at_mut(HEADER_LEN);
+    header[12..20].copy_from_slice(&(payload.len() as u64).to_le_bytes());
+    header[20..28].copy_from_slice(&xxhash_rust::xxh3::xxh3_64(payload).to_le_bytes());
+}
+
 /// Reads back what [`encode`] wrote, checking everything.
 pub fn decode(bytes: &[u8]) -> Result<Stored, StoreError> {
     if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {

@@ -248,6 +248,7 @@ const FUZZ_TARGETS: &[(&str, Body)] = &[
     ("note", fuzz_bodies::note),
     ("positions", fuzz_bodies::positions),
     ("server", fuzz_bodies::server),
+    ("store", fuzz_bodies::store),
 ];
 
 /// Every kept fuzz input (the seeds, and what fuzzing found) goes through its target's body once.

@@ -8,6 +8,9 @@
 //!   server `Document` and to a plain `String` model with the LSP rules; the two agree, and the line index
 //!   of the result round-trips every offset.
 //! - `server`: raw bytes as the whole input of an in-process server session.
+//! - `store`: the persisted index of the seeds, damaged as the input says (bytes changed, cut, or the input
+//!   itself as the file), with its checksum made right again so that the decoder proper is reached; what
+//!   decodes is opened against the seeds and asked for hovers. Nothing panics; what is accepted answers.
 //!
 //! This file is also compiled into the main crate's `tests/properties.rs`, so it uses nothing but
 //! `research_lsp`, `tokio` and the LSP types of `tower-lsp-server`, which the main crate has too.
@@ -157,6 +160,48 @@ fn runtime() -> &'static tokio::runtime::Runtime {
         std::env::set_var("XDG_CACHE_HOME", cache);
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a runtime")
     })
+}
+
+pub fn store(data: &[u8]) {
+    use research_lsp::store;
+    static FILE: OnceLock<Vec<u8>> = OnceLock::new();
+    let file = FILE.get_or_init(|| store::encode(seeds_index()));
+    let Some((&mode, rest)) = data.split_first() else { return };
+    let mut bytes = match mode % 3 {
+        // The input is the file.
+        0 => rest.to_vec(),
+        // The input says which bytes to change: (position, value) pairs.
+        1 => {
+            let mut b = file.clone();
+            for pair in rest.chunks_exact(3) {
+                let at = usize::from(u16::from_le_bytes([pair[0], pair[1]])) * b.len() / 65536;
+                b[at] = pair[2];
+            }
+            b
+        }
+        // Cut at a point the input picks, and put the input after it.
+        _ => {
+            let at = rest.first().map_or(0, |&p| usize::from(p) * file.len() / 256);
+            let mut b = file[..at].to_vec();
+            b.extend_from_slice(rest);
+            b
+        }
+    };
+    if mode & 4 == 0 {
+        store::reseal(&mut bytes);
+    }
+    let Ok(stored) = store::decode(&bytes) else { return };
+    if let store::Opened::Complete(index) = store::open(stored, research_lsp::corpus::seeds()) {
+        let text = "Russia, Kazakhstan and the Eurasian Economic Union; $45 billion, 62 percent [@valdai].";
+        let note = Note::parse(text, &index);
+        for offset in 0..text.len() {
+            if text.is_char_boundary(offset) {
+                let _ = hover::hover(&index, text, &note, offset, &NoLinks);
+                let _ = locations::definition(&index, &note, offset);
+            }
+        }
+        let _ = checks::check(&index, text, &note);
+    }
 }
 
 pub fn server(data: &[u8]) {
