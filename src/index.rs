@@ -115,13 +115,16 @@ pub struct Index {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct QuantityKey {
     unit: (u8, u32),
-    value: (i64, i32),
-    high: Option<(i64, i32)>,
+    value: (i32, i16),
+    /// For a range, its high end; `(0, i16::MIN)` for none (no value rounds to that exponent).
+    high: (i32, i16),
 }
 
 impl QuantityKey {
     fn of(f: &Figure) -> QuantityKey {
-        QuantityKey { unit: f.unit.key(), value: round_key(f.value), high: f.high.map(round_key) }
+        let pack = |(m, e): (i64, i32)| (m as i32, e.clamp(-1000, 1000) as i16);
+        let high = f.high.map_or((0, i16::MIN), |h| pack(round_key(h)));
+        QuantityKey { unit: f.unit.key(), value: pack(round_key(f.value)), high }
     }
 }
 
