@@ -45,8 +45,12 @@ pub fn acronym_like(word: &str) -> bool {
 pub fn find(text: &str, toks: &[Tok]) -> Vec<Definition> {
     let mut out = Vec::new();
     for k in 1..toks.len() {
+        // A bracket between two words makes their gap `Other`; most gaps are plain.
+        if toks[k].gap != Gap::Other {
+            continue;
+        }
         let before = text.get(toks[k - 1].end..toks[k].start).unwrap_or("");
-        if !before.trim_end().ends_with('(') {
+        if !before.as_bytes().contains(&b'(') || !before.trim_end().ends_with('(') {
             continue;
         }
         // The bracket closes after token `e` with nothing but whitespace before `)`.

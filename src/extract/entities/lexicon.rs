@@ -4,7 +4,8 @@
 //!
 //! Everything here is general knowledge of English and of the world's map, never the subject of a
 //! particular corpus. Every lookup takes a lower-case word or phrase (dashes written as `-`, runs of
-//! whitespace as one space) and is a hash lookup: constant time per query.
+//! whitespace as one space) and is one hash lookup in a table of every lexicon's entries, which also
+//! answers all of a word's lexicons at once ([`flags`]): constant time per query.
 
 use crate::extract::fasthash::{FastMap as HashMap, FastSet as HashSet};
 use std::sync::OnceLock;
@@ -456,28 +457,53 @@ day days week weeks month months year years decade decades century centuries tim
 morning evening night noon midnight hour hours minute minutes
 ";
 
+/// What the lexicon knows about one lower-case word or phrase: a set of the bits below.
+pub type Flags = u32;
+
+/// The lexicons, as bits of [`Flags`].
+pub mod flag {
+    use super::Flags;
+
+    /// A country, capital, territory, continent or region (not an abbreviation).
+    pub const PLACE: Flags = 1 << 0;
+    /// A country abbreviation (`us`, `u.k.`).
+    pub const ABBREVIATION: Flags = 1 << 1;
+    /// A proper prefix of a place or an abbreviation that ends before a space or a dash (`united`).
+    pub const PLACE_PREFIX: Flags = 1 << 2;
+    /// A directional word (`central`, `eastern`).
+    pub const DIRECTION: Flags = 1 << 3;
+    /// A demonym or an adjective of region.
+    pub const DEMONYM: Flags = 1 << 4;
+    pub const TITLE: Flags = 1 << 5;
+    pub const TITLE_MODIFIER: Flags = 1 << 6;
+    pub const TITLE_ABBREVIATION: Flags = 1 << 7;
+    pub const NAME_ABBREVIATION: Flags = 1 << 8;
+    pub const ROLE: Flags = 1 << 9;
+    pub const SPEECH_VERB: Flags = 1 << 10;
+    pub const ORG_HEAD: Flags = 1 << 11;
+    pub const OTHER_HEAD: Flags = 1 << 12;
+    pub const PLACE_HEAD: Flags = 1 << 13;
+    pub const STATE_HEAD: Flags = 1 << 14;
+    pub const CONNECTOR: Flags = 1 << 15;
+    pub const CALENDAR: Flags = 1 << 16;
+    pub const COMMON_ACRONYM: Flags = 1 << 17;
+    pub const HYPHEN_PREFIX: Flags = 1 << 18;
+    pub const COMMON_WORD: Flags = 1 << 19;
+    /// The first word (up to a space or a dash) of a place, an abbreviation or a directional word: no phrase
+    /// whose first word is not one of these is a place.
+    pub const PLACE_FIRST: Flags = 1 << 20;
+    /// Any head noun.
+    pub const HEAD: Flags = ORG_HEAD | OTHER_HEAD | PLACE_HEAD | STATE_HEAD;
+    /// A place or an abbreviation of one: for a single word (no space), what [`super::is_place`] says.
+    pub const PLACE_OR_ABBREVIATION: Flags = PLACE | ABBREVIATION;
+    /// The bits from this one up are never set by [`super::flags`]; callers may use them.
+    pub const FREE: Flags = 1 << 21;
+}
+
 struct Tables {
-    places: HashSet<String>,
-    /// Every proper prefix of a place or a country abbreviation that ends before a space or a dash.
-    place_prefixes: HashSet<String>,
+    /// Every word and phrase of every lexicon, with the lexicons it is in: one lookup answers them all.
+    flags: FlagTable,
     abbreviations: HashMap<&'static str, &'static str>,
-    demonyms: HashSet<String>,
-    directions: HashSet<&'static str>,
-    titles: HashSet<&'static str>,
-    title_modifiers: HashSet<&'static str>,
-    title_abbreviations: HashSet<&'static str>,
-    name_abbreviations: HashSet<&'static str>,
-    roles: HashSet<&'static str>,
-    speech_verbs: HashSet<&'static str>,
-    org_heads: HashSet<&'static str>,
-    other_heads: HashSet<&'static str>,
-    place_heads: HashSet<&'static str>,
-    state_heads: HashSet<&'static str>,
-    connectors: HashSet<&'static str>,
-    calendar: HashSet<&'static str>,
-    common_acronyms: HashSet<&'static str>,
-    common_words: HashSet<&'static str>,
-    hyphen_prefixes: HashSet<&'static str>,
     max_place_words: usize,
 }
 
@@ -516,39 +542,155 @@ fn build() -> Tables {
     places.remove("");
     demonyms.remove("");
     let max_place_words = places.iter().map(|p| p.split(' ').count()).max().unwrap_or(1);
-    let mut place_prefixes = HashSet::default();
+    let mut flags: HashMap<String, Flags> = HashMap::default();
+    let mut add = |word: &str, bit: Flags| *flags.entry(word.to_string()).or_default() |= bit;
+    let first_word = |key: &str| key.split([' ', '-']).next().unwrap_or("").to_string();
+    for key in &places {
+        add(key, flag::PLACE);
+    }
+    for &(key, _) in COUNTRY_ABBREVIATIONS {
+        add(key, flag::ABBREVIATION);
+    }
     for key in places.iter().map(String::as_str).chain(COUNTRY_ABBREVIATIONS.iter().map(|(k, _)| *k)) {
         for (i, b) in key.bytes().enumerate() {
             if b == b' ' || b == b'-' {
-                place_prefixes.insert(key[..i].to_string());
+                add(&key[..i], flag::PLACE_PREFIX);
             }
         }
+        add(&first_word(key), flag::PLACE_FIRST);
     }
-    let set = |words: &'static str| {
-        words.split(',').map(str::trim).filter(|w| !w.is_empty()).collect::<HashSet<&'static str>>()
-    };
+    for key in &demonyms {
+        add(key, flag::DEMONYM);
+    }
+    let set = |words: &'static str| words.split(',').map(str::trim).filter(|w| !w.is_empty());
+    for word in set(DIRECTIONS) {
+        add(word, flag::DIRECTION);
+        add(&first_word(word), flag::PLACE_FIRST);
+    }
+    for (list, bit) in [
+        (TITLES, flag::TITLE),
+        (TITLE_MODIFIERS, flag::TITLE_MODIFIER),
+        (TITLE_ABBREVIATIONS, flag::TITLE_ABBREVIATION),
+        (NAME_ABBREVIATIONS, flag::NAME_ABBREVIATION),
+        (ROLE_WORDS, flag::ROLE),
+        (SPEECH_VERBS, flag::SPEECH_VERB),
+        (ORG_HEADS, flag::ORG_HEAD),
+        (OTHER_HEADS, flag::OTHER_HEAD),
+        (PLACE_HEADS, flag::PLACE_HEAD),
+        (STATE_HEADS, flag::STATE_HEAD),
+        (CONNECTORS, flag::CONNECTOR),
+        (CALENDAR, flag::CALENDAR),
+        (COMMON_ACRONYMS, flag::COMMON_ACRONYM),
+        (HYPHEN_PREFIXES, flag::HYPHEN_PREFIX),
+    ] {
+        for word in set(list) {
+            add(word, bit);
+        }
+    }
+    for word in COMMON_WORDS.split_whitespace() {
+        add(word, flag::COMMON_WORD);
+    }
     Tables {
-        places,
-        place_prefixes,
+        flags: FlagTable::new(flags),
         abbreviations: COUNTRY_ABBREVIATIONS.iter().copied().collect(),
-        demonyms,
-        directions: set(DIRECTIONS),
-        titles: set(TITLES),
-        title_modifiers: set(TITLE_MODIFIERS),
-        title_abbreviations: set(TITLE_ABBREVIATIONS),
-        name_abbreviations: set(NAME_ABBREVIATIONS),
-        roles: set(ROLE_WORDS),
-        speech_verbs: set(SPEECH_VERBS),
-        org_heads: set(ORG_HEADS),
-        other_heads: set(OTHER_HEADS),
-        place_heads: set(PLACE_HEADS),
-        state_heads: set(STATE_HEADS),
-        connectors: set(CONNECTORS),
-        calendar: set(CALENDAR),
-        common_acronyms: set(COMMON_ACRONYMS),
-        common_words: COMMON_WORDS.split_whitespace().collect(),
-        hyphen_prefixes: set(HYPHEN_PREFIXES),
         max_place_words,
+    }
+}
+
+/// A set of words with their [`Flags`], for lookups of short words many times a sentence: an open-addressing
+/// table whose slots hold a word's first and last eight bytes and its length, which together are the whole
+/// word up to 16 bytes, so that most lookups compare two integers rather than two strings.
+struct FlagTable {
+    slots: Vec<Slot>,
+    /// `64 - log2(slots.len())`: the hash's top bits index the table.
+    shift: u32,
+    /// The words longer than 16 bytes, which the slots cannot hold whole.
+    long: Vec<String>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    head: u64,
+    tail: u64,
+    /// The word's length in bytes; 0 for an empty slot (no word of a lexicon is empty).
+    len: u32,
+    flags: Flags,
+    /// For a word longer than 16 bytes, its index in `long`.
+    long: u32,
+}
+
+impl FlagTable {
+    fn new(words: HashMap<String, Flags>) -> FlagTable {
+        let mut words: Vec<(String, Flags)> = words.into_iter().filter(|(w, _)| !w.is_empty()).collect();
+        words.sort();
+        // A quarter full at most, so that a probe seldom goes past one slot.
+        let size = (words.len() * 4).next_power_of_two().max(64);
+        let mut table =
+            FlagTable { slots: vec![Slot::default(); size], shift: 64 - size.trailing_zeros(), long: Vec::new() };
+        for (word, flags) in words {
+            let (head, tail) = parts(word.as_bytes());
+            let mut i = table.index(head, tail, word.len());
+            while table.slots[i].len != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            let long = if word.len() > 16 {
+                table.long.push(word.clone());
+                table.long.len() as u32 - 1
+            } else {
+                0
+            };
+            table.slots[i] = Slot { head, tail, len: word.len() as u32, flags, long };
+        }
+        table
+    }
+
+    #[inline]
+    fn index(&self, head: u64, tail: u64, len: usize) -> usize {
+        let h = (head ^ tail.rotate_left(29) ^ (len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))
+            .wrapping_mul(0x517c_c1b7_2722_0a95);
+        (h >> self.shift) as usize
+    }
+
+    #[inline]
+    fn get(&self, word: &str) -> Flags {
+        let bytes = word.as_bytes();
+        if bytes.is_empty() {
+            return 0;
+        }
+        let (head, tail) = parts(bytes);
+        let mask = self.slots.len() - 1;
+        let mut i = self.index(head, tail, bytes.len());
+        loop {
+            let slot = &self.slots[i];
+            if slot.len == 0 {
+                return 0;
+            }
+            if slot.len as usize == bytes.len()
+                && slot.head == head
+                && slot.tail == tail
+                && (bytes.len() <= 16 || self.long.get(slot.long as usize).is_some_and(|w| w == word))
+            {
+                return slot.flags;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+/// A word's first eight bytes (padded with zeros) and its last eight (0 for a word of at most eight).
+#[inline]
+fn parts(bytes: &[u8]) -> (u64, u64) {
+    let n = bytes.len();
+    if n >= 8 {
+        let mut head = [0u8; 8];
+        let mut tail = [0u8; 8];
+        head.copy_from_slice(&bytes[..8]);
+        tail.copy_from_slice(&bytes[n - 8..]);
+        (u64::from_le_bytes(head), u64::from_le_bytes(tail))
+    } else {
+        let mut head = [0u8; 8];
+        head[..n].copy_from_slice(bytes);
+        (u64::from_le_bytes(head), 0)
     }
 }
 
@@ -571,19 +713,28 @@ fn key_of(s: &str) -> String {
     out
 }
 
+/// The lexicons the lower-case word or phrase is in (see [`flag`]): one hash lookup.
+#[inline]
+pub fn flags(word: &str) -> Flags {
+    tables().flags.get(word)
+}
+
+fn has(word: &str, bits: Flags) -> bool {
+    flags(word) & bits != 0
+}
+
 /// Whether the lower-case phrase names a country, capital, territory, continent or large region.
 pub fn is_place(key: &str) -> bool {
-    let t = tables();
-    t.places.contains(key) || t.abbreviations.contains_key(key) || directional_place(t, key)
+    has(key, flag::PLACE_OR_ABBREVIATION) || directional_place(key)
 }
 
 /// `central asia`, `eastern ukraine`: one or two directional words before a place.
-fn directional_place(t: &Tables, key: &str) -> bool {
+fn directional_place(key: &str) -> bool {
     let mut rest = key;
     for _ in 0..2 {
         match rest.split_once(' ') {
-            Some((first, tail)) if t.directions.contains(first) => {
-                if t.places.contains(tail) {
+            Some((first, tail)) if has(first, flag::DIRECTION) => {
+                if has(tail, flag::PLACE) {
                     return true;
                 }
                 rest = tail;
@@ -598,15 +749,14 @@ fn directional_place(t: &Tables, key: &str) -> bool {
 /// dash) may be a place: `false` means that no such phrase is one, so a scan can stop. It may say `true`
 /// where none is.
 pub fn place_may_continue(phrase: &str) -> bool {
-    let t = tables();
     let mut rest = phrase;
     // Up to two directional words may come before a place (see `directional_place`).
     for _ in 0..3 {
-        if t.place_prefixes.contains(rest) || t.directions.contains(rest) {
+        if has(rest, flag::PLACE_PREFIX | flag::DIRECTION) {
             return true;
         }
         match rest.split_once(' ') {
-            Some((first, tail)) if t.directions.contains(first) => rest = tail,
+            Some((first, tail)) if has(first, flag::DIRECTION) => rest = tail,
             _ => return false,
         }
     }
@@ -625,76 +775,37 @@ pub fn max_place_words() -> usize {
 
 /// Whether the lower-case word is a demonym or an adjective of region (`russian`, `central`, `soviet`).
 pub fn is_adjective_of_place(word: &str) -> bool {
-    tables().demonyms.contains(word)
+    has(word, flag::DEMONYM)
 }
 
 pub fn is_title(word: &str) -> bool {
-    tables().titles.contains(word)
+    has(word, flag::TITLE)
 }
 
 pub fn is_title_modifier(word: &str) -> bool {
-    tables().title_modifiers.contains(word)
-}
-
-/// Titles written abbreviated with a period (`dr`, `mr`).
-pub fn is_title_abbreviation(word: &str) -> bool {
-    tables().title_abbreviations.contains(word)
-}
-
-/// Abbreviations written with a period inside names (`st` in `St. Petersburg`).
-pub fn is_name_abbreviation(word: &str) -> bool {
-    tables().name_abbreviations.contains(word)
-}
-
-pub fn is_role(word: &str) -> bool {
-    tables().roles.contains(word)
-}
-
-pub fn is_speech_verb(word: &str) -> bool {
-    tables().speech_verbs.contains(word)
-}
-
-pub fn is_org_head(word: &str) -> bool {
-    tables().org_heads.contains(word)
-}
-
-pub fn is_other_head(word: &str) -> bool {
-    tables().other_heads.contains(word)
-}
-
-pub fn is_place_head(word: &str) -> bool {
-    tables().place_heads.contains(word)
-}
-
-pub fn is_state_head(word: &str) -> bool {
-    tables().state_heads.contains(word)
-}
-
-/// Any head noun: organisation, event or place.
-pub fn is_head(word: &str) -> bool {
-    is_org_head(word) || is_other_head(word) || is_place_head(word) || is_state_head(word)
+    has(word, flag::TITLE_MODIFIER)
 }
 
 pub fn is_connector(word: &str) -> bool {
-    tables().connectors.contains(word)
+    has(word, flag::CONNECTOR)
 }
 
 pub fn is_calendar(word: &str) -> bool {
-    tables().calendar.contains(word)
+    has(word, flag::CALENDAR)
 }
 
 pub fn is_common_acronym(word: &str) -> bool {
-    tables().common_acronyms.contains(word)
+    has(word, flag::COMMON_ACRONYM)
 }
 
 /// Whether the lower-case word is a prefix that forms compounds with a hyphen (`co`, `euro`).
 pub fn is_hyphen_prefix(word: &str) -> bool {
-    tables().hyphen_prefixes.contains(word)
+    has(word, flag::HYPHEN_PREFIX)
 }
 
 /// Whether the lower-case word is a function word or a common word that starts sentences.
 pub fn is_common_word(word: &str) -> bool {
-    tables().common_words.contains(word)
+    has(word, flag::COMMON_WORD)
 }
 
 #[cfg(test)]
@@ -716,13 +827,30 @@ mod tests {
             ("demonym", is_adjective_of_place, "brazilian", true),
             ("region_adjective", is_adjective_of_place, "soviet", true),
             ("title", is_title, "professor", true),
-            ("org_head", is_org_head, "organisation", true),
+            ("org_head", |w| flags(w) & flag::ORG_HEAD != 0, "organisation", true),
             ("calendar", is_calendar, "september", true),
             ("common_word", is_common_word, "however", true),
             ("name_not_common", is_common_word, "halvorsen", false),
         ];
         for &(name, f, word, want) in cases {
             assert_eq!(f(word), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn flag_table_finds_exactly_its_words() {
+        let mut words: HashMap<String, Flags> = HashMap::default();
+        let list = ["a", "ab", "abcdefgh", "abcdefghi", "abcdefghijklmnop", "abcdefghijklmnopq", "vice president"];
+        for (i, w) in list.iter().enumerate() {
+            words.insert(w.to_string(), 1 << i);
+        }
+        let table = FlagTable::new(words);
+        for (i, w) in list.iter().enumerate() {
+            assert_eq!(table.get(w), 1 << i, "{w}");
+        }
+        for w in ["", "b", "a\0", "abcdefg", "abcdefgH", "abcdefghijklmnoq", "abcdefghijklmnopr", "abcdefghijklmnopqr"]
+        {
+            assert_eq!(table.get(w), 0, "{w:?}");
         }
     }
 }

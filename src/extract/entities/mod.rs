@@ -25,6 +25,8 @@ mod tokens;
 use super::{AcronymDef, DocName, DocNames, EntityDef, EntityKind, NameMention, Resolution, Sentence};
 use crate::extract::fasthash::{FastMap as HashMap, FastSet as HashSet};
 use crate::text::Span;
+use lexicon::{flag, Flags};
+use std::cell::{Cell, RefCell};
 use tokens::{Gap, Tok};
 
 /// How a sentence is capitalised, which decides how far capitals are evidence of names.
@@ -39,7 +41,7 @@ enum Mode {
 }
 
 /// A name candidate within one sentence: token range (inclusive) and evidence of its kind.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 struct Cand {
     first: usize,
     last: usize,
@@ -50,61 +52,150 @@ struct Cand {
     expansion: bool,
 }
 
-/// One sentence's words and helpers to read them.
-struct Words<'a> {
-    text: &'a str,
+/// Bits of a word's [`Flags`] above the lexicon's own: what is known of the word so far.
+/// The word is all ASCII (set when the word is added).
+const ASCII: Flags = flag::FREE;
+/// The lexicon bits of the word's lower-case form are filled in.
+const LOOKED_UP: Flags = flag::FREE << 1;
+/// [`PLURAL_DEMONYM`] is filled in.
+const PLURAL_LOOKED_UP: Flags = flag::FREE << 2;
+/// The word is the plural of a demonym (`Russians`).
+const PLURAL_DEMONYM: Flags = flag::FREE << 3;
+/// [`PHRASE_START`] is filled in.
+const PHRASE_START_LOOKED_UP: Flags = flag::FREE << 4;
+/// A phrase of several words that starts with this one may be a place of the lexicon (see
+/// [`Words::may_start_place`]).
+const PHRASE_START: Flags = flag::FREE << 5;
+
+/// The words of a document's prose sentences, one sentence after another, each lower-cased once; a
+/// sentence's [`Words`] is a view of its part. Built in one pass and then only read.
+#[derive(Default)]
+struct DocWords {
     toks: Vec<Tok>,
     /// Where each word's lower-case form is: `None` for a word without capitals (the word itself), else
-    /// a range of `lowered`. Every word is lower-cased once, however often the rules ask.
+    /// a range of `lowered`.
     lower_at: Vec<Option<(u32, u32)>>,
     lowered: String,
+    /// What the lexicon says of each word, looked up the first time a rule asks.
+    flags: Vec<Cell<Flags>>,
     /// A buffer for phrases looked up in the lexicon.
-    scratch: std::cell::RefCell<String>,
+    scratch: RefCell<String>,
+}
+
+impl DocWords {
+    /// Lower-cases the words from `from` on (those just tokenized).
+    fn add_lower(&mut self, text: &str, from: usize) {
+        let lowered = &mut self.lowered;
+        self.lower_at.extend(self.toks[from..].iter().map(|t| {
+            if !t.has_upper {
+                return None;
+            }
+            let w = t.text(text);
+            let from = lowered.len();
+            if t.ascii {
+                lowered.push_str(w);
+                lowered[from..].make_ascii_lowercase();
+            } else {
+                lowered.push_str(&w.to_lowercase());
+            }
+            Some((from as u32, lowered.len() as u32))
+        }));
+        self.flags.extend(self.toks[from..].iter().map(|t| Cell::new(if t.ascii { ASCII } else { 0 })));
+    }
+
+    /// The words `range` (one sentence).
+    fn view<'a>(&'a self, text: &'a str, range: std::ops::Range<usize>) -> Words<'a> {
+        Words {
+            text,
+            toks: &self.toks[range.clone()],
+            lower_at: &self.lower_at[range.clone()],
+            lowered: &self.lowered,
+            flags: &self.flags[range],
+            scratch: &self.scratch,
+        }
+    }
+}
+
+/// One sentence's words and helpers to read them.
+#[derive(Clone, Copy)]
+struct Words<'a> {
+    text: &'a str,
+    toks: &'a [Tok],
+    lower_at: &'a [Option<(u32, u32)>],
+    lowered: &'a str,
+    flags: &'a [Cell<Flags>],
+    scratch: &'a RefCell<String>,
 }
 
 impl<'a> Words<'a> {
-    fn new(text: &'a str, toks: Vec<Tok>) -> Words<'a> {
-        let mut lower_at = Vec::with_capacity(toks.len());
-        let mut lowered = String::with_capacity(toks.len() * 4);
-        for t in &toks {
-            let w = t.text(text);
-            let has_upper = if w.is_ascii() {
-                w.bytes().any(|b| b.is_ascii_uppercase())
-            } else {
-                w.chars().any(char::is_uppercase)
-            };
-            if has_upper {
-                let from = lowered.len();
-                if w.is_ascii() {
-                    lowered.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
-                } else {
-                    lowered.push_str(&w.to_lowercase());
-                }
-                lower_at.push(Some((from as u32, lowered.len() as u32)));
-            } else {
-                lower_at.push(None);
-            }
-        }
-        Words { text, toks, lower_at, lowered, scratch: std::cell::RefCell::new(String::new()) }
-    }
-
     fn word(&self, i: usize) -> &'a str {
         self.toks[i].text(self.text)
     }
 
     /// The word in lower case (`str::to_lowercase` of it).
-    fn lower(&self, i: usize) -> &str {
+    fn lower(&self, i: usize) -> &'a str {
         match self.lower_at[i] {
             Some((from, to)) => self.lowered.get(from as usize..to as usize).unwrap_or(""),
             None => self.word(i),
         }
     }
 
-    /// Whether the words `first..=last` name a place of the lexicon (see [`Words::lower_phrase`]).
+    /// The lexicons the word's lower-case form is in (see [`lexicon::flag`]), looked up once.
+    fn flags(&self, i: usize) -> Flags {
+        let f = self.flags[i].get();
+        if f & LOOKED_UP != 0 {
+            return f;
+        }
+        let f = f | LOOKED_UP | lexicon::flags(self.lower(i));
+        self.flags[i].set(f);
+        f
+    }
+
+    /// Whether the word's lower-case form is in one of the lexicons `bits`.
+    fn has(&self, i: usize, bits: Flags) -> bool {
+        self.flags(i) & bits != 0
+    }
+
+    /// `Russians`, `Kazakhs`: the plural of a demonym.
+    fn is_plural_demonym(&self, i: usize) -> bool {
+        let f = self.flags[i].get();
+        if f & PLURAL_LOOKED_UP != 0 {
+            return f & PLURAL_DEMONYM != 0;
+        }
+        let yes = is_plural_demonym(self.lower(i));
+        self.flags[i].set(f | PLURAL_LOOKED_UP | if yes { PLURAL_DEMONYM } else { 0 });
+        yes
+    }
+
+    /// Whether a phrase of several words starting with this one may be a place: `false` when the word's
+    /// first part (up to a dash) starts no place, abbreviation or directional word of the lexicon.
+    fn may_start_place(&self, i: usize) -> bool {
+        let f = self.flags[i].get();
+        if f & PHRASE_START_LOOKED_UP != 0 {
+            return f & PHRASE_START != 0;
+        }
+        let yes = if f & ASCII == 0 {
+            true
+        } else {
+            let lower = self.lower(i);
+            match lower.find('-') {
+                Some(dash) => lexicon::flags(&lower[..dash]) & flag::PLACE_FIRST != 0,
+                None => self.has(i, flag::PLACE_FIRST),
+            }
+        };
+        let f = self.flags[i].get();
+        self.flags[i].set(f | PHRASE_START_LOOKED_UP | if yes { PHRASE_START } else { 0 });
+        yes
+    }
+
+    /// Whether the words `first..=last` name a place of the lexicon (see [`Words::lower_phrase_into`]).
     fn is_place(&self, first: usize, last: usize) -> bool {
-        if first == last && self.word(first).is_ascii() {
-            // One ASCII word is its own phrase.
-            return lexicon::is_place(self.lower(first));
+        if first == last && self.flags[first].get() & ASCII != 0 {
+            // One ASCII word is its own phrase, without a space: a place or an abbreviation, not a region.
+            return self.has(first, flag::PLACE_OR_ABBREVIATION);
+        }
+        if first < last && !self.may_start_place(first) {
+            return false;
         }
         let mut buf = self.scratch.borrow_mut();
         buf.clear();
@@ -142,19 +233,44 @@ impl<'a> Words<'a> {
     }
 }
 
+/// One prose sentence between the passes: its words and its candidates, as ranges of the document's.
+struct Pending {
+    toks: std::ops::Range<usize>,
+    mode: Mode,
+    cands: std::ops::Range<usize>,
+}
+
+/// Buffers reused from sentence to sentence.
+#[derive(Default)]
+struct Scratch {
+    units: Vec<Option<usize>>,
+    chains: Vec<(usize, usize)>,
+    phrase: String,
+}
+
 /// Finds the names in one document: every mention in its prose sentences and the acronyms it defines.
 pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
     let mut doc = DocNames::default();
     let mut seen_defs: HashSet<(String, String)> = HashSet::default();
     // Pass 1: candidates per prose sentence; headlines wait for the names prose gives.
-    let mut work: Vec<(Words, Mode, Vec<Cand>)> = Vec::new();
+    // About one word in six bytes of English prose, and a candidate in fifty.
+    let mut dw = DocWords::default();
+    let words_guess = text.len() / 5 + 16;
+    dw.toks.reserve(words_guess);
+    dw.lower_at.reserve(words_guess);
+    dw.flags.reserve(words_guess);
+    dw.lowered.reserve(text.len() / 4);
+    let mut all_cands: Vec<Cand> = Vec::with_capacity(text.len() / 40 + 16);
+    let mut work: Vec<Pending> = Vec::new();
+    let mut scratch = Scratch::default();
     for sentence in sentences {
         let (start, end) = (sentence.span.start as usize, sentence.span.end as usize);
         if text.get(start..end).is_none() {
             continue;
         }
-        let words = Words::new(text, tokens::tokenize(text, start, end));
-        let defs = acronyms::find(text, &words.toks);
+        let from = dw.toks.len();
+        tokens::tokenize_into(text, start, end, &mut dw.toks);
+        let defs = acronyms::find(text, &dw.toks[from..]);
         for d in &defs {
             let short = display_form(text.get(d.short.0..d.short.1).unwrap_or(""));
             let long = display_form(text.get(d.long.0..d.long.1).unwrap_or(""));
@@ -163,93 +279,123 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
             }
         }
         if sentence.chrome {
+            dw.toks.truncate(from);
             continue;
         }
+        dw.add_lower(text, from);
+        let words = dw.view(text, from..dw.toks.len());
         let mode = mode_of(text, &words, end);
-        let mut cands = candidates(&words);
+        let first_cand = all_cands.len();
+        candidates(&words, &mut scratch, &mut all_cands);
         for d in &defs {
             let (first, last) = d.long_toks;
             let kind = kind_of(&words, first, last);
-            cands.push(Cand { first, last, kind, unconfirmed: false, expansion: true });
+            all_cands.push(Cand { first, last, kind, unconfirmed: false, expansion: true });
         }
-        work.push((words, mode, cands));
+        work.push(Pending { toks: from..dw.toks.len(), mode, cands: first_cand..all_cands.len() });
     }
+    let dw = dw;
 
-    // What prose confirms: names seen mid-sentence, and surnames of persons.
+    // What prose confirms: names seen mid-sentence (needed only for headlines), and surnames of persons.
+    let need_known = work.iter().any(|p| p.mode != Mode::Prose);
     let mut known: HashSet<String> = HashSet::default();
-    let mut confirmed_single: HashSet<String> = HashSet::default();
+    let mut seen_surfaces: HashSet<&str> = HashSet::default();
+    let mut confirmed_single: HashSet<&str> = HashSet::default();
     let mut key = String::new();
-    for (words, mode, cands) in &work {
-        if *mode != Mode::Prose {
+    for p in &work {
+        if p.mode != Mode::Prose {
             continue;
         }
-        for c in cands.iter().filter(|c| !c.unconfirmed) {
+        let words = dw.view(text, p.toks.clone());
+        for c in all_cands[p.cands.clone()].iter().filter(|c| !c.unconfirmed) {
             // The key of the display form, which is the key of the surface: both collapse whitespace and
-            // straighten apostrophes.
-            key.clear();
-            normalize_name_into(words.span(c.first, c.last).slice(text), &mut key);
-            if !known.contains(key.as_str()) {
-                known.insert(key.clone());
+            // straighten apostrophes. Each distinct surface is normalised once.
+            let surface = words.span(c.first, c.last).slice(text);
+            if need_known && seen_surfaces.insert(surface) {
+                key.clear();
+                normalize_name_into(surface, &mut key);
+                if !known.contains(key.as_str()) {
+                    known.insert(key.clone());
+                }
             }
             if c.first == c.last {
-                confirmed_single.insert(words.lower(c.first).to_string());
+                confirmed_single.insert(words.lower(c.first));
             } else if c.kind == Some(EntityKind::Person) {
-                confirmed_single.insert(words.lower(c.last).to_string());
+                confirmed_single.insert(words.lower(c.last));
             }
         }
     }
-    for def in &doc.acronyms {
-        known.insert(normalize_name(&def.short));
-        known.insert(normalize_name(&def.long));
+    if need_known {
+        for def in &doc.acronyms {
+            known.insert(normalize_name(&def.short));
+            known.insert(normalize_name(&def.long));
+        }
     }
 
     // Pass 2: keep what is confirmed; take from headlines what is known.
     let mut kept: Vec<Cand> = Vec::new();
     let mut taken: Vec<bool> = Vec::new();
+    let mut chosen: Vec<Cand> = Vec::new();
     let mut surfaces: Vec<String> = Vec::new();
     let mut interned: HashMap<String, u32> = HashMap::default();
+    // The name of each distinct surface as written (`u32::MAX` for none), so a display form is made once.
+    let mut by_surface: HashMap<&str, u32> = HashMap::default();
     let mut surface = String::new();
-    for (words, mode, cands) in &work {
+    let mut headline = KnownWithin::default();
+    for p in &work {
+        let words = dw.view(text, p.toks.clone());
         kept.clear();
-        for c in cands {
-            match mode {
+        for c in &all_cands[p.cands.clone()] {
+            match p.mode {
                 Mode::Prose => {
                     if !c.unconfirmed || confirmed_single.contains(words.lower(c.first)) {
-                        kept.push(c.clone());
+                        kept.push(*c);
                     }
                 }
-                Mode::Title | Mode::Caps => known_within(words, c, *mode, &known, &mut kept),
+                Mode::Title | Mode::Caps => headline.run(&words, c, p.mode, &known, &mut kept),
             }
         }
         // Expansions win over what they overlap; otherwise the earlier, longer candidate wins.
         kept.sort_by_key(|c| (!c.expansion, c.first, std::cmp::Reverse(c.last)));
         taken.clear();
         taken.resize(words.n(), false);
-        let mut chosen: Vec<&Cand> = Vec::with_capacity(kept.len());
+        chosen.clear();
         for c in &kept {
             if c.last >= taken.len() || taken[c.first..=c.last].iter().any(|&t| t) {
                 continue;
             }
             taken[c.first..=c.last].iter_mut().for_each(|t| *t = true);
-            chosen.push(c);
+            chosen.push(*c);
         }
         chosen.sort_by_key(|c| c.first);
-        for c in chosen {
+        for c in &chosen {
             let span = words.span(c.first, c.last);
-            surface.clear();
-            display_form_into(span.slice(text), &mut surface);
-            if surface.is_empty() {
-                continue;
-            }
-            let name = match interned.get(surface.as_str()) {
+            let raw = span.slice(text);
+            let name = match by_surface.get(raw) {
                 Some(&id) => id,
                 None => {
-                    let id = surfaces.len() as u32;
-                    surfaces.push(surface.clone());
-                    interned.insert(surface.clone(), id);
+                    surface.clear();
+                    display_form_into(raw, &mut surface);
+                    let id = if surface.is_empty() {
+                        u32::MAX
+                    } else {
+                        match interned.get(surface.as_str()) {
+                            Some(&id) => id,
+                            None => {
+                                let id = surfaces.len() as u32;
+                                surfaces.push(surface.clone());
+                                interned.insert(surface.clone(), id);
+                                id
+                            }
+                        }
+                    };
+                    by_surface.insert(raw, id);
                     id
                 }
             };
+            if name == u32::MAX {
+                continue;
+            }
             doc.mentions.push(NameMention { span, name, kind: c.kind });
         }
     }
@@ -270,78 +416,129 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
     doc
 }
 
-/// The names a headline gives: the longest runs of its capitalised words that prose already named, that
-/// are places in the lexicon, or (except in all-caps lines) acronyms. Keys are built word by word, so the
-/// work is a constant per word.
-fn known_within(words: &Words, c: &Cand, mode: Mode, known: &HashSet<String>, out: &mut Vec<Cand>) {
-    if c.expansion {
-        out.push(c.clone());
-        return;
-    }
-    const LONGEST: usize = 8;
-    let mut p = c.first;
-    let mut keys: Vec<String> = Vec::with_capacity(LONGEST);
-    let mut phrases: Vec<String> = Vec::with_capacity(LONGEST);
-    while p <= c.last {
-        if words.lower(p) == "the" {
-            p += 1;
-            continue;
+/// Buffers for [`KnownWithin::run`]: the keys and lower-case phrases of the words from one start, each a
+/// prefix of the next.
+#[derive(Default)]
+struct KnownWithin {
+    key: String,
+    key_ends: Vec<usize>,
+    phrase: String,
+    phrase_ends: Vec<usize>,
+}
+
+impl KnownWithin {
+    /// The names a headline gives: the longest runs of its capitalised words that prose already named,
+    /// that are places in the lexicon, or (except in all-caps lines) acronyms. Keys are built word by
+    /// word, so the work is a constant per word.
+    fn run(&mut self, words: &Words, c: &Cand, mode: Mode, known: &HashSet<String>, out: &mut Vec<Cand>) {
+        if c.expansion {
+            out.push(*c);
+            return;
         }
-        keys.clear();
-        phrases.clear();
-        let mut key = String::new();
-        let mut phrase = String::new();
-        for q in p..=c.last.min(p + LONGEST - 1) {
-            if q > p {
-                let dash = words.toks[q].gap == Gap::Dash;
-                if !dash {
-                    key.push(' ');
+        const LONGEST: usize = 8;
+        let mut p = c.first;
+        while p <= c.last {
+            if words.lower(p) == "the" {
+                p += 1;
+                continue;
+            }
+            self.key.clear();
+            self.key_ends.clear();
+            self.phrase.clear();
+            self.phrase_ends.clear();
+            for q in p..=c.last.min(p + LONGEST - 1) {
+                if q > p {
+                    let dash = words.toks[q].gap == Gap::Dash;
+                    if !dash {
+                        self.key.push(' ');
+                    }
+                    self.phrase.push(if dash { '-' } else { ' ' });
                 }
-                phrase.push(if dash { '-' } else { ' ' });
+                // A word's key changes only its own letters, so every earlier key stays a prefix.
+                key_word(words.word(q), &mut self.key);
+                self.phrase.push_str(words.lower(q));
+                self.key_ends.push(self.key.len());
+                self.phrase_ends.push(self.phrase.len());
             }
-            key_word(words.word(q), &mut key);
-            phrase.push_str(words.lower(q));
-            keys.push(key.clone());
-            phrases.push(phrase.clone());
-        }
-        let mut matched = None;
-        for len in (1..=keys.len()).rev() {
-            let acronym = len == 1 && mode == Mode::Title && words.toks[p].acronym && !common_acronym(&phrases[0]);
-            if known.contains(&keys[len - 1]) || lexicon::is_place(&phrases[len - 1]) || acronym {
-                matched = Some(len);
-                break;
+            let mut matched = None;
+            for len in (1..=self.key_ends.len()).rev() {
+                let acronym = len == 1 && mode == Mode::Title && words.toks[p].acronym && !common_acronym(words, p);
+                if known.contains(&self.key[..self.key_ends[len - 1]])
+                    || lexicon::is_place(&self.phrase[..self.phrase_ends[len - 1]])
+                    || acronym
+                {
+                    matched = Some(len);
+                    break;
+                }
             }
-        }
-        match matched {
-            Some(len) => {
-                let q = p + len - 1;
-                let kind =
-                    if lexicon::is_place(&phrases[len - 1]) { Some(EntityKind::Place) } else { kind_of(words, p, q) };
-                out.push(Cand { first: p, last: q, kind, unconfirmed: false, expansion: false });
-                p = q + 1;
+            match matched {
+                Some(len) => {
+                    let q = p + len - 1;
+                    let kind = if lexicon::is_place(&self.phrase[..self.phrase_ends[len - 1]]) {
+                        Some(EntityKind::Place)
+                    } else {
+                        kind_of(words, p, q)
+                    };
+                    out.push(Cand { first: p, last: q, kind, unconfirmed: false, expansion: false });
+                    p = q + 1;
+                }
+                None => p += 1,
             }
-            None => p += 1,
         }
     }
 }
 
 /// Words allowed in lower case in a title-case headline.
-const TITLE_SMALL_WORDS: &[&str] = &[
-    "a", "an", "the", "and", "or", "nor", "but", "for", "of", "in", "on", "at", "to", "by", "from", "with", "into",
-    "onto", "over", "as", "vs", "via", "per", "up", "out", "off", "than", "is", "are",
-];
+fn is_title_small_word(w: &str) -> bool {
+    matches!(
+        w,
+        "a" | "an"
+            | "the"
+            | "and"
+            | "or"
+            | "nor"
+            | "but"
+            | "for"
+            | "of"
+            | "in"
+            | "on"
+            | "at"
+            | "to"
+            | "by"
+            | "from"
+            | "with"
+            | "into"
+            | "onto"
+            | "over"
+            | "as"
+            | "vs"
+            | "via"
+            | "per"
+            | "up"
+            | "out"
+            | "off"
+            | "than"
+            | "is"
+            | "are"
+    )
+}
 
 fn mode_of(text: &str, words: &Words, end: usize) -> Mode {
     let mut caps_words = 0;
     let mut has_lower_word = false;
     let mut any_lower_letter = false;
     let mut cased_words = 0;
-    for t in &words.toks {
+    for t in words.toks {
         let w = t.text(text);
-        if !w.chars().next().is_some_and(char::is_alphabetic) {
+        let starts_with_letter = if t.ascii {
+            w.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+        } else {
+            w.chars().next().is_some_and(char::is_alphabetic)
+        };
+        if !starts_with_letter {
             continue;
         }
-        let (lower, cased) = if w.is_ascii() {
+        let (lower, cased) = if t.ascii {
             let lower = w.bytes().any(|b| b.is_ascii_lowercase());
             (lower, lower || w.bytes().any(|b| b.is_ascii_uppercase()))
         } else {
@@ -352,23 +549,34 @@ fn mode_of(text: &str, words: &Words, end: usize) -> Mode {
         cased_words += cased as usize;
         if t.cap {
             caps_words += 1;
-        } else if !has_lower_word && !TITLE_SMALL_WORDS.contains(&w) {
+        } else if !has_lower_word && !is_title_small_word(w) {
             has_lower_word = true;
+        }
+        if has_lower_word && any_lower_letter {
+            // Neither all capitals nor a headline, whatever follows.
+            return Mode::Prose;
         }
     }
     if cased_words >= 2 && !any_lower_letter {
         return Mode::Caps;
     }
-    let tail = text.get(..end).unwrap_or("").trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')', ' ']);
-    if !has_lower_word && caps_words >= 3 && !tail.ends_with('.') {
-        return Mode::Title;
+    if !has_lower_word && caps_words >= 3 {
+        let tail = text.get(..end).unwrap_or("").trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')', ' ']);
+        if !tail.ends_with('.') {
+            return Mode::Title;
+        }
     }
     Mode::Prose
 }
 
-fn common_acronym(lower: &str) -> bool {
+/// Whether the word is a common acronym (`CEO`, `U.S.A.` without its periods aside, `GDP`).
+fn common_acronym(words: &Words, i: usize) -> bool {
+    let lower = words.lower(i);
+    if !lower.contains('.') {
+        return words.has(i, flag::COMMON_ACRONYM);
+    }
     let stripped: String = lower.chars().filter(|&c| c != '.').collect();
-    lexicon::is_common_acronym(&stripped) || lexicon::is_common_acronym(lower)
+    lexicon::is_common_acronym(&stripped) || words.has(i, flag::COMMON_ACRONYM)
 }
 
 /// The index of the sentence's first word that starts with a letter.
@@ -383,15 +591,18 @@ fn is_handle(words: &Words, i: usize) -> bool {
 }
 
 /// For each word, the last word of the longest lexicon place that starts there (`Trinidad and Tobago`).
-fn place_units(words: &Words) -> Vec<Option<usize>> {
+fn place_units(words: &Words, units: &mut Vec<Option<usize>>, phrase: &mut String) {
     let n = words.n();
     let max = lexicon::max_place_words();
-    let mut units = vec![None; n];
+    units.clear();
+    units.resize(n, None);
     for (i, unit) in units.iter_mut().enumerate() {
-        if !words.toks[i].cap {
+        // A place of several words starts with a word that is a place's prefix or a directional word
+        // (what `place_may_continue` says of one word).
+        if !words.toks[i].cap || words.toks[i].possessive || !words.has(i, flag::PLACE_PREFIX | flag::DIRECTION) {
             continue;
         }
-        let mut phrase = String::new();
+        phrase.clear();
         let mut best = None;
         for j in i..n.min(i + max) {
             if j > i {
@@ -401,24 +612,23 @@ fn place_units(words: &Words) -> Vec<Option<usize>> {
                 phrase.push(if words.toks[j].gap == Gap::Dash { '-' } else { ' ' });
             }
             phrase.push_str(words.lower(j));
-            if j > i && words.toks[j].cap && lexicon::is_place(&phrase) {
+            if j > i && words.toks[j].cap && lexicon::is_place(phrase) {
                 best = Some(j);
             }
             // No longer place starts with this phrase: the words after it cannot make one.
-            if words.toks[j].possessive || !lexicon::place_may_continue(&phrase) {
+            if words.toks[j].possessive || !lexicon::place_may_continue(phrase) {
                 break;
             }
         }
         *unit = best;
     }
-    units
 }
 
 /// The raw runs of capitalised words of a sentence, joined across connectors where a head makes them one
 /// name. Returns inclusive token ranges.
-fn chains(words: &Words, units: &[Option<usize>]) -> Vec<(usize, usize)> {
+fn chains(words: &Words, units: &[Option<usize>], out: &mut Vec<(usize, usize)>) {
     let n = words.n();
-    let mut out = Vec::new();
+    out.clear();
     let mut i = 0;
     while i < n {
         if !words.toks[i].cap || is_handle(words, i) {
@@ -456,13 +666,13 @@ fn chains(words: &Words, units: &[Option<usize>]) -> Vec<(usize, usize)> {
                 break;
             }
             let conn = words.lower(k);
-            if !lexicon::is_connector(conn) {
+            if !words.has(k, flag::CONNECTOR) {
                 break;
             }
             // The connector run (`of the`) and the capitalised word after it.
             let mut m = k;
             while m < n && m - k < 3 && !words.toks[m].cap && words.toks[m].gap == Gap::Space {
-                if !lexicon::is_connector(words.lower(m)) {
+                if !words.has(m, flag::CONNECTOR) {
                     break;
                 }
                 m += 1;
@@ -471,18 +681,18 @@ fn chains(words: &Words, units: &[Option<usize>]) -> Vec<(usize, usize)> {
                 break;
             }
             let run_has_the = (k..m).any(|x| words.word(x) == "the");
-            if lexicon::is_calendar(words.lower(m)) {
+            if words.has(m, flag::CALENDAR) {
                 break;
             }
             let join = match conn {
-                "of" | "for" | "on" => phrase.is_some() || (i..=j).any(|p| lexicon::is_head(words.lower(p))),
+                "of" | "for" | "on" => phrase.is_some() || (i..=j).any(|p| words.has(p, flag::HEAD)),
                 "and" | "&" => {
                     !run_has_the
                         && m == k + 1
                         && !is_place_word(words, j)
                         && !words.toks[j].acronym
                         && !is_place_word(words, m)
-                        && !lexicon::is_adjective_of_place(words.lower(m))
+                        && !words.has(m, flag::DEMONYM)
                         && (phrase.is_some() || head_ahead(words, m))
                 }
                 "in" => {
@@ -492,12 +702,7 @@ fn chains(words: &Words, units: &[Option<usize>]) -> Vec<(usize, usize)> {
                         && !(m + 1 < n && words.toks[m + 1].cap && words.toks[m + 1].gap == Gap::Space)
                 }
                 "the" => false,
-                _ => {
-                    m == k + 1
-                        && j - i < 3
-                        && !is_place_word(words, j)
-                        && !(i..=j).any(|p| lexicon::is_head(words.lower(p)))
-                }
+                _ => m == k + 1 && j - i < 3 && !is_place_word(words, j) && !(i..=j).any(|p| words.has(p, flag::HEAD)),
             };
             if !join {
                 break;
@@ -513,26 +718,24 @@ fn chains(words: &Words, units: &[Option<usize>]) -> Vec<(usize, usize)> {
         out.push((i, j));
         i = j + 1;
     }
-    out
 }
 
 /// `Dr. Luca`, `J. Smith`, `St. Petersburg`: a period that stays inside a name.
 fn joins_over_period(words: &Words, j: usize) -> bool {
-    let w = words.lower(j);
-    (w.chars().count() == 1 && words.toks[j].cap)
-        || lexicon::is_title_abbreviation(w)
-        || lexicon::is_name_abbreviation(w)
+    (words.toks[j].cap && words.lower(j).chars().count() == 1)
+        || words.has(j, flag::TITLE_ABBREVIATION | flag::NAME_ABBREVIATION)
 }
 
 fn is_place_word(words: &Words, i: usize) -> bool {
-    lexicon::is_place(words.lower(i))
+    // A word has no space, so it is a place or an abbreviation, never a directional region.
+    words.has(i, flag::PLACE_OR_ABBREVIATION)
 }
 
 /// Whether the capitalised words from `m` on reach a head noun (`Road Initiative` after `Belt and`).
 fn head_ahead(words: &Words, m: usize) -> bool {
     let mut p = m;
     while p < words.n() && p < m + 6 && words.toks[p].cap && (p == m || words.toks[p].gap == Gap::Space) {
-        if lexicon::is_head(words.lower(p)) {
+        if words.has(p, flag::HEAD) {
             return true;
         }
         if words.toks[p].possessive {
@@ -544,23 +747,21 @@ fn head_ahead(words: &Words, m: usize) -> bool {
 }
 
 fn is_title_word(words: &Words, i: usize) -> bool {
-    let w = words.lower(i);
-    if lexicon::is_title_abbreviation(w) {
+    if words.has(i, flag::TITLE_ABBREVIATION) {
         // An abbreviated title is one only with its period or right before a capitalised name.
         return words.toks.get(i + 1).is_some_and(|t| matches!(t.gap, Gap::Period | Gap::Space));
     }
-    lexicon::is_title(w)
+    words.has(i, flag::TITLE)
 }
 
 /// The name candidates of one sentence, before confirmation.
-fn candidates(words: &Words) -> Vec<Cand> {
+fn candidates(words: &Words, scratch: &mut Scratch, out: &mut Vec<Cand>) {
     let initial = initial_index(words);
-    let units = place_units(words);
-    let mut out = Vec::new();
-    for (first, last) in chains(words, &units) {
-        split_titles(words, &units, first, last, initial, &mut out);
+    place_units(words, &mut scratch.units, &mut scratch.phrase);
+    chains(words, &scratch.units, &mut scratch.chains);
+    for &(first, last) in &scratch.chains {
+        split_titles(words, &scratch.units, first, last, initial, out);
     }
-    out
 }
 
 /// Cuts titles off a chain: `US President Donald Trump` gives `US` and the person `Donald Trump`.
@@ -577,19 +778,14 @@ fn split_titles(
             continue;
         }
         let next = p + 1;
-        if is_title_word(words, next) || lexicon::is_title_modifier(words.lower(next)) {
+        if is_title_word(words, next) || words.has(next, flag::TITLE_MODIFIER) {
             continue;
         }
-        if (next..=last).any(|x| lexicon::is_head(words.lower(x)) || words.toks[x].acronym)
-            || words.is_place(next, last)
-        {
+        if (next..=last).any(|x| words.has(x, flag::HEAD) || words.toks[x].acronym) || words.is_place(next, last) {
             continue;
         }
         let mut q = p;
-        while q > first && {
-            let w = words.lower(q - 1);
-            lexicon::is_title_modifier(w) || is_title_word(words, q - 1)
-        } {
+        while q > first && (words.has(q - 1, flag::TITLE_MODIFIER) || is_title_word(words, q - 1)) {
             q -= 1;
         }
         if q > first {
@@ -600,7 +796,7 @@ fn split_titles(
     }
     // A chain that ends in a title after adjectives or places (`Kazakh President`): drop the title.
     let mut q = last + 1;
-    while q > first && (is_title_word(words, q - 1) || lexicon::is_title_modifier(words.lower(q - 1))) {
+    while q > first && (is_title_word(words, q - 1) || words.has(q - 1, flag::TITLE_MODIFIER)) {
         q -= 1;
     }
     if q <= last && q > first && (first..q).all(|x| adjective_or_place(words, x)) {
@@ -612,7 +808,7 @@ fn split_titles(
     if let Some(e) = place_end {
         if e < last
             && words.toks[e + 1].gap == Gap::Space
-            && !(e + 1..=last).any(|x| lexicon::is_head(words.lower(x)) || !words.toks[x].cap)
+            && !(e + 1..=last).any(|x| words.has(x, flag::HEAD) || !words.toks[x].cap)
             && !words.is_place(first, last)
         {
             finish(words, first, e, initial, None, out);
@@ -629,8 +825,7 @@ fn is_plural_demonym(w: &str) -> bool {
 }
 
 fn adjective_or_place(words: &Words, i: usize) -> bool {
-    let w = words.lower(i);
-    lexicon::is_adjective_of_place(w) || lexicon::is_place(w)
+    words.has(i, flag::DEMONYM | flag::PLACE_OR_ABBREVIATION)
 }
 
 /// Trims, filters and classifies one chain into a candidate.
@@ -647,8 +842,9 @@ fn finish(
     while first < last {
         let w = words.lower(first);
         let article = matches!(w, "the" | "a" | "an");
-        let common = at_start && lexicon::is_common_word(w) && !lexicon::is_place(w);
-        let month = lexicon::is_calendar(w);
+        let f = words.flags(first);
+        let common = at_start && f & flag::COMMON_WORD != 0 && f & flag::PLACE_OR_ABBREVIATION == 0;
+        let month = f & flag::CALENDAR != 0;
         if !(article || common || month) {
             break;
         }
@@ -659,7 +855,7 @@ fn finish(
         return;
     }
     // `Russian MIR`: a demonym before an acronym is not part of its name.
-    if last == first + 1 && words.toks[last].acronym && lexicon::is_adjective_of_place(words.lower(first)) {
+    if last == first + 1 && words.toks[last].acronym && words.has(first, flag::DEMONYM) {
         first = last;
         at_start = false;
     }
@@ -672,36 +868,36 @@ fn finish(
             return;
         }
         if t.acronym {
-            if common_acronym(w) {
+            if common_acronym(words, first) {
                 return;
             }
         } else if !place
-            && (is_plural_demonym(w)
-                || lexicon::is_calendar(w)
-                || lexicon::is_common_word(w)
-                || lexicon::is_title(w)
-                || lexicon::is_role(w)
-                || lexicon::is_title_modifier(w)
-                || lexicon::is_adjective_of_place(w)
-                || lexicon::is_head(w))
+            && (words.is_plural_demonym(first)
+                || words.has(
+                    first,
+                    flag::CALENDAR
+                        | flag::COMMON_WORD
+                        | flag::TITLE
+                        | flag::ROLE
+                        | flag::TITLE_MODIFIER
+                        | flag::DEMONYM
+                        | flag::HEAD,
+                ))
         {
             return;
         }
     } else {
         let all_weak = (first..=last).all(|x| {
-            let w = words.lower(x);
-            lexicon::is_adjective_of_place(w)
-                || is_plural_demonym(w)
-                || lexicon::is_calendar(w)
-                || lexicon::is_title_modifier(w)
-                || lexicon::is_title(w)
-                || w.chars().all(|c| c.is_ascii_digit())
+            words.has(x, flag::DEMONYM)
+                || words.is_plural_demonym(x)
+                || words.has(x, flag::CALENDAR | flag::TITLE_MODIFIER | flag::TITLE)
+                || words.lower(x).chars().all(|c| c.is_ascii_digit())
         });
         if all_weak && !place {
             return;
         }
-        let has_head = (first..=last).any(|x| lexicon::is_head(words.lower(x)));
-        if !place && !has_head && at_start && (first..=last).all(|x| lexicon::is_common_word(words.lower(x))) {
+        let has_head = (first..=last).any(|x| words.has(x, flag::HEAD));
+        if !place && !has_head && at_start && (first..=last).all(|x| words.has(x, flag::COMMON_WORD)) {
             return;
         }
     }
@@ -723,17 +919,17 @@ fn kind_of(words: &Words, first: usize, last: usize) -> Option<EntityKind> {
             break;
         }
     }
-    let h = words.lower(head);
-    if lexicon::is_state_head(h) && head > first && adjective_or_place(words, head - 1) {
+    let h = words.flags(head);
+    if h & flag::STATE_HEAD != 0 && head > first && adjective_or_place(words, head - 1) {
         return Some(EntityKind::Place);
     }
-    if lexicon::is_org_head(h) || lexicon::is_state_head(h) {
+    if h & (flag::ORG_HEAD | flag::STATE_HEAD) != 0 {
         return Some(EntityKind::Organization);
     }
-    if lexicon::is_place_head(h) {
+    if h & flag::PLACE_HEAD != 0 {
         return Some(EntityKind::Place);
     }
-    if lexicon::is_other_head(h) {
+    if h & flag::OTHER_HEAD != 0 {
         return Some(EntityKind::Other);
     }
     let toks = &words.toks;
@@ -746,7 +942,7 @@ fn kind_of(words: &Words, first: usize, last: usize) -> Option<EntityKind> {
     if first > 0
         && matches!(toks[first].gap, Gap::Space | Gap::Comma)
         && !toks[first - 1].cap
-        && lexicon::is_role(words.lower(first - 1))
+        && words.has(first - 1, flag::ROLE)
     {
         return Some(EntityKind::Person);
     }
@@ -760,7 +956,7 @@ fn kind_of(words: &Words, first: usize, last: usize) -> Option<EntityKind> {
                 if x > from && !matches!(tok.gap, Gap::Space | Gap::Dash) {
                     break;
                 }
-                if lexicon::is_role(words.lower(x)) {
+                if words.has(x, flag::ROLE) {
                     return Some(EntityKind::Person);
                 }
             }
@@ -768,7 +964,7 @@ fn kind_of(words: &Words, first: usize, last: usize) -> Option<EntityKind> {
         // `Levystone observed`, `Anton Mardasov said`.
         if (2..=3).contains(&count)
             && matches!(toks[last + 1].gap, Gap::Space | Gap::Comma)
-            && lexicon::is_speech_verb(next)
+            && words.has(last + 1, flag::SPEECH_VERB)
         {
             return Some(EntityKind::Person);
         }
@@ -777,7 +973,7 @@ fn kind_of(words: &Words, first: usize, last: usize) -> Option<EntityKind> {
     if (2..=3).contains(&count)
         && first > 0
         && toks[first].gap == Gap::Space
-        && lexicon::is_speech_verb(words.lower(first - 1))
+        && words.has(first - 1, flag::SPEECH_VERB)
         && (last + 1 >= n || toks[last + 1].gap != Gap::Space)
     {
         return Some(EntityKind::Person);

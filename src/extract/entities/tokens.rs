@@ -5,8 +5,8 @@
 //! (`’s`, `'s`) is cut from the word and flagged; a trailing apostrophe (`States’`) is left outside it.
 //! A dashed word is kept whole when it is one name (`Kassym-Jomart`, `North–South`, `Co-operation`) and cut
 //! into its parts when a part is a place, a demonym or an acronym (`Russia-Central`, `Moscow-led`).
-//! Every span lies on character boundaries of the text; the scan is linear and allocates only the output
-//! (plus a lower-case copy of the rare dashed word).
+//! Every span lies on character boundaries of the text; the scan is linear (ASCII read byte by byte) and
+//! allocates only the output (plus a lower-case copy of the rare dashed word).
 
 use super::lexicon;
 
@@ -41,6 +41,10 @@ pub struct Tok {
     pub cap: bool,
     /// At least two letters, all upper case (`EAEU`, `BRICS+`).
     pub acronym: bool,
+    /// The word is all ASCII.
+    pub ascii: bool,
+    /// Some letter is upper case.
+    pub has_upper: bool,
 }
 
 impl Tok {
@@ -60,6 +64,16 @@ fn char_at(s: &str, i: usize) -> Option<char> {
     }
 }
 
+/// `char::is_alphanumeric`, quick for ASCII and for the general punctuation block (curly quotes, dashes,
+/// special spaces: no letter or digit among them), which prose uses between words.
+#[inline]
+fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        return CLASS[c as usize] & ALNUM != 0;
+    }
+    !('\u{2000}'..='\u{206f}').contains(&c) && c.is_alphanumeric()
+}
+
 fn is_dash(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}' | '\u{2013}')
 }
@@ -68,46 +82,106 @@ fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '\u{2019}'
 }
 
-/// The words of `text[start..end]`, in order.
+/// [`tokenize_into`] a new vector.
+#[cfg(test)]
 pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Tok> {
     // About one word in six bytes of English prose.
     let mut toks = Vec::with_capacity((end.saturating_sub(start)) / 6 + 1);
+    tokenize_into(text, start, end, &mut toks);
+    toks
+}
+
+/// The words of `text[start..end]`, in order, appended to `toks`. ASCII is read byte by byte; other
+/// characters are decoded.
+pub fn tokenize_into(text: &str, start: usize, end: usize, toks: &mut Vec<Tok>) {
     let Some(s) = text.get(start..end) else {
-        return toks;
+        return;
     };
+    let bytes = s.as_bytes();
     let mut gap = GapScan::default();
     let mut first = true;
     let mut pos = 0;
-    while pos < s.len() {
-        let Some(c) = char_at(s, pos) else { break };
-        if !c.is_alphanumeric() {
-            gap.see(c);
-            pos += c.len_utf8();
-            continue;
-        }
+    while let Some(&b) = bytes.get(pos) {
+        let first_len = if b < 0x80 {
+            let class = CLASS[b as usize];
+            if class & ALNUM == 0 {
+                gap.see_ascii(class);
+                pos += 1;
+                continue;
+            }
+            1
+        } else {
+            let Some(c) = char_at(s, pos) else { break };
+            if !is_alphanumeric(c) {
+                gap.see(c);
+                pos += c.len_utf8();
+                continue;
+            }
+            c.len_utf8()
+        };
         let word_start = pos;
-        let mut word_end = pos + c.len_utf8();
+        let mut word_end = pos;
+        // For a word all ASCII, the classes of its bytes, so that `make` need not read it again.
+        let mut ascii = true;
+        let mut classes = 0;
         let mut has_dash = false;
-        let mut dotted = true; // Letter, period, letter, period... so far (`U.S`).
-        let mut letters_since_period = 1;
-        while let Some(d) = char_at(s, word_end) {
-            if d.is_alphanumeric() {
-                word_end += d.len_utf8();
-                letters_since_period += 1;
+        // Letter, period, letter, period... so far (`U.S`).
+        let mut dotted = true;
+        // An ASCII first letter is counted with the run it starts.
+        let mut letters_since_period = 0;
+        if b >= 0x80 {
+            ascii = false;
+            word_end += first_len;
+            letters_since_period = 1;
+        }
+        loop {
+            // A run of ASCII letters and digits: each is one more letter since the last period, and two in
+            // a row make the word no longer dotted. (The byte that ends the run adds no case to `classes`.)
+            let mut run = 0;
+            for &db in &bytes[word_end..] {
+                let class = CLASS[db as usize];
+                classes |= class;
+                if class & ALNUM == 0 {
+                    break;
+                }
+                run += 1;
+            }
+            word_end += run;
+            if run > 0 {
+                letters_since_period += run;
                 if letters_since_period > 1 {
                     dotted = false;
                 }
-                continue;
             }
-            let after = char_at(s, word_end + d.len_utf8());
-            let joins = matches!(after, Some(a) if a.is_alphanumeric());
-            if (is_dash(d) || is_apostrophe(d) || d == '.' || d == '&' || d == '+') && joins {
+            let Some(&db) = bytes.get(word_end) else { break };
+            let d = if db < 0x80 {
+                if CLASS[db as usize] & JOINER == 0 {
+                    // A space or a mark that neither joins nor ends a word: most words end so.
+                    break;
+                }
+                db as char
+            } else {
+                let Some(d) = char_at(s, word_end) else { break };
+                if is_alphanumeric(d) {
+                    ascii = false;
+                    word_end += d.len_utf8();
+                    letters_since_period += 1;
+                    if letters_since_period > 1 {
+                        dotted = false;
+                    }
+                    continue;
+                }
+                d
+            };
+            let joiner = is_dash(d) || is_apostrophe(d) || d == '.' || d == '&' || d == '+';
+            if joiner && char_at(s, word_end + d.len_utf8()).is_some_and(is_alphanumeric) {
                 has_dash |= is_dash(d);
                 if d == '.' {
                     letters_since_period = 0;
                 } else {
                     dotted = false;
                 }
+                ascii &= db < 0x80;
                 word_end += d.len_utf8();
                 continue;
             }
@@ -120,35 +194,91 @@ pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Tok> {
             }
             break;
         }
-        let word = &s[word_start..word_end];
-        let (trimmed, possessive) = strip_possessive(word);
+        let suffix = possessive_len(&bytes[word_start..word_end]);
+        let possessive = suffix > 0;
+        let trimmed = &bytes[word_start..word_end - suffix];
         let this_gap = if first { Gap::Start } else { gap.gap() };
         first = false;
         gap = GapScan::default();
         if possessive {
             // The possessive's apostrophe and `s` lie between this word and the next.
-            gap.other = true;
+            gap.see_other();
         }
         let abs = start + word_start;
         if has_dash {
-            push_dashed(text, abs, abs + trimmed.len(), this_gap, possessive, &mut toks);
+            push_dashed(text, abs, abs + trimmed.len(), this_gap, possessive, toks);
+        } else if ascii {
+            // What `make` gives. The `s` of a possessive `'s` is not part of the word.
+            if possessive {
+                classes = trimmed.iter().fold(0, |c, &b| c | CLASS[b as usize]);
+            }
+            let has_upper = classes & UPPER != 0;
+            // Capitals are counted only in a word without small letters (an acronym or a number).
+            let acronym = has_upper
+                && classes & LOWER == 0
+                && trimmed.iter().filter(|&&b| CLASS[b as usize] & UPPER != 0).nth(1).is_some();
+            toks.push(Tok {
+                start: abs,
+                end: abs + trimmed.len(),
+                gap: this_gap,
+                possessive,
+                compound: false,
+                cap: CLASS[b as usize] & UPPER != 0,
+                acronym,
+                ascii: true,
+                has_upper,
+            });
         } else {
             toks.push(make(text, abs, abs + trimmed.len(), this_gap, possessive, false));
         }
         pos = word_end;
     }
-    toks
 }
 
-fn strip_possessive(word: &str) -> (&str, bool) {
-    for suffix in ["\u{2019}s", "'s", "\u{2019}S", "'S"] {
-        if let Some(stem) = word.strip_suffix(suffix) {
-            if !stem.is_empty() {
-                return (stem, true);
-            }
-        }
+/// Classes of ASCII bytes: letters and digits, capitals, small letters, and the marks that may join two
+/// parts of a word or end one (`-`, `'`, `.`, `&`, `+`).
+const ALNUM: u8 = 1;
+const UPPER: u8 = 2;
+const LOWER: u8 = 4;
+const JOINER: u8 = 8;
+/// What a [`GapScan`] sees: whitespace (`char::is_whitespace`), a period, a comma.
+const SPACE: u8 = 16;
+const PERIOD: u8 = 32;
+const COMMA: u8 = 64;
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_uppercase() {
+            ALNUM | UPPER
+        } else if c.is_ascii_lowercase() {
+            ALNUM | LOWER
+        } else if c.is_ascii_digit() {
+            ALNUM
+        } else if c == b'.' {
+            JOINER | PERIOD
+        } else if matches!(c, b'-' | b'\'' | b'&' | b'+') {
+            JOINER
+        } else if c == b',' {
+            COMMA
+        } else if matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
+            SPACE
+        } else {
+            0
+        };
+        b += 1;
     }
-    (word, false)
+    t
+};
+
+/// The length of a trailing possessive (`’s`, `'s`, `’S`, `'S`) after a non-empty stem, else 0.
+fn possessive_len(word: &[u8]) -> usize {
+    match word {
+        [stem @ .., b'\'', b's' | b'S'] if !stem.is_empty() => 2,
+        [stem @ .., 0xe2, 0x80, 0x99, b's' | b'S'] if !stem.is_empty() => 4,
+        _ => 0,
+    }
 }
 
 fn make(text: &str, start: usize, end: usize, gap: Gap, possessive: bool, compound: bool) -> Tok {
@@ -161,7 +291,8 @@ fn make(text: &str, start: usize, end: usize, gap: Gap, possessive: bool, compou
             upper += b.is_ascii_uppercase() as u32;
             lower += b.is_ascii_lowercase() as u32;
         }
-        return Tok { start, end, gap, possessive, compound, cap, acronym: upper >= 2 && lower == 0 };
+        let (acronym, has_upper) = (upper >= 2 && lower == 0, upper > 0);
+        return Tok { start, end, gap, possessive, compound, cap, acronym, ascii: true, has_upper };
     }
     for c in w.chars() {
         if c.is_uppercase() {
@@ -170,7 +301,8 @@ fn make(text: &str, start: usize, end: usize, gap: Gap, possessive: bool, compou
             lower += 1;
         }
     }
-    Tok { start, end, gap, possessive, compound, cap, acronym: upper >= 2 && lower == 0 }
+    let (acronym, has_upper) = (upper >= 2 && lower == 0, upper > 0);
+    Tok { start, end, gap, possessive, compound, cap, acronym, ascii: false, has_upper }
 }
 
 /// Keeps a dashed word whole or cuts it into parts (see the module documentation).
@@ -215,33 +347,45 @@ fn push_dashed(text: &str, start: usize, end: usize, gap: Gap, possessive: bool,
     }
 }
 
-/// Accumulates the characters between two words into a [`Gap`].
+/// Accumulates the characters between two words into a [`Gap`]: whitespace only, then one period or one
+/// comma, then anything else.
 #[derive(Default)]
 struct GapScan {
-    periods: u32,
-    commas: u32,
-    other: bool,
+    /// What was seen: 0 whitespace only, 1 one period, 2 one comma, 3 anything else.
+    state: u8,
 }
 
 impl GapScan {
+    /// [`GapScan::see`] for an ASCII character of the given class.
+    #[inline]
+    fn see_ascii(&mut self, class: u8) {
+        if class & SPACE != 0 {
+            return;
+        }
+        self.state = match (self.state, class & (PERIOD | COMMA)) {
+            (0, PERIOD) => 1,
+            (0, COMMA) => 2,
+            _ => 3,
+        };
+    }
+
     fn see(&mut self, c: char) {
         if c.is_whitespace() {
             return;
         }
-        match c {
-            '.' => self.periods += 1,
-            ',' => self.commas += 1,
-            _ => self.other = true,
-        }
+        self.state = match (self.state, c) {
+            (0, '.') => 1,
+            (0, ',') => 2,
+            _ => 3,
+        };
+    }
+
+    fn see_other(&mut self) {
+        self.state = 3;
     }
 
     fn gap(&self) -> Gap {
-        match (self.other, self.periods, self.commas) {
-            (false, 0, 0) => Gap::Space,
-            (false, 1, 0) => Gap::Period,
-            (false, 0, 1) => Gap::Comma,
-            _ => Gap::Other,
-        }
+        [Gap::Space, Gap::Period, Gap::Comma, Gap::Other][self.state as usize & 3]
     }
 }
 
@@ -294,6 +438,13 @@ mod tests {
         ];
         for &(name, input, want) in cases {
             assert_eq!(words(input), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn alphanumeric_shortcut_agrees() {
+        for c in ('\0'..='\u{3000}').chain(['\u{1f600}', '\u{10ffff}']) {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
         }
     }
 
