@@ -748,8 +748,9 @@ fn stdio(exe: &Path, dir: &Path, note: &BenchNote, iterations: usize) -> Result<
         (out.hovers_while_indexing, out.max_hover_while_indexing_ms) = (first.empty_answers, first.slowest_empty_ms);
         // Wait until indexing is over (a later generation may still be building).
         wait_status(&mut client, |st| st["indexing"] != json!(true))?;
-        // The persisted index is written in the background; let it finish before timing.
-        wait_status(&mut client, |st| st["persisted"]["state"] != json!("writing"))?;
+        // The persisted index and the quotation word map are built in the background; let them finish
+        // before timing.
+        wait_status(&mut client, |st| st["persisted"]["state"] != json!("writing") && st["background"] == json!(0))?;
         let mut time = |method: &str, offset: usize| -> Result<Latency, String> {
             let mut samples = Vec::with_capacity(iterations);
             for _ in 0..iterations {

@@ -69,6 +69,9 @@ pub struct Shared {
     persisting: Mutex<()>,
     /// Paths the watchers reported since the last indexing job: read again whatever their stamps say.
     recently_changed: Mutex<Vec<PathBuf>>,
+    /// Work after an index is in use (the quotation word map, writing the persisted index), for
+    /// `researchLsp/status`: it costs CPU, not answers.
+    background: AtomicU64,
 }
 
 impl Shared {
@@ -149,6 +152,7 @@ impl Backend {
                 persisted: RwLock::new(Value::Null),
                 persisting: Mutex::new(()),
                 recently_changed: Mutex::new(Vec::new()),
+                background: AtomicU64::new(0),
             }),
         }
     }
@@ -473,8 +477,11 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
             }
             // The word map that quotation checks use, built now rather than on the first check.
             let warm = index.clone();
+            let busy = shared.clone();
+            busy.background.fetch_add(1, Ordering::SeqCst);
             tokio::task::spawn_blocking(move || {
                 let _ = catch_unwind(AssertUnwindSafe(|| crate::analysis::quotes::QuoteIndex::shared(&warm)));
+                busy.background.fetch_sub(1, Ordering::SeqCst);
             });
             if let Ok(mut d) = shared.corpus_desc.write() {
                 *d = desc;
@@ -502,8 +509,10 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
     log(&client, MessageType::INFO, summary.clone()).await;
     if let (Some((index, generation)), Some(path)) = (persist, store_path) {
         let shared = shared.clone();
+        shared.background.fetch_add(1, Ordering::SeqCst);
         tokio::task::spawn_blocking(move || {
             let _guard = shared.persisting.lock().unwrap_or_else(|e| e.into_inner());
+            let _done = Decrement(&shared.background);
             // A newer job writes its own index; this one would be stale at once.
             if shared.job.load(Ordering::SeqCst) != job {
                 return;
@@ -535,6 +544,15 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                 })),
             })
             .await;
+    }
+}
+
+/// Counts a background task as done when it ends, however it ends.
+struct Decrement<'a>(&'a AtomicU64);
+
+impl Drop for Decrement<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -817,6 +835,7 @@ impl Backend {
             "generation": generation,
             "indexing": self.shared.indexing.load(Ordering::SeqCst),
             "persisted": self.shared.persisted.read().map(|p| p.clone()).unwrap_or(Value::Null),
+            "background": self.shared.background.load(Ordering::SeqCst),
             "warnings": index.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
         }))
     }
