@@ -31,7 +31,8 @@ pub struct SourceDoc {
     pub text: Arc<String>,
     /// [`content_hash`] of the text.
     pub hash: u128,
-    pub lines: LineIndex,
+    /// Shared with the next index when the text did not change.
+    pub lines: Arc<LineIndex>,
     /// What the extractors found, shared with the next index when the text did not change.
     pub sentences: Arc<Vec<Sentence>>,
     pub figures: Arc<Vec<Figure>>,
@@ -178,7 +179,7 @@ impl Index {
                 let same = old.and_then(|old| old.text.as_ref().filter(|t| Arc::ptr_eq(t, &text)).map(|_| *old));
                 let (hash, lines) = match same.and_then(|old| old.lines.clone()) {
                     Some(lines) => (same.map_or(0, |old| old.hash), lines),
-                    None => (content_hash(&text), LineIndex::new(&text)),
+                    None => (content_hash(&text), Arc::new(LineIndex::new(&text))),
                 };
                 if let Some(old) = old.filter(|old| old.len == text.len() && old.hash == hash) {
                     return SourceDoc {
@@ -401,7 +402,7 @@ pub struct Prior {
     pub hash: u128,
     /// The text and its lines, where the prior is an index in memory.
     pub text: Option<Arc<String>>,
-    pub lines: Option<LineIndex>,
+    pub lines: Option<Arc<LineIndex>>,
     pub sentences: Arc<Vec<Sentence>>,
     pub figures: Arc<Vec<Figure>>,
     pub names: Arc<extract::DocNames>,

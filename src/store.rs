@@ -107,6 +107,9 @@ pub enum Opened {
     Complete(Index),
     /// Some sources changed (or came or went): the corpus, with what can be reused.
     Partial(Corpus, Stored),
+    /// The texts hash the same but the stored spans do not fit them (a damaged or forged file that passed
+    /// the checksum): the corpus, with nothing to reuse.
+    Unfit(Corpus),
 }
 
 /// Uses the persisted index for `corpus` where every source of it is unchanged (same paths in the same
@@ -123,7 +126,7 @@ pub fn open(stored: Stored, corpus: Corpus) -> Opened {
     // boundaries are checked here, now that the texts are at hand.
     let fits = stored.docs.par_iter().zip(&corpus.sources).all(|(d, s)| spans_on_boundaries(d, &s.text));
     if !fits {
-        return Opened::Partial(corpus, Stored { docs: Vec::new(), entities: Vec::new() });
+        return Opened::Unfit(corpus);
     }
     let Corpus { sources, warnings } = corpus;
     let docs: Vec<SourceDoc> = stored
@@ -131,7 +134,7 @@ pub fn open(stored: Stored, corpus: Corpus) -> Opened {
         .into_par_iter()
         .zip(sources)
         .map(|(d, source)| SourceDoc {
-            lines: LineIndex::new(&source.text),
+            lines: Arc::new(LineIndex::new(&source.text)),
             meta: source.meta,
             hash: d.prior.hash,
             text: source.text,
@@ -687,7 +690,19 @@ mod tests {
                 assert_eq!(rebuilt.sources[1].figures, index.sources[1].figures);
             }
             Opened::Complete(_) => panic!("a changed text must not open whole"),
+            Opened::Unfit(_) => panic!("a changed text opens partially, not as unfit"),
         }
+    }
+
+    #[test]
+    fn spans_off_character_boundaries_make_the_file_unfit() {
+        let mut stored = decode(&encode(&seeds_index())).expect("decodes");
+        let text = corpus::seeds().sources[0].text.clone();
+        let (at, c) = text.char_indices().find(|(_, c)| c.len_utf8() > 1).expect("a multi-byte character");
+        assert!(c.len_utf8() > 1);
+        let inside = Span::new(at + 1, at + 2);
+        stored.docs[0].prior.sentences = Arc::new(vec![Sentence { span: inside, chrome: false }]);
+        assert!(matches!(open(stored, corpus::seeds()), Opened::Unfit(_)));
     }
 
     /// A file that passes the checksum but whose counts and spans lie is still refused (a writer bug, or

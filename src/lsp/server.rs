@@ -581,6 +581,10 @@ fn open_persisted(
                 prior.extend(previous.sources.iter().map(crate::index::Prior::of));
                 (Index::build_with(corpus, &prior), Persisted::Built)
             }
+            store::Opened::Unfit(corpus) => (
+                Index::build_reusing(corpus, Some(previous)),
+                Persisted::Unusable("the persisted index does not fit the texts".to_string()),
+            ),
         },
         Err(store::StoreError::Missing) => (Index::build_reusing(corpus, Some(previous)), Persisted::Built),
         Err(e) => (Index::build_reusing(corpus, Some(previous)), Persisted::Unusable(e.to_string())),
