@@ -394,22 +394,7 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                         let (index, state) = open_persisted(stored, corpus, &previous);
                         return (index, extra, state);
                     }
-                    // Documents whose file is as it was when the index in use read it are not read again.
-                    let warned: std::collections::HashSet<&std::path::Path> = previous
-                        .warnings
-                        .iter()
-                        .map(|w| w.path.as_path())
-                        .chain(changed.iter().map(PathBuf::as_path))
-                        .collect();
-                    let known: std::collections::HashMap<&std::path::Path, (corpus::Stamp, &Arc<String>)> = previous
-                        .sources
-                        .iter()
-                        .filter(|d| !warned.contains(d.meta.path.as_path()))
-                        .filter_map(|d| Some((d.meta.path.as_path(), (d.meta.stamp?, &d.text))))
-                        .collect();
-                    corpus::load_reusing(&paths, &|path, stamp| {
-                        known.get(path).filter(|(s, _)| *s == stamp).map(|(_, text)| Arc::clone(text))
-                    })
+                    reload(&paths, &previous, &changed)
                 }
                 None => {
                     let mut seeds = corpus::seeds();
@@ -554,6 +539,23 @@ impl Drop for Decrement<'_> {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
     }
+}
+
+/// Loads the corpus at `paths` again, taking the text of each document whose file is as it was when the
+/// index in use read it (same size and modification time) from that index, except for the `changed` paths
+/// the watchers named and the files that had a warning.
+fn reload(paths: &[PathBuf], previous: &Index, changed: &[PathBuf]) -> corpus::Corpus {
+    let read_again: std::collections::HashSet<&std::path::Path> =
+        previous.warnings.iter().map(|w| w.path.as_path()).chain(changed.iter().map(PathBuf::as_path)).collect();
+    let known: std::collections::HashMap<&std::path::Path, (corpus::Stamp, &Arc<String>)> = previous
+        .sources
+        .iter()
+        .filter(|d| !read_again.contains(d.meta.path.as_path()))
+        .filter_map(|d| Some((d.meta.path.as_path(), (d.meta.stamp?, &d.text))))
+        .collect();
+    corpus::load_reusing(paths, &|path, stamp| {
+        known.get(path).filter(|(s, _)| *s == stamp).map(|(_, text)| Arc::clone(text))
+    })
 }
 
 /// What the persisted index gave an indexing job.
