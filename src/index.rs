@@ -123,19 +123,19 @@ struct QuantityKey {
 
 impl QuantityKey {
     fn of(f: &Figure) -> QuantityKey {
-        let pack = |(m, e): (i64, i32)| (m as i32, e.clamp(-1000, 1000) as i16);
-        let high = f.high.map_or((0, i16::MIN), |h| pack(round_key(h)));
-        QuantityKey { unit: f.unit.key(), value: pack(round_key(f.value)), high }
+        let high = f.high.map_or((0, i16::MIN), round_key);
+        QuantityKey { unit: f.unit.key(), value: round_key(f.value), high }
     }
 }
 
-/// `v` as nine significant digits and a decimal exponent (`m * 10^(e - 8)`), without formatting it.
-fn round_key(v: f64) -> (i64, i32) {
+/// `v` as nine significant digits and a decimal exponent (`m * 10^(e - 8)`), without formatting it. Nine
+/// digits fit an `i32`, and every finite exponent (-324 to 308) an `i16`.
+fn round_key(v: f64) -> (i32, i16) {
     if v == 0.0 {
         return (0, 0);
     }
     if !v.is_finite() {
-        return (0, if v.is_nan() { i32::MAX } else { v.signum() as i32 });
+        return (0, if v.is_nan() { i16::MAX } else { v.signum() as i16 });
     }
     let digits = |e: i32| (v / 10f64.powi(e - 8)).round();
     let mut e = v.abs().log10().floor() as i32;
@@ -148,7 +148,7 @@ fn round_key(v: f64) -> (i64, i32) {
         e -= 1;
         m = digits(e);
     }
-    (m as i64, e)
+    (m as i32, e as i16)
 }
 
 impl Index {
@@ -176,9 +176,9 @@ impl Index {
                 let text = source.text;
                 let old = reusable.get(source.meta.path.as_path());
                 // The very text of the index in use (the loader reused it): nothing to compute again.
-                let same = old.and_then(|old| old.text.as_ref().filter(|t| Arc::ptr_eq(t, &text)).map(|_| *old));
-                let (hash, lines) = match same.and_then(|old| old.lines.clone()) {
-                    Some(lines) => (same.map_or(0, |old| old.hash), lines),
+                let same = old.filter(|old| old.text.as_ref().is_some_and(|t| Arc::ptr_eq(t, &text)));
+                let (hash, lines) = match same.and_then(|old| Some((old.hash, old.lines.clone()?))) {
+                    Some(known) => known,
                     None => (content_hash(&text), Arc::new(LineIndex::new(&text))),
                 };
                 if let Some(old) = old.filter(|old| old.len == text.len() && old.hash == hash) {

@@ -12,7 +12,7 @@
 pub mod entities;
 pub mod figures;
 pub mod sentences;
-pub(crate) mod fasthash;
+mod fasthash;
 
 use std::fmt;
 
