@@ -16,6 +16,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
@@ -23,7 +24,7 @@ use serde::Serialize;
 
 use crate::analysis::checks::{self, Finding, Severity};
 use crate::corpus;
-use crate::index::Index;
+use crate::index::{Index, SourceText};
 use crate::note::Note;
 use crate::text::{Encoding, LineIndex};
 
@@ -153,7 +154,15 @@ pub fn index(args: &IndexArgs) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result = if args.json {
-        serde_json::to_writer(&mut out, &to_json(&index)).map_err(std::io::Error::other).and_then(|_| writeln!(out))
+        // The index holds the texts it was built from, so every text is at hand.
+        index
+            .sources
+            .iter()
+            .map(|d| d.text())
+            .collect::<Result<Vec<Arc<SourceText>>, _>>()
+            .map_err(std::io::Error::other)
+            .and_then(|texts| serde_json::to_writer(&mut out, &to_json(&index, &texts)).map_err(std::io::Error::other))
+            .and_then(|_| writeln!(out))
     } else {
         writeln!(
             out,
@@ -176,7 +185,8 @@ pub fn index(args: &IndexArgs) -> ExitCode {
     }
 }
 
-fn to_json(index: &Index) -> JsonIndex<'_> {
+/// The index as JSON; `texts` are the sources' texts, in source order.
+fn to_json<'a>(index: &'a Index, texts: &'a [Arc<SourceText>]) -> JsonIndex<'a> {
     let sources = index
         .sources
         .iter()
@@ -187,7 +197,7 @@ fn to_json(index: &Index) -> JsonIndex<'_> {
             date: s.meta.date.as_deref(),
             publisher: s.meta.publisher.as_deref(),
             path: s.meta.path.display().to_string(),
-            bytes: s.text.len(),
+            bytes: s.len,
         })
         .collect();
     let entities = index
@@ -198,14 +208,15 @@ fn to_json(index: &Index) -> JsonIndex<'_> {
             let mut mentions = Vec::with_capacity(e.total as usize);
             for (sid, ids) in &e.by_source {
                 let doc = index.source(*sid);
+                let Some(source) = texts.get(*sid as usize) else { continue };
                 for &i in ids {
                     let Some(m) = doc.mention(i) else { continue };
-                    let lc = doc.lines.line_col(&doc.text, m.span.start as usize, Encoding::Utf16);
+                    let lc = source.lines.line_col(&source.text, m.span.start as usize, Encoding::Utf16);
                     mentions.push(JsonMention {
                         source: &doc.meta.key,
                         line: lc.line,
                         character: lc.col,
-                        text: m.span.slice(&doc.text),
+                        text: m.span.slice(&source.text),
                     });
                 }
             }
@@ -215,11 +226,12 @@ fn to_json(index: &Index) -> JsonIndex<'_> {
     let figures = index
         .sources
         .iter()
-        .flat_map(|doc| {
+        .zip(texts)
+        .flat_map(|(doc, source)| {
             doc.figures.iter().map(move |f| {
-                let lc = doc.lines.line_col(&doc.text, f.span.start as usize, Encoding::Utf16);
+                let lc = source.lines.line_col(&source.text, f.span.start as usize, Encoding::Utf16);
                 JsonFigure {
-                    text: f.span.slice(&doc.text),
+                    text: f.span.slice(&source.text),
                     value: f.value,
                     high: f.high,
                     unit: f.unit.label().to_string(),
@@ -227,7 +239,7 @@ fn to_json(index: &Index) -> JsonIndex<'_> {
                     source: &doc.meta.key,
                     line: lc.line,
                     character: lc.col,
-                    sentence: f.sentence.slice(&doc.text),
+                    sentence: f.sentence.slice(&source.text),
                 }
             })
         })
@@ -270,7 +282,7 @@ struct JsonRelated<'a> {
     source: &'a str,
     line: u32,
     character: u32,
-    text: &'a str,
+    text: String,
 }
 
 /// `research-lsp check`.
@@ -413,8 +425,10 @@ fn json_finding<'a>(
         .iter()
         .filter_map(|(sid, span)| {
             let doc = index.sources.get(*sid as usize)?;
-            let lc = doc.lines.line_col(&doc.text, span.start as usize, Encoding::Utf16);
-            Some(JsonRelated { source: &doc.meta.key, line: lc.line, character: lc.col, text: span.slice(&doc.text) })
+            let source = doc.text().ok()?;
+            let lc = source.lines.line_col(&source.text, span.start as usize, Encoding::Utf16);
+            let text = span.slice(&source.text).to_string();
+            Some(JsonRelated { source: &doc.meta.key, line: lc.line, character: lc.col, text })
         })
         .collect();
     JsonFinding {

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rayon::prelude::*;
 
-use crate::corpus::{Corpus, SourceMeta, Warning};
+use crate::corpus::{Corpus, SourceMeta, Stamp, Warning};
 use crate::extract::{self, EntityKind, Figure, Sentence};
 use crate::text::{LineIndex, Span};
 
@@ -24,15 +24,62 @@ pub type SourceId = u32;
 /// The position of an entity in [`Index::entities`].
 pub type EntityId = u32;
 
+/// A source's text with its line index: what excerpts and positions are cut from.
+#[derive(Debug)]
+pub struct SourceText {
+    pub text: Arc<String>,
+    pub lines: LineIndex,
+}
+
+impl SourceText {
+    pub fn new(text: Arc<String>) -> SourceText {
+        let lines = LineIndex::new(&text);
+        SourceText { text, lines }
+    }
+}
+
+/// Why a source's text is not at hand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TextError {
+    /// The file cannot be read any more.
+    Unreadable(String),
+    /// The file no longer holds the text that was indexed (the index of the new text is on its way).
+    Changed,
+    /// What was extracted does not fit the text: a damaged persisted index.
+    Unfit,
+}
+
+impl std::error::Error for TextError {}
+
+impl std::fmt::Display for TextError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TextError::Unreadable(why) => write!(f, "cannot read the source: {why}"),
+            TextError::Changed => write!(f, "the source changed on disk since it was indexed"),
+            TextError::Unfit => write!(f, "the stored index does not fit the source"),
+        }
+    }
+}
+
 /// A source document with what was extracted from it.
+///
+/// The text of a source read from disk is not kept: the index holds what was extracted, and
+/// [`SourceDoc::text`] reads the text back (through a small cache) when an excerpt or a position is wanted,
+/// checking that the file still holds the very text indexed (length and content hash) and that every stored
+/// span falls on its character boundaries. A text given in memory (the embedded seeds, a corpus built in a
+/// test) is held.
 #[derive(Debug)]
 pub struct SourceDoc {
     pub meta: SourceMeta,
-    pub text: Arc<String>,
+    /// The length of the text in bytes.
+    pub len: usize,
     /// [`content_hash`] of the text.
     pub hash: u128,
-    /// Shared with the next index when the text did not change.
-    pub lines: Arc<LineIndex>,
+    /// The title the text's first line gives, used when the bibliography gives none.
+    pub title_line: String,
+    held: Option<Arc<SourceText>>,
+    /// Whether the stored spans fit the text, once a text was at hand to tell.
+    fits: std::sync::OnceLock<bool>,
     /// What the extractors found, shared with the next index when the text did not change.
     pub sentences: Arc<Vec<Sentence>>,
     pub figures: Arc<Vec<Figure>>,
@@ -54,6 +101,129 @@ impl SourceDoc {
     /// Every mention of an entity in this source, in text order, with its position in `names.mentions`.
     pub fn mentions(&self) -> impl Iterator<Item = (u32, Mention)> + '_ {
         (0..self.names.mentions.len() as u32).filter_map(|i| Some((i, self.mention(i)?)))
+    }
+
+    /// The text, held, or read back from the file and kept in the cache of recently used texts. What comes back
+    /// is always the very text indexed: a file read is checked against the length and content hash, and a
+    /// cached copy is one that was (it may be served after the file changed, until the watcher's re-index
+    /// replaces this index). The stored spans are checked to fit it, once per source.
+    pub fn text(&self) -> Result<Arc<SourceText>, TextError> {
+        self.text_with(true)
+    }
+
+    /// [`SourceDoc::text`], without filling the cache: for passes over the whole corpus, which would only
+    /// evict what requests use.
+    pub fn text_once(&self) -> Result<Arc<SourceText>, TextError> {
+        self.text_with(false)
+    }
+
+    fn text_with(&self, keep: bool) -> Result<Arc<SourceText>, TextError> {
+        let text = match &self.held {
+            Some(held) => held.clone(),
+            None => match text_cache::get(self.hash) {
+                Some(hit) => hit,
+                None => {
+                    let text = crate::corpus::read_document(&self.meta.path).map_err(TextError::Unreadable)?;
+                    self.same_text(&text)?;
+                    let read = Arc::new(SourceText::new(Arc::new(text)));
+                    if keep {
+                        text_cache::put(self.hash, read.clone());
+                    }
+                    read
+                }
+            },
+        };
+        self.fits(&text.text)?;
+        Ok(text)
+    }
+
+    /// Whether the file still holds the text indexed, and the stored spans fit it: read from the file, past
+    /// any cache. A held text is not in a file to check.
+    pub fn check_file(&self) -> Result<(), TextError> {
+        if self.held.is_some() {
+            return Ok(());
+        }
+        let text = crate::corpus::read_document(&self.meta.path).map_err(TextError::Unreadable)?;
+        self.same_text(&text)?;
+        self.fits(&text)
+    }
+
+    fn same_text(&self, text: &str) -> Result<(), TextError> {
+        if text.len() == self.len && content_hash(text) == self.hash {
+            Ok(())
+        } else {
+            Err(TextError::Changed)
+        }
+    }
+
+    /// Whether every span falls on character boundaries of `text` (the text of this source's hash), worked
+    /// out once.
+    fn fits(&self, text: &str) -> Result<(), TextError> {
+        let fits = *self.fits.get_or_init(|| {
+            let ok = |s: Span| text.is_char_boundary(s.start as usize) && text.is_char_boundary(s.end as usize);
+            self.sentences.iter().all(|s| ok(s.span))
+                && self.figures.iter().all(|f| ok(f.span) && ok(f.sentence))
+                && self.names.mentions.iter().all(|m| ok(m.span))
+        });
+        if fits {
+            Ok(())
+        } else {
+            Err(TextError::Unfit)
+        }
+    }
+}
+
+/// Texts read back from their files, the most recently used kept up to [`text_cache::BUDGET`] bytes. Keyed by
+/// content hash, so an entry serves any index with a source of that text.
+mod text_cache {
+    use std::collections::HashMap;
+    use std::sync::{Arc, LazyLock, Mutex};
+
+    use super::SourceText;
+
+    /// The bytes of text kept.
+    pub const BUDGET: usize = 64 << 20;
+
+    #[derive(Default)]
+    struct Cache {
+        entries: HashMap<u128, (Arc<SourceText>, u64)>,
+        bytes: usize,
+        clock: u64,
+    }
+
+    static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
+
+    pub fn get(hash: u128) -> Option<Arc<SourceText>> {
+        let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        cache.clock += 1;
+        let now = cache.clock;
+        let (text, used) = cache.entries.get_mut(&hash)?;
+        *used = now;
+        Some(text.clone())
+    }
+
+    pub fn put(hash: u128, text: Arc<SourceText>) {
+        let len = text.text.len();
+        if len > BUDGET {
+            return;
+        }
+        let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        cache.clock += 1;
+        let now = cache.clock;
+        if let Some((_, used)) = cache.entries.get_mut(&hash) {
+            *used = now;
+            return;
+        }
+        while cache.bytes + len > BUDGET {
+            let Some(oldest) = cache.entries.iter().min_by_key(|(_, (_, used))| *used).map(|(h, _)| *h) else {
+                break;
+            };
+            if let Some((gone, _)) = cache.entries.remove(&oldest) {
+                cache.bytes -= gone.text.len();
+            }
+        }
+        cache.bytes += len;
+        cache.entries.insert(hash, (text, now));
     }
 }
 
@@ -152,69 +322,56 @@ fn round_key(v: f64) -> (i32, i16) {
 }
 
 impl Index {
-    /// Builds the index of a corpus: extraction in parallel across sources, then the merge of names.
+    /// Builds the index of a corpus held in memory: extraction in parallel across sources, then the merge of
+    /// names. The texts are held by the index.
     pub fn build(corpus: Corpus) -> Index {
         Index::build_reusing(corpus, None)
     }
 
-    /// Builds the index of a corpus, reusing the extraction of every source of `previous` whose path and
-    /// text are unchanged: after one file changes, only that file is read by the extractors again, and
-    /// only the merge of names and the postings are redone for the whole corpus.
+    /// [`Index::build`], reusing the extraction of every source of `previous` whose path and text are
+    /// unchanged.
     pub fn build_reusing(corpus: Corpus, previous: Option<&Index>) -> Index {
         let prior: Vec<Prior> = previous.map(|p| p.sources.iter().map(Prior::of).collect()).unwrap_or_default();
         Index::build_with(corpus, &prior)
     }
 
-    /// Builds the index of a corpus, reusing the extraction in `prior` of every source whose path, length
-    /// and content hash are unchanged.
+    /// [`Index::build`], reusing the extraction in `prior` of every source whose path, length and content hash
+    /// are unchanged.
     pub fn build_with(corpus: Corpus, prior: &[Prior]) -> Index {
         let Corpus { sources, warnings } = corpus;
-        let reusable: HashMap<&std::path::Path, &Prior> = prior.iter().map(|p| (p.path.as_path(), p)).collect();
+        let reusable = by_path(prior);
         let docs: Vec<SourceDoc> = sources
             .into_par_iter()
             .map(|source| {
-                let text = source.text;
-                let old = reusable.get(source.meta.path.as_path());
-                // The very text of the index in use (the loader reused it): nothing to compute again.
-                let same = old.filter(|old| old.text.as_ref().is_some_and(|t| Arc::ptr_eq(t, &text)));
-                let (hash, lines) = match same.and_then(|old| Some((old.hash, old.lines.clone()?))) {
+                let old = reusable.get(source.meta.path.as_path()).map(|&i| &prior[i]);
+                // The very text of the index in use: nothing to compute again.
+                let same = old.and_then(|old| {
+                    old.held.as_ref().filter(|h| Arc::ptr_eq(&h.text, &source.text)).map(|h| (h.clone(), old.hash))
+                });
+                let (held, hash) = match same {
                     Some(known) => known,
-                    None => (content_hash(&text), Arc::new(LineIndex::new(&text))),
+                    None => {
+                        let hash = content_hash(&source.text);
+                        (Arc::new(SourceText::new(source.text)), hash)
+                    }
                 };
-                if let Some(old) = old.filter(|old| old.len == text.len() && old.hash == hash) {
-                    return SourceDoc {
-                        meta: source.meta,
-                        text,
-                        hash,
-                        lines,
-                        sentences: old.sentences.clone(),
-                        figures: old.figures.clone(),
-                        names: old.names.clone(),
-                        entity_of_name: Vec::new(),
-                    };
-                }
-                let mut sentences = extract::sentences::split(&text);
-                let mut names = extract::entities::extract(&text, &sentences);
-                let mut figures = extract::figures::extract(&text, &sentences);
-                // The lists live as long as the index: no room left over from growing them.
-                sentences.shrink_to_fit();
-                figures.shrink_to_fit();
-                names.mentions.shrink_to_fit();
-                names.names.shrink_to_fit();
-                SourceDoc {
-                    meta: source.meta,
-                    text,
-                    hash,
-                    lines,
-                    sentences: Arc::new(sentences),
-                    figures: Arc::new(figures),
-                    names: Arc::new(names),
-                    entity_of_name: Vec::new(),
-                }
+                let title_line = crate::corpus::assemble::derive_title(&held.text, &source.meta.path);
+                let part = Part::of(&held.text, hash, title_line, old.map(|o| (0, o)));
+                part.into_doc(source.meta, Some(held))
             })
             .collect();
         let (docs, entities) = merge_names(docs);
         Index::finish(docs, entities, warnings)
+    }
+
+    /// Loads the corpus under `paths` from disk and indexes it, streaming: each file is read, extracted and
+    /// let go, so the texts are never all in memory at once (see [`SourceDoc::text`]). A source of `prior`
+    /// whose file has the same size and modification time as then is taken from `prior` without reading the
+    /// file; one whose text hashes the same keeps its extraction.
+    pub fn load(paths: &[std::path::PathBuf], prior: &[Prior]) -> Index {
+        let gathered = gather(paths, prior);
+        let (docs, entities) = merge_names(gathered.docs);
+        Index::finish(docs, entities, gathered.warnings)
     }
 
     /// The index from sources whose mentions are assigned and entities whose postings are laid out: the
@@ -224,7 +381,7 @@ impl Index {
         let mut bytes = 0;
         for (sid, doc) in docs.iter().enumerate() {
             by_key.entry(doc.meta.key.clone()).or_insert(sid as SourceId);
-            bytes += doc.text.len();
+            bytes += doc.len;
         }
         let mut keyed: Vec<(QuantityKey, FigureRef)> =
             docs.par_iter()
@@ -360,7 +517,7 @@ impl Index {
 
 /// Merges the names of all sources into entities, assigns each source its mentions and lays out the
 /// postings.
-fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Entity>) {
+pub(crate) fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Entity>) {
     let names: Vec<&extract::DocNames> = docs.iter().map(|d| d.names.as_ref()).collect();
     let resolution = extract::entities::resolve(&names);
     let mut entities: Vec<Entity> = resolution
@@ -400,9 +557,12 @@ pub struct Prior {
     pub path: std::path::PathBuf,
     pub len: usize,
     pub hash: u128,
-    /// The text and its lines, where the prior is an index in memory.
-    pub text: Option<Arc<String>>,
-    pub lines: Option<Arc<LineIndex>>,
+    /// The file's size and modification time when it was indexed: where they are the same now, the file is
+    /// taken to hold the same text and is not read.
+    pub stamp: Option<Stamp>,
+    pub title_line: String,
+    /// The text, where it was held in memory.
+    pub held: Option<Arc<SourceText>>,
     pub sentences: Arc<Vec<Sentence>>,
     pub figures: Arc<Vec<Figure>>,
     pub names: Arc<extract::DocNames>,
@@ -412,15 +572,118 @@ impl Prior {
     pub fn of(doc: &SourceDoc) -> Prior {
         Prior {
             path: doc.meta.path.clone(),
-            len: doc.text.len(),
+            len: doc.len,
             hash: doc.hash,
-            text: Some(doc.text.clone()),
-            lines: Some(doc.lines.clone()),
+            stamp: doc.meta.stamp,
+            title_line: doc.title_line.clone(),
+            held: doc.held.clone(),
             sentences: doc.sentences.clone(),
             figures: doc.figures.clone(),
             names: doc.names.clone(),
         }
     }
+}
+
+/// The position in `prior` of each path's prior (the first, where a path comes twice).
+fn by_path(prior: &[Prior]) -> HashMap<&std::path::Path, usize> {
+    let mut map = HashMap::with_capacity(prior.len());
+    for (i, p) in prior.iter().enumerate() {
+        map.entry(p.path.as_path()).or_insert(i);
+    }
+    map
+}
+
+/// What the loader keeps of one source: its extraction, and which prior it came from.
+pub(crate) struct Part {
+    len: usize,
+    hash: u128,
+    title_line: String,
+    sentences: Arc<Vec<Sentence>>,
+    figures: Arc<Vec<Figure>>,
+    names: Arc<extract::DocNames>,
+    /// The position of the prior whose extraction this is.
+    pub from_prior: Option<usize>,
+}
+
+impl Part {
+    /// The extraction of `text`: the one of `old` (its position in the priors, and itself) where the text is
+    /// the same, else the extractors' work.
+    fn of(text: &str, hash: u128, title_line: String, old: Option<(usize, &Prior)>) -> Part {
+        if let Some((i, old)) = old.filter(|(_, old)| old.len == text.len() && old.hash == hash) {
+            return Part::reused(i, old, title_line);
+        }
+        let mut sentences = extract::sentences::split(text);
+        let mut names = extract::entities::extract(text, &sentences);
+        let mut figures = extract::figures::extract(text, &sentences);
+        // The lists live as long as the index: no room left over from growing them.
+        sentences.shrink_to_fit();
+        figures.shrink_to_fit();
+        names.mentions.shrink_to_fit();
+        names.names.shrink_to_fit();
+        Part {
+            len: text.len(),
+            hash,
+            title_line,
+            sentences: Arc::new(sentences),
+            figures: Arc::new(figures),
+            names: Arc::new(names),
+            from_prior: None,
+        }
+    }
+
+    fn reused(i: usize, old: &Prior, title_line: String) -> Part {
+        Part {
+            len: old.len,
+            hash: old.hash,
+            title_line,
+            sentences: old.sentences.clone(),
+            figures: old.figures.clone(),
+            names: old.names.clone(),
+            from_prior: Some(i),
+        }
+    }
+
+    fn into_doc(self, meta: SourceMeta, held: Option<Arc<SourceText>>) -> SourceDoc {
+        SourceDoc {
+            meta,
+            len: self.len,
+            hash: self.hash,
+            title_line: self.title_line,
+            held,
+            fits: std::sync::OnceLock::new(),
+            sentences: self.sentences,
+            figures: self.figures,
+            names: self.names,
+            entity_of_name: Vec::new(),
+        }
+    }
+}
+
+/// The sources under `paths`, loaded and extracted (or taken from `prior`), not yet merged.
+pub(crate) struct Gathered {
+    pub docs: Vec<SourceDoc>,
+    pub warnings: Vec<Warning>,
+    /// For each source, the position in `prior` of the prior whose extraction it reuses.
+    pub from_prior: Vec<Option<usize>>,
+}
+
+/// Streams the corpus under `paths` through the extractors (see [`Index::load`]).
+pub(crate) fn gather(paths: &[std::path::PathBuf], prior: &[Prior]) -> Gathered {
+    let reusable = by_path(prior);
+    let known = |path: &std::path::Path, stamp: Stamp| {
+        let i = *reusable.get(path)?;
+        let old = &prior[i];
+        (old.stamp == Some(stamp)).then(|| (Part::reused(i, old, old.title_line.clone()), old.title_line.clone()))
+    };
+    let digest = |path: &std::path::Path, text: Arc<String>| {
+        let hash = content_hash(&text);
+        let title_line = crate::corpus::assemble::derive_title(&text, path);
+        Part::of(&text, hash, title_line, reusable.get(path).map(|&i| (i, &prior[i])))
+    };
+    let (sources, warnings) = crate::corpus::load_with(paths, &known, &digest);
+    let from_prior = sources.iter().map(|(_, part)| part.from_prior).collect();
+    let docs = sources.into_iter().map(|(meta, part)| part.into_doc(meta, None)).collect();
+    Gathered { docs, warnings, from_prior }
 }
 
 /// True when `start..end` of `text` is not glued to a letter or digit on either side.
@@ -465,15 +728,20 @@ mod tests {
         ]));
         let find = |sid: usize, written: &str| {
             let doc = &index.sources[sid];
-            doc.figures.iter().find(|f| f.span.slice(&doc.text) == written).unwrap_or_else(|| panic!("{written}"))
+            let text = doc.text().unwrap();
+            doc.figures
+                .iter()
+                .find(|f| f.span.slice(&text.text) == written)
+                .cloned()
+                .unwrap_or_else(|| panic!("{written}"))
         };
         let like: Vec<(u32, u32)> =
-            index.figures_like(find(0, "US$45bn")).iter().map(|r| (r.source, r.figure)).collect();
+            index.figures_like(&find(0, "US$45bn")).iter().map(|r| (r.source, r.figure)).collect();
         assert_eq!(like.len(), 3, "{like:?}");
         assert_eq!(like.iter().map(|r| r.0).collect::<Vec<_>>(), [0, 2, 2]);
-        assert!(index.figures_like(find(1, "45 percent")).iter().all(|r| r.source == 1));
+        assert!(index.figures_like(&find(1, "45 percent")).iter().all(|r| r.source == 1));
         let groups: Vec<(u32, usize)> =
-            index.figures_like_by_source(find(2, "$45 billion")).map(|(s, g)| (s, g.len())).collect();
+            index.figures_like_by_source(&find(2, "$45 billion")).map(|(s, g)| (s, g.len())).collect();
         assert_eq!(groups, [(0, 1), (2, 2)]);
     }
 

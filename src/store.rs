@@ -21,13 +21,13 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::corpus::Corpus;
+use crate::corpus::Stamp;
 use crate::extract::{AcronymDef, DocName, DocNames, EntityKind, Figure, NameMention, Sentence, Symbol, Unit};
-use crate::index::{content_hash, Entity, Index, Prior, SourceDoc};
-use crate::text::{LineIndex, Span};
+use crate::index::{self, Entity, Index, Prior, SourceDoc};
+use crate::text::Span;
 
 /// Bumped whenever the layout below or what the extractors produce changes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 const MAGIC: &[u8; 8] = b"RLSPIDX\0";
 /// Magic, format version, payload length, payload checksum.
 const HEADER_LEN: usize = 8 + 4 + 8 + 8;
@@ -86,11 +86,6 @@ struct StoredDoc {
 }
 
 impl Stored {
-    /// The stored extraction of every source, for [`Index::build_with`] when some sources changed.
-    pub fn into_prior(self) -> Vec<Prior> {
-        self.docs.into_iter().map(|d| d.prior).collect()
-    }
-
     /// The number of sources stored.
     pub fn len(&self) -> usize {
         self.docs.len()
@@ -101,57 +96,61 @@ impl Stored {
     }
 }
 
-/// How an index came to be.
-pub enum Opened {
-    /// Every source is unchanged: the stored index, whole.
-    Complete(Index),
-    /// Some sources changed (or came or went): the corpus, with what can be reused.
-    Partial(Corpus, Stored),
-    /// The texts hash the same but the stored spans do not fit them (a damaged or forged file that passed
-    /// the checksum): the corpus, with nothing to reuse.
-    Unfit(Corpus),
+/// An index restored from a persisted one.
+pub struct Restored {
+    pub index: Index,
+    /// True when every source was as stored, so the stored merge was used whole; false when some sources
+    /// changed, came or went and the names were merged again.
+    pub whole: bool,
+    /// The sources read and extracted again.
+    pub extracted: usize,
 }
 
-/// Uses the persisted index for `corpus` where every source of it is unchanged (same paths in the same
-/// order, same lengths and content hashes); otherwise hands the corpus back with the stored extraction.
-pub fn open(stored: Stored, corpus: Corpus) -> Opened {
-    let same = stored.docs.len() == corpus.sources.len()
-        && stored.docs.par_iter().zip(&corpus.sources).all(|(d, s)| {
-            d.prior.path == s.meta.path && d.prior.len == s.text.len() && d.prior.hash == content_hash(&s.text)
-        });
-    if !same {
-        return Opened::Partial(corpus, stored);
+/// The index of the corpus under `paths`, taken from `stored` where its files are unchanged.
+///
+/// A source whose file has the size and modification time stored is taken as it was, without reading the
+/// file; any other file is read, and keeps its stored extraction if its text hashes the same. When every
+/// source comes from the store, in the stored order, the stored entities and postings are used as they are;
+/// otherwise the names are merged again. `also` is more to reuse (the index in use), after the store.
+///
+/// Texts are not read here, so what was stored is checked against them later: each time a text is read
+/// ([`crate::index::SourceDoc::text`] checks its hash and that the stored spans fit it), and in one pass by
+/// [`stale_sources`], which a caller runs in the background to re-index whatever no longer matches.
+pub fn restore(stored: Stored, paths: &[PathBuf], also: &[Prior]) -> Restored {
+    let Stored { docs, entities } = stored;
+    let n = docs.len();
+    let mut assigned: Vec<Vec<Option<u32>>> = Vec::with_capacity(n);
+    let mut prior: Vec<Prior> = Vec::with_capacity(n + also.len());
+    for d in docs {
+        assigned.push(d.entity_of_name);
+        prior.push(d.prior);
     }
-    // The spans were checked against the lengths when read; the texts are the same, so they fit. Character
-    // boundaries are checked here, now that the texts are at hand.
-    let fits = stored.docs.par_iter().zip(&corpus.sources).all(|(d, s)| spans_on_boundaries(d, &s.text));
-    if !fits {
-        return Opened::Unfit(corpus);
-    }
-    let Corpus { sources, warnings } = corpus;
-    let docs: Vec<SourceDoc> = stored
-        .docs
-        .into_par_iter()
-        .zip(sources)
-        .map(|(d, source)| SourceDoc {
-            lines: Arc::new(LineIndex::new(&source.text)),
-            meta: source.meta,
-            hash: d.prior.hash,
-            text: source.text,
-            sentences: d.prior.sentences,
-            figures: d.prior.figures,
-            names: d.prior.names,
-            entity_of_name: d.entity_of_name,
-        })
-        .collect();
-    Opened::Complete(Index::finish(docs, stored.entities, warnings))
+    prior.extend_from_slice(also);
+    let gathered = index::gather(paths, &prior);
+    let extracted = gathered.from_prior.iter().filter(|f| f.is_none()).count();
+    let whole = gathered.docs.len() == n && gathered.from_prior.iter().enumerate().all(|(i, f)| *f == Some(i));
+    let index = if whole {
+        let mut docs = gathered.docs;
+        for (doc, entity_of_name) in docs.iter_mut().zip(assigned) {
+            doc.entity_of_name = entity_of_name;
+        }
+        Index::finish(docs, entities, gathered.warnings)
+    } else {
+        let (docs, entities) = index::merge_names(gathered.docs);
+        Index::finish(docs, entities, gathered.warnings)
+    };
+    Restored { index, whole, extracted }
 }
 
-fn spans_on_boundaries(d: &StoredDoc, text: &str) -> bool {
-    let ok = |s: Span| text.is_char_boundary(s.start as usize) && text.is_char_boundary(s.end as usize);
-    d.prior.sentences.iter().all(|s| ok(s.span))
-        && d.prior.figures.iter().all(|f| ok(f.span) && ok(f.sentence))
-        && d.prior.names.mentions.iter().all(|m| ok(m.span))
+/// The sources of `index` whose files no longer hold the text indexed, or that the stored extraction does
+/// not fit: read in one parallel pass.
+pub fn stale_sources(index: &Index) -> Vec<PathBuf> {
+    index
+        .sources
+        .par_iter()
+        .filter(|doc| !doc.meta.embedded && doc.check_file().is_err())
+        .map(|doc| doc.meta.path.clone())
+        .collect()
 }
 
 /// Reads the persisted index at `path`.
@@ -297,8 +296,19 @@ pub fn decode(bytes: &[u8]) -> Result<Stored, StoreError> {
 
 fn encode_doc(w: &mut Writer, doc: &SourceDoc) {
     w.str(&doc.meta.path.to_string_lossy());
-    w.uint(doc.text.len() as u64);
+    w.uint(doc.len as u64);
     w.buf.extend_from_slice(&doc.hash.to_le_bytes());
+    let stamp = doc.meta.stamp.and_then(|s| Some((s.len, s.modified.duration_since(std::time::UNIX_EPOCH).ok()?)));
+    match stamp {
+        Some((len, since)) => {
+            w.buf.push(1);
+            w.uint(len);
+            w.uint(since.as_secs());
+            w.uint(u64::from(since.subsec_nanos()));
+        }
+        None => w.buf.push(0),
+    }
+    w.str(&doc.title_line);
     w.uint(doc.sentences.len() as u64);
     let mut at = 0;
     for s in doc.sentences.iter() {
@@ -366,6 +376,20 @@ fn decode_doc(r: &mut Reader) -> Result<StoredDoc, StoreError> {
     let path = PathBuf::from(r.str()?);
     let len = usize::try_from(r.uint()?).map_err(|_| corrupt("length"))?;
     let hash = u128::from_le_bytes(r.take(16)?.try_into().map_err(|_| corrupt("hash"))?);
+    let stamp = match r.byte()? {
+        0 => None,
+        1 => {
+            let len = r.uint()?;
+            let secs = r.uint()?;
+            let nanos = u32::try_from(r.uint()?).ok().filter(|n| *n < 1_000_000_000).ok_or_else(|| corrupt("stamp"))?;
+            let modified = std::time::UNIX_EPOCH
+                .checked_add(std::time::Duration::new(secs, nanos))
+                .ok_or_else(|| corrupt("stamp"))?;
+            Some(Stamp { len, modified })
+        }
+        _ => return Err(corrupt("stamp")),
+    };
+    let title_line = r.str()?.to_string();
     let limit = u32::try_from(len).map_err(|_| corrupt("length"))?;
     // Each element takes at least this many bytes, which bounds every count before anything is allocated.
     let n = r.count(2)?;
@@ -447,8 +471,9 @@ fn decode_doc(r: &mut Reader) -> Result<StoredDoc, StoreError> {
             path,
             len,
             hash,
-            text: None,
-            lines: None,
+            stamp,
+            title_line,
+            held: None,
             sentences: Arc::new(sentences),
             figures: Arc::new(figures),
             names: Arc::new(DocNames { names, mentions, acronyms }),
@@ -630,27 +655,49 @@ mod tests {
         Index::build(corpus::seeds())
     }
 
-    #[test]
-    fn round_trip_is_the_same_index() {
-        let index = seeds_index();
-        let bytes = encode(&index);
-        let stored = decode(&bytes).expect("decodes");
-        assert_eq!(stored.len(), index.sources.len());
-        let Opened::Complete(back) = open(stored, corpus::seeds()) else { panic!("the same corpus opens whole") };
-        assert_eq!(back.entities.len(), index.entities.len());
-        for (a, b) in back.entities.iter().zip(&index.entities) {
+    /// The seeds written to a fresh directory of their own, and the index loaded from it.
+    fn on_disk(name: &str) -> (PathBuf, Index) {
+        let dir = std::env::temp_dir().join(format!("research-lsp-store-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let seeds = corpus::materialize_seeds(&dir).expect("seeds written");
+        let index = Index::load(std::slice::from_ref(&seeds), &[]);
+        assert_eq!(index.sources.len(), corpus::seeds().sources.len());
+        (seeds, index)
+    }
+
+    fn same_entities(a: &Index, b: &Index) {
+        assert_eq!(a.entities.len(), b.entities.len());
+        for (a, b) in a.entities.iter().zip(&b.entities) {
             assert_eq!(
                 (&a.name, a.kind, &a.aliases, &a.by_source, a.total),
                 (&b.name, b.kind, &b.aliases, &b.by_source, b.total)
             );
         }
+    }
+
+    #[test]
+    fn round_trip_is_the_same_index() {
+        let (dir, index) = on_disk("round");
+        let bytes = encode(&index);
+        let stored = decode(&bytes).expect("decodes");
+        assert_eq!(stored.len(), index.sources.len());
+        let restored = restore(stored, std::slice::from_ref(&dir), &[]);
+        assert!(restored.whole, "the same corpus is restored whole");
+        assert_eq!(restored.extracted, 0, "no file is extracted again");
+        let back = restored.index;
+        same_entities(&back, &index);
         for (a, b) in back.sources.iter().zip(&index.sources) {
+            assert_eq!(a.meta, b.meta);
+            assert_eq!((a.len, a.hash, &a.title_line), (b.len, b.hash, &b.title_line));
             assert_eq!(a.sentences, b.sentences);
             assert_eq!(a.figures, b.figures);
             assert_eq!(a.names, b.names);
             assert_eq!(a.entity_of_name, b.entity_of_name);
+            assert_eq!(a.text().expect("the text reads back").text, b.text().expect("and here").text);
         }
         assert_eq!(back.figure_count(), index.figure_count());
+        assert!(stale_sources(&back).is_empty());
+        let _ = fs::remove_dir_all(dir.parent().unwrap_or(&dir));
     }
 
     #[test]
@@ -677,32 +724,58 @@ mod tests {
     }
 
     #[test]
-    fn a_changed_source_opens_partially() {
-        let index = seeds_index();
+    fn a_changed_source_is_extracted_again_and_the_rest_reused() {
+        let (dir, index) = on_disk("changed");
         let stored = decode(&encode(&index)).expect("decodes");
-        let mut changed = corpus::seeds();
-        let first = &mut changed.sources[0];
-        first.text = format!("{} One more sentence.", first.text).into();
-        match open(stored, changed) {
-            Opened::Partial(corpus, stored) => {
-                let rebuilt = Index::build_with(corpus, &stored.into_prior());
-                assert_eq!(rebuilt.sources.len(), index.sources.len());
-                assert_eq!(rebuilt.sources[1].figures, index.sources[1].figures);
-            }
-            Opened::Complete(_) => panic!("a changed text must not open whole"),
-            Opened::Unfit(_) => panic!("a changed text opens partially, not as unfit"),
-        }
+        let first = &index.sources[0];
+        let text = first.text().expect("text").text.to_string();
+        fs::write(&first.meta.path, format!("{text} One more sentence about Kyrgyzstan.")).expect("written");
+        let restored = restore(stored, std::slice::from_ref(&dir), &[]);
+        assert!(!restored.whole, "a changed text must not restore whole");
+        assert_eq!(restored.extracted, 1);
+        let back = restored.index;
+        assert_eq!(back.sources.len(), index.sources.len());
+        assert_ne!(back.sources[0].hash, first.hash);
+        assert!(back.sources[0].text().expect("the new text").text.ends_with("about Kyrgyzstan."));
+        assert_eq!(back.sources[1].figures, index.sources[1].figures);
+        // The index that was in use no longer matches the file: the check finds it.
+        assert_eq!(index.sources[0].check_file().err(), Some(crate::index::TextError::Changed));
+        assert_eq!(stale_sources(&index), vec![first.meta.path.clone()]);
+        let _ = fs::remove_dir_all(dir.parent().unwrap_or(&dir));
     }
 
     #[test]
-    fn spans_off_character_boundaries_make_the_file_unfit() {
-        let mut stored = decode(&encode(&seeds_index())).expect("decodes");
-        let text = corpus::seeds().sources[0].text.clone();
+    fn a_file_changed_under_the_same_stamp_is_found_by_the_check() {
+        let (dir, index) = on_disk("stamp");
+        let stored = decode(&encode(&index)).expect("decodes");
+        let path = index.sources[2].meta.path.clone();
+        let stamp = index.sources[2].meta.stamp.expect("stamped");
+        // Same length, same modification time, one letter different.
+        let mut bytes = fs::read(&path).expect("read");
+        let at = bytes.iter().position(|b| b.is_ascii_lowercase()).expect("a letter");
+        bytes[at] = if bytes[at] == b'x' { b'y' } else { b'x' };
+        fs::write(&path, &bytes).expect("written");
+        fs::File::options().write(true).open(&path).and_then(|f| f.set_modified(stamp.modified)).expect("touched");
+        let restored = restore(stored, std::slice::from_ref(&dir), &[]);
+        assert!(restored.whole, "the stamp is trusted at first");
+        assert_eq!(restored.index.sources[2].check_file().err(), Some(crate::index::TextError::Changed));
+        assert_eq!(stale_sources(&restored.index), vec![path]);
+        let _ = fs::remove_dir_all(dir.parent().unwrap_or(&dir));
+    }
+
+    #[test]
+    fn spans_off_character_boundaries_make_the_source_unfit() {
+        let (dir, index) = on_disk("unfit");
+        let mut stored = decode(&encode(&index)).expect("decodes");
+        let text = index.sources[0].text().expect("text").text.clone();
         let (at, c) = text.char_indices().find(|(_, c)| c.len_utf8() > 1).expect("a multi-byte character");
         assert!(c.len_utf8() > 1);
         let inside = Span::new(at + 1, at + 2);
         stored.docs[0].prior.sentences = Arc::new(vec![Sentence { span: inside, chrome: false }]);
-        assert!(matches!(open(stored, corpus::seeds()), Opened::Unfit(_)));
+        let restored = restore(stored, std::slice::from_ref(&dir), &[]);
+        assert_eq!(restored.index.sources[0].text().err(), Some(crate::index::TextError::Unfit));
+        assert_eq!(stale_sources(&restored.index), vec![index.sources[0].meta.path.clone()]);
+        let _ = fs::remove_dir_all(dir.parent().unwrap_or(&dir));
     }
 
     /// A file that passes the checksum but whose counts and spans lie is still refused (a writer bug, or
@@ -716,6 +789,8 @@ mod tests {
         doc.str("/nowhere.txt");
         doc.uint(10);
         doc.buf.extend_from_slice(&0u128.to_le_bytes());
+        doc.buf.push(0);
+        doc.str("");
         doc.uint(1);
         doc.span_from(&mut 0, Span::new(5, 50));
         doc.buf.push(0);

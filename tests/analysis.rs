@@ -31,7 +31,8 @@ fn seeds() -> &'static Index {
 struct KeyLine;
 impl Linker for KeyLine {
     fn link(&self, source: &SourceDoc, span: Span) -> Option<String> {
-        let lc = source.lines.line_col(&source.text, span.start as usize, Encoding::Utf16);
+        let held = source.text().unwrap();
+        let lc = held.lines.line_col(&held.text, span.start as usize, Encoding::Utf16);
         Some(format!("{}:{}", source.meta.key, lc.line + 1))
     }
 }
@@ -59,7 +60,10 @@ fn assert_excerpts_verbatim(index: &Index, md: &str) {
     for line in md.lines().filter_map(|l| l.strip_prefix("> ")) {
         let quote = line.rsplit_once(" [↗](").map_or(line, |(q, _)| q);
         let plain = unescape_excerpt(quote);
-        let found = index.sources.iter().any(|s| s.text.replace("\r\n", " ").replace('\n', " ").contains(&plain));
+        let found = index
+            .sources
+            .iter()
+            .any(|s| s.text().unwrap().text.replace("\r\n", " ").replace('\n', " ").contains(&plain));
         assert!(found, "excerpt is not verbatim: {plain:?}");
     }
 }
@@ -87,7 +91,7 @@ fn definition_texts(index: &Index, fixture: &str) -> Vec<(String, String)> {
         .into_iter()
         .map(|l| {
             let doc = index.source(l.source);
-            (doc.meta.key.clone(), l.span.slice(&doc.text).to_string())
+            (doc.meta.key.clone(), l.span.slice(&doc.text().unwrap().text).to_string())
         })
         .collect()
 }

@@ -82,13 +82,16 @@ fn assert_fix_edits_are_sane(text: &str, f: &Finding) {
 /// as spaces, ` … ` joining the parts of an elided quotation).
 fn assert_wording_is_verbatim(index: &Index, f: &Finding) {
     for (sid, span) in &f.related {
-        assert!(index.source(*sid).text.get(span.range()).is_some(), "related span off its source");
+        assert!(index.source(*sid).text().unwrap().text.get(span.range()).is_some(), "related span off its source");
     }
     if let Some((_, rest)) = f.message.split_once('“') {
         let quoted = rest.rsplit_once('”').map_or(rest, |(q, _)| q);
         for part in quoted.split(" … ") {
             let part = part.trim_start_matches('…').trim_end_matches('…');
-            let found = index.sources.iter().any(|s| s.text.replace("\r\n", " ").replace('\n', " ").contains(part));
+            let found = index
+                .sources
+                .iter()
+                .any(|s| s.text().unwrap().text.replace("\r\n", " ").replace('\n', " ").contains(part));
             assert!(found, "not verbatim: {part:?} in {}", f.message);
         }
     }
@@ -183,11 +186,8 @@ fn figure_not_in_cited_source_names_the_source_that_holds_it() {
     assert!(f.message.starts_with("12 percent is not in [@okafor2023]"), "{}", f.message);
     assert!(f.message.contains("[@lindqvist2022] has it"), "{}", f.message);
     let index = own();
-    assert!(f
-        .related
-        .iter()
-        .any(|(s, span)| index.source(*s).meta.key == "lindqvist2022"
-            && span.slice(&index.source(*s).text) == "12 percent"));
+    assert!(f.related.iter().any(|(s, span)| index.source(*s).meta.key == "lindqvist2022"
+        && span.slice(&index.source(*s).text().unwrap().text) == "12 percent"));
     assert_eq!(f.fixes[0].title, "Change the citation to [@lindqvist2022]");
     let fixed = apply(text, &f.fixes[0]);
     assert_eq!(fixed, "Ridership grew by 12 percent in 2019 [@lindqvist2022].");
@@ -471,7 +471,7 @@ fn quote_at_names_the_source_of_an_exact_quote() {
     let doc = index.source(m.source);
     assert_eq!(doc.meta.key, "lindqvist2022");
     // The span is the source's own text, line break and all.
-    assert_eq!(m.span.slice(&doc.text), "trams succeed where buses fail because riders trust a\nline");
+    assert_eq!(m.span.slice(&doc.text().unwrap().text), "trams succeed where buses fail because riders trust a\nline");
     assert_eq!(m.quote.slice(text), "“trams succeed where buses fail\nbecause riders trust a line”");
     // Off the quotation, or on a quotation no source holds, there is nothing.
     assert_eq!(checks::quote_at(index, text, &note, 2), None);

@@ -442,24 +442,57 @@ fn unreadable_file_is_skipped_with_a_warning() {
 }
 
 #[test]
-fn a_reload_takes_known_texts_only_where_the_file_is_as_it_was() {
+fn a_reload_takes_sources_from_the_index_in_use_only_where_the_file_is_as_it_was() {
+    use research_lsp::index::{Index, Prior, TextError};
+    use std::sync::Arc;
     let dir = TempDir::new("reload-known");
-    fs::write(dir.path().join("a.txt"), "Alpha text.\n").unwrap();
-    fs::write(dir.path().join("b.txt"), "Beta text.\n").unwrap();
-    let first = corpus::load(&[dir.path().to_path_buf()]);
-    let known: Vec<(PathBuf, corpus::Stamp, std::sync::Arc<String>)> =
-        first.sources.iter().map(|s| (s.meta.path.clone(), s.meta.stamp.expect("stamped"), s.text.clone())).collect();
-    let lookup = |path: &Path, stamp: corpus::Stamp| {
-        known.iter().find(|(p, s, _)| p == path && *s == stamp).map(|(_, _, t)| t.clone())
-    };
-    // Unchanged: both texts are the ones already in memory.
-    let again = corpus::load_reusing(&[dir.path().to_path_buf()], &lookup);
-    for (a, b) in again.sources.iter().zip(&first.sources) {
-        assert!(std::sync::Arc::ptr_eq(&a.text, &b.text), "{:?} reused", a.meta.path);
+    let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+    fs::write(&a, "Alpha text about Kazakhstan.\n").unwrap();
+    fs::write(&b, "Beta text.\n").unwrap();
+    let roots = [dir.path().to_path_buf()];
+    let first = Index::load(&roots, &[]);
+    let prior: Vec<Prior> = first.sources.iter().map(Prior::of).collect();
+    // Unchanged: both are taken as they were, the very same extraction.
+    let again = Index::load(&roots, &prior);
+    for (x, y) in again.sources.iter().zip(&first.sources) {
+        assert!(Arc::ptr_eq(&x.sentences, &y.sentences), "{:?} reused", x.meta.path);
+        assert_eq!(x.hash, y.hash);
     }
-    // One file changed (its size with it): that one is read again, the other still reused.
-    fs::write(dir.path().join("b.txt"), "Beta text, longer now.\n").unwrap();
-    let changed = corpus::load_reusing(&[dir.path().to_path_buf()], &lookup);
-    assert!(std::sync::Arc::ptr_eq(&changed.sources[0].text, &first.sources[0].text));
-    assert_eq!(changed.sources[1].text.as_str(), "Beta text, longer now.\n");
+    // Other bytes under the same size and modification time: taken as it was, without reading the file; the
+    // check of the file finds it.
+    let stamp = first.sources[0].meta.stamp.expect("stamped");
+    fs::write(&a, "Alpha text about Uzbekistan.\n").unwrap();
+    fs::File::options().write(true).open(&a).and_then(|f| f.set_modified(stamp.modified)).unwrap();
+    let trusted = Index::load(&roots, &prior);
+    assert_eq!(trusted.sources[0].hash, first.sources[0].hash);
+    assert_eq!(trusted.sources[0].check_file().err(), Some(TextError::Changed));
+    // One file changed in size: read and extracted again, the other still reused.
+    fs::write(&b, "Beta text, longer now.\n").unwrap();
+    let changed = Index::load(&roots, &prior);
+    assert!(Arc::ptr_eq(&changed.sources[0].sentences, &first.sources[0].sentences));
+    assert_ne!(changed.sources[1].hash, first.sources[1].hash);
+    assert_eq!(changed.sources[1].text().expect("read").text.as_str(), "Beta text, longer now.\n");
+}
+
+#[test]
+fn an_index_loaded_from_disk_is_the_index_of_the_loaded_corpus() {
+    use research_lsp::index::Index;
+    let dir = TempDir::new("streamed");
+    let seeds = corpus::materialize_seeds(dir.path()).expect("seeds written");
+    fs::write(seeds.join("extra.md"), "# An extra note\n\nThe Caspian Pipeline Consortium moved 62 percent.\n")
+        .unwrap();
+    let roots = [seeds];
+    let streamed = Index::load(&roots, &[]);
+    let built = Index::build(corpus::load(&roots));
+    assert_eq!(streamed.warnings, built.warnings);
+    assert_eq!(streamed.sources.len(), built.sources.len());
+    for (x, y) in streamed.sources.iter().zip(&built.sources) {
+        assert_eq!(x.meta, y.meta);
+        assert_eq!((x.len, x.hash, &x.title_line), (y.len, y.hash, &y.title_line));
+        assert_eq!((&x.sentences, &x.figures, &x.names), (&y.sentences, &y.figures, &y.names));
+        assert_eq!(x.entity_of_name, y.entity_of_name);
+        assert_eq!(x.text().expect("read back").text, y.text().expect("held").text);
+    }
+    let names = |i: &Index| i.entities.iter().map(|e| (e.name.clone(), e.by_source.clone())).collect::<Vec<_>>();
+    assert_eq!(names(&streamed), names(&built));
 }

@@ -227,8 +227,8 @@ proptest! {
                 prop_assert!(inside(&text, h.span), "hover {:?} at {} in {:?}", h.span, offset, text);
             }
             for loc in locations::definition(index, &note, offset) {
-                let source = &index.source(loc.source).text;
-                prop_assert!(inside(source, loc.span), "definition {:?} at {} in {:?}", loc.span, offset, text);
+                let source = index.source(loc.source).text().expect("held");
+                prop_assert!(inside(&source.text, loc.span), "definition {:?} at {} in {:?}", loc.span, offset, text);
             }
             let done = completion::complete(index, &text, &note, offset.min(text.len()));
             for item in &done.items {

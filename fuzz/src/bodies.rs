@@ -10,7 +10,8 @@
 //! - `server`: raw bytes as the whole input of an in-process server session.
 //! - `store`: the persisted index of the seeds, damaged as the input says (bytes changed, cut, or the input
 //!   itself as the file), with its checksum made right again so that the decoder proper is reached; what
-//!   decodes is opened against the seeds and asked for hovers. Nothing panics; what is accepted answers.
+//!   decodes is restored against the seeds on disk and asked for hovers, and a source whose stored
+//!   extraction does not fit its file is never served a text. Nothing panics; what is accepted answers.
 //!
 //! This file is also compiled into the main crate's `tests/properties.rs`, so it uses nothing but
 //! `research_lsp`, `tokio` and the LSP types of `tower-lsp-server`, which the main crate has too.
@@ -79,7 +80,8 @@ pub fn note(data: &[u8]) {
             assert!(inside(&text, h.span), "hover {:?} at {offset}", h.span);
         }
         for loc in locations::definition(index, &note, offset) {
-            assert!(inside(&index.source(loc.source).text, loc.span), "definition {:?} at {offset}", loc.span);
+            let source = index.source(loc.source).text().expect("the seeds' texts are held");
+            assert!(inside(&source.text, loc.span), "definition {:?} at {offset}", loc.span);
         }
         for item in completion::complete(index, &text, &note, offset).items {
             assert!(inside(&text, item.replace), "completion {:?} at {offset}", item.replace);
@@ -164,8 +166,14 @@ fn runtime() -> &'static tokio::runtime::Runtime {
 
 pub fn store(data: &[u8]) {
     use research_lsp::store;
-    static FILE: OnceLock<Vec<u8>> = OnceLock::new();
-    let file = FILE.get_or_init(|| store::encode(seeds_index()));
+    // The seeds written to a directory of their own, indexed from there, and that index's file.
+    static DISK: OnceLock<(std::path::PathBuf, Vec<u8>)> = OnceLock::new();
+    let (dir, file) = DISK.get_or_init(|| {
+        let root = std::env::temp_dir().join(format!("research-lsp-fuzz-store-{}", std::process::id()));
+        let dir = research_lsp::corpus::materialize_seeds(&root).expect("the seeds written");
+        let index = Index::load(std::slice::from_ref(&dir), &[]);
+        (dir, store::encode(&index))
+    });
     let Some((&mode, rest)) = data.split_first() else { return };
     let mut bytes = match mode % 3 {
         // The input is the file.
@@ -191,7 +199,8 @@ pub fn store(data: &[u8]) {
         store::reseal(&mut bytes);
     }
     let Ok(stored) = store::decode(&bytes) else { return };
-    if let store::Opened::Complete(index) = store::open(stored, research_lsp::corpus::seeds()) {
+    let index = store::restore(stored, std::slice::from_ref(dir), &[]).index;
+    {
         let text = "Russia, Kazakhstan and the Eurasian Economic Union; $45 billion, 62 percent [@valdai].";
         let note = Note::parse(text, &index);
         for offset in 0..text.len() {
@@ -201,6 +210,11 @@ pub fn store(data: &[u8]) {
             }
         }
         let _ = checks::check(&index, text, &note);
+        // What was accepted but does not fit the files is found by the check, never used.
+        for path in store::stale_sources(&index) {
+            let doc = index.sources.iter().find(|d| d.meta.path == path).expect("a source of the index");
+            assert!(doc.text().is_err(), "{path:?} is stale yet its text is served");
+        }
     }
 }
 

@@ -39,9 +39,10 @@ use std::cell::RefCell;
 use super::quotes::{self, one_line, QuoteIndex, QuoteWords, SourceMatch, SourceWords};
 use super::shorten;
 use crate::extract::{self, Figure, Sentence, Unit};
-use crate::index::{EntityId, Index, SourceId};
+use crate::index::{EntityId, Index, SourceId, SourceText};
 use crate::note::{Citation, Note, Quote};
 use crate::text::Span;
+use std::sync::Arc;
 
 /// A quotation shorter than this (in words) is never reported as a misquotation.
 pub const MISQUOTE_MIN_WORDS: usize = 8;
@@ -352,12 +353,11 @@ impl<'a> Context<'a> {
             format!("{written} is in none of {}", cited_names.join(", "))
         };
         let mut related: Vec<(SourceId, Span)> = Vec::new();
-        if let Some((sid, close)) = self.close_figure(f, &cited) {
-            let doc = self.index.source(sid);
+        if let Some((sid, close, source)) = self.close_figure(f, &cited) {
             message.push_str(&format!(
                 "; it has {}: “{}”",
-                one_line(close.span.slice(&doc.text)),
-                sentence_excerpt(&doc.text, close.sentence, close.span)
+                one_line(close.span.slice(&source.text)),
+                sentence_excerpt(&source.text, close.sentence, close.span)
             ));
             related.push((sid, close.span));
         }
@@ -416,28 +416,35 @@ impl<'a> Context<'a> {
     /// A figure of a cited source with the same unit, within [`CLOSE_FIGURE`], in a sentence that shares
     /// content words with the note's sentence: one for the same year first (when both say), then the
     /// nearest in value, then the one sharing most words.
-    fn close_figure(&self, f: &Figure, cited: &[SourceId]) -> Option<(SourceId, &'a Figure)> {
+    fn close_figure(&self, f: &Figure, cited: &[SourceId]) -> Option<(SourceId, &'a Figure, Arc<SourceText>)> {
         let note_words = content_words(self.text, f.sentence);
-        let mut best: Option<((bool, f64, usize), SourceId, &Figure)> = None;
+        let mut best: Option<((bool, f64, usize), SourceId, &Figure, Arc<SourceText>)> = None;
         for &sid in cited {
             let doc = self.index.source(sid);
+            let mut source: Option<Arc<SourceText>> = None;
             for g in doc.figures.iter().filter(|g| g.unit == f.unit && g.high.is_some() == f.high.is_some()) {
                 let distance = relative_distance(f, g);
                 if distance > CLOSE_FIGURE {
                     continue;
                 }
-                let shared = content_words(&doc.text, g.sentence).intersection(&note_words).count();
+                // The text is read only for a source with a figure close enough; one that cannot be read
+                // offers none.
+                if source.is_none() {
+                    source = doc.text().ok();
+                }
+                let Some(text) = &source else { break };
+                let shared = content_words(&text.text, g.sentence).intersection(&note_words).count();
                 if shared == 0 {
                     continue;
                 }
                 let other_year = f.year.is_some() && g.year.is_some() && f.year != g.year;
                 let rank = (other_year, distance, usize::MAX - shared);
                 if best.as_ref().is_none_or(|b| rank.partial_cmp(&b.0) == Some(std::cmp::Ordering::Less)) {
-                    best = Some((rank, sid, g));
+                    best = Some((rank, sid, g, text.clone()));
                 }
             }
         }
-        best.map(|(_, sid, g)| (sid, g))
+        best.map(|(_, sid, g, text)| (sid, g, text))
     }
 
     fn quote(&self, q: &Quote, out: &mut Vec<Finding>) {
@@ -499,7 +506,19 @@ impl<'a> Context<'a> {
     fn misquotation(&self, q: &Quote, words: &QuoteWords, cites: &[&Citation], variant: &SourceMatch) -> Finding {
         let doc = self.index.source(variant.source);
         let key = doc.meta.key.clone();
-        let wording = variant.wording(&doc.text);
+        let wording = match doc.text() {
+            Ok(source) => variant.wording(&source.text),
+            Err(e) => {
+                return Finding {
+                    span: q.outer,
+                    severity: Severity::Warning,
+                    code: MISQUOTATION,
+                    message: format!("misquotation: [@{key}] reads otherwise (its wording cannot be shown: {e})"),
+                    fixes: Vec::new(),
+                    related: variant.parts.iter().map(|p| (variant.source, *p)).collect(),
+                };
+            }
+        };
         let mut message = format!("misquotation: [@{key}] reads “{wording}”");
         if variant.edits == 0 {
             message.push_str(" (the words agree; case or punctuation differ)");

@@ -13,6 +13,7 @@
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
+use crate::extract::Unit;
 use crate::index::{EntityId, Index, SourceId};
 use crate::note::Note;
 use crate::text::Span;
@@ -143,11 +144,33 @@ fn figure_context(before: &str) -> Option<(Span, &str)> {
 fn figures(index: &Index, text: &str, span: Span, digits: &str) -> Completions {
     let typed = span.slice(text);
     let sign = typed.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
+    // The significant digits typed, to pass over figures by value before any text is read.
+    let lead: Vec<u8> =
+        digits.bytes().filter(u8::is_ascii_digit).skip_while(|&d| d == b'0').take(MAX_LEAD_DIGITS).collect();
     let mut items: Vec<Item> = Vec::new();
     let mut incomplete = false;
+    let mut texts_read = 0;
     'sources: for (sid, doc) in index.sources.iter().enumerate() {
+        let mut source: Option<std::sync::Arc<crate::index::SourceText>> = None;
         for f in doc.figures.iter() {
-            let written = f.span.slice(&doc.text);
+            if !(sign.is_empty() || matches!(f.unit, Unit::Money(_))) || !may_lead_with(f.value, &lead) {
+                continue;
+            }
+            if source.is_none() {
+                if texts_read >= MAX_TEXTS_READ {
+                    incomplete = true;
+                    break 'sources;
+                }
+                texts_read += 1;
+                match doc.text() {
+                    Ok(read) => source = Some(read),
+                    // A source that cannot be read offers nothing now.
+                    Err(_) => continue 'sources,
+                }
+            }
+            let Some(source) = &source else { continue 'sources };
+            let doc_text = source.text.as_str();
+            let written = f.span.slice(doc_text);
             let written_digits = written.trim_start_matches(|c: char| !c.is_ascii_digit());
             if !written_digits.starts_with(digits)
                 || (!sign.is_empty() && !written.contains(sign.trim_start_matches("US")))
@@ -161,8 +184,8 @@ fn figures(index: &Index, text: &str, span: Span, digits: &str) -> Completions {
                 incomplete = true;
                 break 'sources;
             }
-            let window = super::shorten(&doc.text, f.sentence, f.span, 90);
-            let mut context = window.slice(&doc.text).replace(['\n', '\r'], " ");
+            let window = super::shorten(doc_text, f.sentence, f.span, 90);
+            let mut context = window.slice(doc_text).replace(['\n', '\r'], " ");
             if window.start > f.sentence.start {
                 context.insert(0, '…');
             }
@@ -180,6 +203,37 @@ fn figures(index: &Index, text: &str, span: Span, digits: &str) -> Completions {
         }
     }
     Completions { items, incomplete }
+}
+
+/// The most significant digits compared by value before a figure's text is read.
+const MAX_LEAD_DIGITS: usize = 6;
+/// The most source texts one figure completion reads; past it the list is marked incomplete.
+const MAX_TEXTS_READ: usize = 256;
+
+/// Whether a figure of `value` may be written with the significant digits `lead` first (`45` for 45.2 billion,
+/// `12` for 1,200). Loose on purpose, since the written form decides: any value below one (fractions,
+/// decimals), zero or not finite passes, and a hair of rounding either way is allowed.
+fn may_lead_with(value: f64, lead: &[u8]) -> bool {
+    let v = value.abs();
+    if lead.is_empty() || !v.is_finite() || v < 1.0 {
+        return true;
+    }
+    let want = lead.iter().fold(0f64, |n, d| n * 10.0 + f64::from(d - b'0'));
+    // `v` scaled to as many integer digits as were typed (`log10` may be a hair off at powers of ten).
+    let len = lead.len() as i32;
+    let (low, high) = (10f64.powi(len - 1), 10f64.powi(len));
+    let mut scaled = v / 10f64.powi(v.log10().floor() as i32 + 1 - len);
+    if scaled < low * (1.0 - 1e-9) {
+        scaled *= 10.0;
+    }
+    if scaled >= high * (1.0 - 1e-9) {
+        // 999.9999999 is 1000 with a rounding error: its digits lead with 1.
+        scaled /= 10.0;
+        if scaled < low {
+            scaled = low;
+        }
+    }
+    scaled >= want * (1.0 - 1e-9) && scaled < (want + 1.0) * (1.0 + 1e-9)
 }
 
 fn entities(index: &Index, before: &str) -> Completions {
@@ -288,4 +342,34 @@ fn by_fuzzy_score(index: &Index, query: &str, candidates: Vec<EntityId>, unmatch
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
     scored.into_iter().map(|(_, _, e)| e).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_lead_with;
+
+    #[test]
+    fn a_value_leads_with_the_digits_it_is_written_with() {
+        // (value, typed significant digits, may lead)
+        let cases: &[(f64, &str, bool)] = &[
+            (45.2e9, "45", true),
+            (45.2e9, "452", true),
+            (45.2e9, "46", false),
+            (1200.0, "12", true),
+            (1200.0, "13", false),
+            (1000.0, "1", true),
+            (1000.0, "1000", true),
+            (999.999_999_999_9, "1", true),
+            (62.0, "62", true),
+            (62.0, "621", false),
+            (12.0, "1234", false),
+            (0.45, "4", true),
+            (0.75, "3", true),
+            (f64::INFINITY, "9", true),
+            (7.0, "", true),
+        ];
+        for &(value, lead, want) in cases {
+            assert_eq!(may_lead_with(value, lead.as_bytes()), want, "{value} with {lead}");
+        }
+    }
 }

@@ -175,7 +175,7 @@ pub fn citation_markdown(index: &Index, key: &str, linker: &dyn Linker) -> Strin
         "\n\n{} · {} · {}",
         plural(entities, "entity"),
         plural(doc.figures.len(), "figure"),
-        plural(doc.text.len(), "byte")
+        plural(doc.len, "byte")
     );
     if let Some(link) = linker.link(doc, Span::new(0, 0)) {
         let _ = write!(md, "\n\n[Open source]({link})");
@@ -227,7 +227,12 @@ fn source_heading(meta: &SourceMeta) -> String {
 /// Appends one blockquote line: the excerpt and, where the linker makes one, a link to it.
 fn quote_line(md: &mut String, doc: &SourceDoc, sentence: Span, focus: Span, bold: &[Span], linker: &dyn Linker) {
     md.push_str("> ");
-    md.push_str(&excerpt(&doc.text, sentence, focus, bold));
+    match doc.text() {
+        Ok(source) => md.push_str(&excerpt(&source.text, sentence, focus, bold)),
+        Err(e) => {
+            let _ = write!(md, "*({e})*");
+        }
+    }
     if let Some(link) = linker.link(doc, sentence) {
         let _ = write!(md, " [↗]({link})");
     }

@@ -31,7 +31,7 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use crate::index::{Index, SourceId};
+use crate::index::{Index, SourceId, SourceText};
 use crate::text::Span;
 
 /// The most words of the source an elision may stand for.
@@ -135,8 +135,9 @@ pub fn one_line(s: &str) -> String {
 /// without reading the corpus.
 #[derive(Debug, Default)]
 pub struct QuoteIndex {
-    /// The texts of the index this was built from, kept to recognise that index (see [`QuoteIndex::shared`]).
-    texts: Vec<Arc<String>>,
+    /// The content hashes of the sources of the index this was built from, to recognise that index (see
+    /// [`QuoteIndex::shared`]).
+    hashes: Vec<u128>,
     postings: HashMap<u64, Vec<SourceId>>,
 }
 
@@ -150,8 +151,10 @@ impl QuoteIndex {
             .sources
             .par_iter()
             .map(|doc| {
-                let mut keys: Vec<u64> =
-                    tokenize(&doc.text, Span::new(0, doc.text.len())).into_iter().map(|w| w.key).collect();
+                // A source that cannot be read now holds no words here; the index that replaces it will.
+                let Ok(source) = doc.text_once() else { return Vec::new() };
+                let text = &source.text;
+                let mut keys: Vec<u64> = tokenize(text, Span::new(0, text.len())).into_iter().map(|w| w.key).collect();
                 keys.sort_unstable();
                 keys.dedup();
                 keys
@@ -166,12 +169,12 @@ impl QuoteIndex {
         for list in postings.values_mut() {
             list.shrink_to_fit();
         }
-        QuoteIndex { texts: index.sources.iter().map(|d| d.text.clone()).collect(), postings }
+        QuoteIndex { hashes: index.sources.iter().map(|d| d.hash).collect(), postings }
     }
 
     /// The quote index of `index`, built on first use and kept for the two indexes checked last. An index
-    /// is recognised by the very texts it holds (pointer equality of each source's `Arc<String>`), so a rebuilt
-    /// index is never answered from a stale map. The cache keeps those texts alive until it lets them go.
+    /// is recognised by the content hashes of its sources, in order, so a rebuilt index with any text changed
+    /// is never answered from a stale map.
     pub fn shared(index: &Index) -> Arc<QuoteIndex> {
         let mut cache = SHARED.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(found) = cache.iter().find(|q| q.is_for(index)) {
@@ -187,8 +190,7 @@ impl QuoteIndex {
 
     /// True when this was built from `index`.
     pub fn is_for(&self, index: &Index) -> bool {
-        self.texts.len() == index.sources.len()
-            && self.texts.iter().zip(&index.sources).all(|(a, d)| Arc::ptr_eq(a, &d.text))
+        self.hashes.len() == index.sources.len() && self.hashes.iter().zip(&index.sources).all(|(h, d)| *h == d.hash)
     }
 
     /// The sources that hold the word with `key`.
@@ -244,22 +246,23 @@ impl QuoteIndex {
     }
 }
 
-/// The words of the sources one run of checks has read, so that a note with many quotations tokenises each
-/// candidate source once.
+/// The texts and words of the sources one run of checks has read, so that a note with many quotations reads
+/// and tokenises each candidate source once.
 #[derive(Debug, Default)]
 pub struct SourceWords {
-    by_source: HashMap<SourceId, Vec<Word>>,
+    by_source: HashMap<SourceId, Option<(Arc<SourceText>, Vec<Word>)>>,
 }
 
 impl SourceWords {
-    /// The words of source `sid` (empty for an unknown id), tokenised on first use.
-    pub fn of(&mut self, index: &Index, sid: SourceId) -> &[Word] {
-        self.by_source
-            .entry(sid)
-            .or_insert_with(|| {
-                index.sources.get(sid as usize).map_or_else(Vec::new, |d| tokenize(&d.text, Span::new(0, d.text.len())))
-            })
-            .as_slice()
+    /// The text of source `sid` and its words, read and tokenised on first use; `None` for an unknown id or
+    /// a text that cannot be read.
+    pub fn of(&mut self, index: &Index, sid: SourceId) -> Option<(&str, &[Word])> {
+        let entry = self.by_source.entry(sid).or_insert_with(|| {
+            let source = index.sources.get(sid as usize)?.text().ok()?;
+            let words = tokenize(&source.text, Span::new(0, source.text.len()));
+            Some((source, words))
+        });
+        entry.as_ref().map(|(source, words)| (source.text.as_str(), words.as_slice()))
     }
 }
 
@@ -283,9 +286,8 @@ pub fn find_exact(
         if out.len() >= limit {
             break;
         }
-        let Some(doc) = index.sources.get(sid as usize) else { continue };
-        let words = cache.of(index, sid);
-        if let Some(parts) = exact_in(text, quote, &doc.text, words) {
+        let Some((source_text, words)) = cache.of(index, sid) else { continue };
+        if let Some(parts) = exact_in(text, quote, source_text, words) {
             out.push(SourceMatch { source: sid, parts, edits: 0 });
         }
     }
@@ -308,7 +310,7 @@ pub fn find_close(
     let budget = quote.len() / 5;
     let mut best: Option<SourceMatch> = None;
     for sid in qi.candidates(quote, prefer, false) {
-        let words = cache.of(index, sid);
+        let Some((_, words)) = cache.of(index, sid) else { continue };
         let Some(found) = close_in(qi, quote, words, sid, budget) else { continue };
         if prefer.contains(&sid) {
             // A cited source's variant wins over any other.

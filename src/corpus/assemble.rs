@@ -23,10 +23,12 @@ use super::{Corpus, Source, SourceMeta, Warning};
 /// The longest title taken from a document's first line, in characters.
 const MAX_DERIVED_TITLE_CHARS: usize = 200;
 
-/// A document read into memory, not yet given its metadata.
-pub struct Document {
+/// A document found and read, not yet given its metadata: what the loader keeps of it (`body`: its text, or
+/// what was extracted from it) and the title its first line gives ([`derive_title`]).
+pub struct Document<T> {
     pub path: PathBuf,
-    pub text: Arc<String>,
+    pub body: T,
+    pub title: String,
     pub embedded: bool,
     pub stamp: Option<super::Stamp>,
 }
@@ -45,7 +47,17 @@ enum Resolution {
 }
 
 /// Builds the corpus; `warnings` are those found so far and are kept first.
-pub fn assemble(documents: Vec<Document>, bibliographies: Vec<BibFile>, mut warnings: Vec<Warning>) -> Corpus {
+pub fn assemble(documents: Vec<Document<Arc<String>>>, bibliographies: Vec<BibFile>, warnings: Vec<Warning>) -> Corpus {
+    let (sources, warnings) = assemble_with(documents, bibliographies, warnings);
+    Corpus { sources: sources.into_iter().map(|(meta, text)| Source { meta, text }).collect(), warnings }
+}
+
+/// [`assemble`] for documents of any body: each document's metadata with its body, in document order.
+pub fn assemble_with<T>(
+    documents: Vec<Document<T>>,
+    bibliographies: Vec<BibFile>,
+    mut warnings: Vec<Warning>,
+) -> (Vec<(SourceMeta, T)>, Vec<Warning>) {
     let normalized: Vec<PathBuf> = documents.iter().map(|d| normalize(&d.path)).collect();
     let by_path: HashMap<&Path, usize> =
         normalized.iter().enumerate().map(|(index, path)| (path.as_path(), index)).collect();
@@ -114,7 +126,7 @@ pub fn assemble(documents: Vec<Document>, bibliographies: Vec<BibFile>, mut warn
     let mut sources = Vec::with_capacity(documents.len());
     for (index, document) in documents.into_iter().enumerate() {
         let entry = described[index].map(|(b, e)| &bibliographies[b].entries[e]);
-        let derived_title = || derive_title(&document.text, &document.path);
+        let derived_title = || document.title.clone();
         let meta = match entry {
             Some(entry) => SourceMeta {
                 key: entry.key.clone(),
@@ -142,9 +154,9 @@ pub fn assemble(documents: Vec<Document>, bibliographies: Vec<BibFile>, mut warn
                 }
             }
         };
-        sources.push(Source { meta, text: document.text });
+        sources.push((meta, document.body));
     }
-    Corpus { sources, warnings }
+    (sources, warnings)
 }
 
 /// Finds the document a `file` field value names.
@@ -302,10 +314,12 @@ mod tests {
         }
     }
 
-    fn document(path: &str) -> Document {
+    fn document(path: &str) -> Document<Arc<String>> {
+        let text = format!("first line of {path}\n");
         Document {
+            title: derive_title(&text, Path::new(path)),
             path: PathBuf::from(path),
-            text: Arc::new(format!("first line of {path}\n")),
+            body: Arc::new(text),
             embedded: false,
             stamp: None,
         }

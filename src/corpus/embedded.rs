@@ -45,11 +45,15 @@ fn build_seeds() -> Corpus {
     let (entries, warnings) = parse_bibtex(&bib_path, SEED_REFERENCES);
     let documents = SEED_DOCUMENTS
         .iter()
-        .map(|(name, text)| Document {
-            path: Path::new(SEED_DIR).join(name),
-            text: std::sync::Arc::new((*text).to_string()),
-            embedded: true,
-            stamp: None,
+        .map(|(name, text)| {
+            let path = Path::new(SEED_DIR).join(name);
+            Document {
+                title: super::assemble::derive_title(text, &path),
+                path,
+                body: std::sync::Arc::new((*text).to_string()),
+                embedded: true,
+                stamp: None,
+            }
         })
         .collect();
     assemble(documents, vec![BibFile { path: bib_path, entries }], warnings)

@@ -58,7 +58,7 @@ pub struct Stamp {
 }
 
 impl Stamp {
-    fn of(path: &Path) -> Option<Stamp> {
+    pub fn of(path: &Path) -> Option<Stamp> {
         let meta = std::fs::metadata(path).ok()?;
         Some(Stamp { len: meta.len(), modified: meta.modified().ok()? })
     }
@@ -95,25 +95,32 @@ pub struct Corpus {
 /// under `paths`, each a file or a directory walked recursively. Files are read in parallel; the
 /// result does not depend on it.
 pub fn load(paths: &[PathBuf]) -> Corpus {
-    load_reusing(paths, &|_, _| None)
+    let (sources, warnings) = load_with(paths, &|_, _| None, &|_, text| text);
+    Corpus { sources: sources.into_iter().map(|(meta, text)| Source { meta, text }).collect(), warnings }
 }
 
-/// [`load`], taking the text of a document from `known` instead of reading it where `known` has it for
-/// the document's path and current [`Stamp`] (a re-index after one file changed reads only that file).
-pub fn load_reusing(paths: &[PathBuf], known: &(dyn Fn(&Path, Stamp) -> Option<Arc<String>> + Sync)) -> Corpus {
+/// [`load`], keeping of each document what `digest` makes of its text rather than the text, so that a caller
+/// that only needs what it extracts never holds the whole corpus in memory (the text is dropped as soon as
+/// `digest` returns). Where `known` has a body and title for a document's path and current [`Stamp`], the
+/// file is not read at all. Documents come with their metadata, in the order of [`load`].
+pub fn load_with<T: Send>(
+    paths: &[PathBuf],
+    known: &(dyn Fn(&Path, Stamp) -> Option<(T, String)> + Sync),
+    digest: &(dyn Fn(&Path, Arc<String>) -> T + Sync),
+) -> (Vec<(SourceMeta, T)>, Vec<Warning>) {
     let (found, mut warnings) = walk::discover(paths, walk::MAX_FILES);
-    let read: Vec<ReadFile> = found.par_iter().map(|file| read_file(file, known)).collect();
+    let read: Vec<ReadFile<T>> = found.par_iter().map(|file| read_file(file, known, digest)).collect();
 
     let mut documents = Vec::new();
     let mut bibliographies = Vec::new();
     for (file, read) in found.into_iter().zip(read) {
         let mut warn = |message: String| warnings.push(Warning { path: file.path.clone(), message });
         match read {
-            ReadFile::Document { text, note, stamp } => {
+            ReadFile::Document { body, title, note, stamp } => {
                 if let Some(note) = note {
                     warn(note.to_string());
                 }
-                documents.push(assemble::Document { path: file.path, text, embedded: false, stamp });
+                documents.push(assemble::Document { path: file.path, body, title, embedded: false, stamp });
             }
             ReadFile::Bibliography { entries, problems } => {
                 problems.into_iter().for_each(|w| warnings.push(w));
@@ -123,13 +130,20 @@ pub fn load_reusing(paths: &[PathBuf], known: &(dyn Fn(&Path, Stamp) -> Option<A
             ReadFile::Ignored => {}
         }
     }
-    assemble::assemble(documents, bibliographies, warnings)
+    assemble::assemble_with(documents, bibliographies, warnings)
+}
+
+/// Reads the document at `path` the way [`load`] does (the same decoding), for a caller that dropped its text
+/// and needs it again.
+pub fn read_document(path: &Path) -> Result<String, String> {
+    decode::read_text(path).map(|decoded| decoded.text)
 }
 
 /// What reading one found file gave.
-enum ReadFile {
+enum ReadFile<T> {
     Document {
-        text: Arc<String>,
+        body: T,
+        title: String,
         note: Option<&'static str>,
         stamp: Option<Stamp>,
     },
@@ -143,17 +157,25 @@ enum ReadFile {
     Ignored,
 }
 
-fn read_file(file: &walk::Found, known: &(dyn Fn(&Path, Stamp) -> Option<Arc<String>> + Sync)) -> ReadFile {
+fn read_file<T>(
+    file: &walk::Found,
+    known: &(dyn Fn(&Path, Stamp) -> Option<(T, String)> + Sync),
+    digest: &(dyn Fn(&Path, Arc<String>) -> T + Sync),
+) -> ReadFile<T> {
     let path = file.path.as_path();
     match file.kind {
         walk::FileKind::Document => {
             // The stamp is taken before reading: a change while the file is read shows next time.
             let stamp = Stamp::of(path);
-            if let Some(text) = stamp.and_then(|s| known(path, s)) {
-                return ReadFile::Document { text, note: None, stamp };
+            if let Some((body, title)) = stamp.and_then(|s| known(path, s)) {
+                return ReadFile::Document { body, title, note: None, stamp };
             }
             match decode::read_text(path) {
-                Ok(decoded) => ReadFile::Document { text: Arc::new(decoded.text), note: decoded.note, stamp },
+                Ok(decoded) => {
+                    let title = assemble::derive_title(&decoded.text, path);
+                    let body = digest(path, Arc::new(decoded.text));
+                    ReadFile::Document { body, title, note: decoded.note, stamp }
+                }
                 Err(message) => ReadFile::Skipped(message),
             }
         }

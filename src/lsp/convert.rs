@@ -41,6 +41,7 @@ pub fn source_uri(doc: &SourceDoc) -> Option<Uri> {
 /// A location in a source.
 pub fn source_location(doc: &SourceDoc, span: Span, enc: Encoding) -> Option<Location> {
     let uri = source_uri(doc)?;
-    let conv = Conv { text: &doc.text, lines: &doc.lines, enc };
+    let source = doc.text().ok()?;
+    let conv = Conv { text: &source.text, lines: &source.lines, enc };
     Some(Location { uri, range: conv.range(span) })
 }

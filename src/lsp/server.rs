@@ -26,7 +26,7 @@ use super::documents::{Document, Parsed};
 use super::watch;
 use crate::analysis::{self, checks, completion, hover, locations, symbols, Linker};
 use crate::corpus;
-use crate::index::{Index, SourceDoc};
+use crate::index::{Index, Prior, SourceDoc};
 use crate::note::{Note, Target};
 use crate::store;
 use crate::text::{Encoding, Span};
@@ -120,7 +120,8 @@ struct FileLinker {
 impl Linker for FileLinker {
     fn link(&self, source: &SourceDoc, span: Span) -> Option<String> {
         let uri = source_uri(source)?;
-        let pos = Conv { text: &source.text, lines: &source.lines, enc: self.enc }.position(span.start as usize);
+        let text = source.text().ok()?;
+        let pos = Conv { text: &text.text, lines: &text.lines, enc: self.enc }.position(span.start as usize);
         Some(format!("{}#L{},{}", uri.as_str(), pos.line + 1, pos.character + 1))
     }
 }
@@ -389,12 +390,10 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
             let corpus = match paths {
                 Some(paths) => {
                     if let Some(path) = read_store {
-                        // The persisted index is read while the corpus loads.
-                        let (corpus, stored) = rayon::join(|| corpus::load(&paths), || store::read(&path));
-                        let (index, state) = open_persisted(stored, corpus, &previous);
+                        let (index, state) = open_persisted(store::read(&path), &paths, &previous);
                         return (index, extra, state);
                     }
-                    reload(&paths, &previous, &changed)
+                    return (reload(&paths, &previous, &changed), extra, Persisted::Built);
                 }
                 None => {
                     let mut seeds = corpus::seeds();
@@ -459,6 +458,22 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
             }
             if !loaded {
                 persist = Some((index.clone(), generation));
+            } else {
+                // The stored sources were taken on their files' size and modification time; their texts are
+                // now checked in the background, and any that no longer match (or that the stored extraction
+                // does not fit) are indexed again, as if a watcher had named them.
+                let check = index.clone();
+                let busy = shared.clone();
+                busy.background.fetch_add(1, Ordering::SeqCst);
+                tokio::task::spawn_blocking(move || {
+                    let _done = Decrement(&busy.background);
+                    let stale = catch_unwind(AssertUnwindSafe(|| store::stale_sources(&check))).unwrap_or_default();
+                    if let Some(tx) = busy.changes.get() {
+                        for path in stale {
+                            let _ = tx.send(path);
+                        }
+                    }
+                });
             }
             // The word map that quotation checks use, built now rather than on the first check.
             let warm = index.clone();
@@ -541,21 +556,15 @@ impl Drop for Decrement<'_> {
     }
 }
 
-/// Loads the corpus at `paths` again, taking the text of each document whose file is as it was when the
-/// index in use read it (same size and modification time) from that index, except for the `changed` paths
-/// the watchers named and the files that had a warning.
-fn reload(paths: &[PathBuf], previous: &Index, changed: &[PathBuf]) -> corpus::Corpus {
+/// Indexes the corpus at `paths` again, taking each source whose file is as it was when the index in use
+/// read it (same size and modification time) from that index, except for the `changed` paths the watchers
+/// named and the files that had a warning, which are read again.
+fn reload(paths: &[PathBuf], previous: &Index, changed: &[PathBuf]) -> Index {
     let read_again: std::collections::HashSet<&std::path::Path> =
         previous.warnings.iter().map(|w| w.path.as_path()).chain(changed.iter().map(PathBuf::as_path)).collect();
-    let known: std::collections::HashMap<&std::path::Path, (corpus::Stamp, &Arc<String>)> = previous
-        .sources
-        .iter()
-        .filter(|d| !read_again.contains(d.meta.path.as_path()))
-        .filter_map(|d| Some((d.meta.path.as_path(), (d.meta.stamp?, &d.text))))
-        .collect();
-    corpus::load_reusing(paths, &|path, stamp| {
-        known.get(path).filter(|(s, _)| *s == stamp).map(|(_, text)| Arc::clone(text))
-    })
+    let prior: Vec<Prior> =
+        previous.sources.iter().filter(|d| !read_again.contains(d.meta.path.as_path())).map(Prior::of).collect();
+    Index::load(paths, &prior)
 }
 
 /// What the persisted index gave an indexing job.
@@ -568,28 +577,22 @@ enum Persisted {
     Unusable(String),
 }
 
-/// The index of `corpus` from the persisted index where the corpus is unchanged; else built, reusing the
-/// stored extraction of unchanged sources (and that of `previous`).
+/// The index of the corpus at `paths` from the persisted index where its files are unchanged (see
+/// [`store::restore`]); else built, reusing what the index in use has.
 fn open_persisted(
     stored: std::result::Result<store::Stored, store::StoreError>,
-    corpus: corpus::Corpus,
+    paths: &[PathBuf],
     previous: &Index,
 ) -> (Index, Persisted) {
+    let prior: Vec<Prior> = previous.sources.iter().filter(|d| !d.meta.embedded).map(Prior::of).collect();
     match stored {
-        Ok(stored) => match store::open(stored, corpus) {
-            store::Opened::Complete(index) => (index, Persisted::Loaded),
-            store::Opened::Partial(corpus, stored) => {
-                let mut prior = stored.into_prior();
-                prior.extend(previous.sources.iter().map(crate::index::Prior::of));
-                (Index::build_with(corpus, &prior), Persisted::Built)
-            }
-            store::Opened::Unfit(corpus) => (
-                Index::build_reusing(corpus, Some(previous)),
-                Persisted::Unusable("the persisted index does not fit the texts".to_string()),
-            ),
-        },
-        Err(store::StoreError::Missing) => (Index::build_reusing(corpus, Some(previous)), Persisted::Built),
-        Err(e) => (Index::build_reusing(corpus, Some(previous)), Persisted::Unusable(e.to_string())),
+        Ok(stored) => {
+            let restored = store::restore(stored, paths, &prior);
+            let state = if restored.whole { Persisted::Loaded } else { Persisted::Built };
+            (restored.index, state)
+        }
+        Err(store::StoreError::Missing) => (Index::load(paths, &prior), Persisted::Built),
+        Err(e) => (Index::load(paths, &prior), Persisted::Unusable(e.to_string())),
     }
 }
 
@@ -694,16 +697,18 @@ async fn debounce_changes(
 
 /// Places in sources as LSP locations; a source's URI is made once for all its places.
 fn to_locations(index: &Index, found: Vec<locations::SourceLocation>, enc: Encoding) -> Vec<Location> {
-    let mut uri: Option<(u32, Option<Uri>)> = None;
+    // A source's URI and text are taken once for all its places (they come grouped by source); a source
+    // whose text cannot be read now has no place to go to.
+    let mut current: Option<(u32, Option<(Uri, Arc<crate::index::SourceText>)>)> = None;
     let mut out = Vec::with_capacity(found.len());
     for l in found {
         let doc = index.source(l.source);
-        if uri.as_ref().is_none_or(|(sid, _)| *sid != l.source) {
-            uri = Some((l.source, source_uri(doc)));
+        if current.as_ref().is_none_or(|(sid, _)| *sid != l.source) {
+            current = Some((l.source, source_uri(doc).zip(doc.text().ok())));
         }
-        if let Some((_, Some(u))) = &uri {
-            let conv = Conv { text: &doc.text, lines: &doc.lines, enc };
-            out.push(Location { uri: u.clone(), range: conv.range(l.span) });
+        if let Some((_, Some((uri, source)))) = &current {
+            let conv = Conv { text: &source.text, lines: &source.lines, enc };
+            out.push(Location { uri: uri.clone(), range: conv.range(l.span) });
         }
     }
     out
@@ -757,8 +762,13 @@ struct ResolveData {
     generation: u64,
 }
 
+/// The sources of a `researchLsp/sources` answer that come with excerpts (the most mentioning first); the
+/// rest are listed with their counts.
+const MAX_SOURCES_WITH_EXCERPTS: usize = 200;
+
 impl Backend {
-    /// `researchLsp/sources`: the sources of the entity or figure at a position, with their excerpts.
+    /// `researchLsp/sources`: the sources of the entity or figure at a position, with their excerpts (for the
+    /// first [`MAX_SOURCES_WITH_EXCERPTS`]).
     pub async fn sources(&self, params: TextDocumentPositionParams) -> Result<Option<Value>> {
         let Some((index, parsed, offset)) = self.at(&params) else { return Ok(None) };
         let enc = self.shared.encoding();
@@ -784,19 +794,24 @@ impl Backend {
             };
             let sources = groups
                 .into_iter()
-                .map(|(sid, spans)| {
+                .enumerate()
+                .map(|(rank, (sid, spans))| {
                     let doc = index.source(sid);
-                    let conv = Conv { text: &doc.text, lines: &doc.lines, enc };
                     let mut excerpts: Vec<ExcerptAnswer> = Vec::new();
                     let mut seen: Vec<Span> = Vec::new();
-                    for span in &spans {
+                    // Excerpts come from the first sources only (the texts are read from disk); a source
+                    // whose text cannot be read is listed without them.
+                    let source = if rank < MAX_SOURCES_WITH_EXCERPTS { doc.text().ok() } else { None };
+                    for span in spans.iter().filter(|_| source.is_some()) {
+                        let Some(source) = &source else { break };
+                        let conv = Conv { text: &source.text, lines: &source.lines, enc };
                         let sentence = index.sentence_of(sid, *span).unwrap_or(*span);
                         if seen.contains(&sentence) {
                             continue;
                         }
                         seen.push(sentence);
                         excerpts.push(ExcerptAnswer {
-                            text: sentence.slice(&doc.text).to_string(),
+                            text: sentence.slice(&source.text).to_string(),
                             uri: source_uri(doc),
                             range: conv.range(*span),
                         });
