@@ -377,26 +377,28 @@ impl Index {
     /// The index from sources whose mentions are assigned and entities whose postings are laid out: the
     /// lookup tables are derived here.
     pub(crate) fn finish(docs: Vec<SourceDoc>, entities: Vec<Entity>, warnings: Vec<Warning>) -> Index {
+        Index::finish_with(docs, entities, warnings, None)
+    }
+
+    /// [`Index::finish`], given the figures in quantity order (from a persisted index). The order is checked
+    /// (every figure once, in strictly increasing order of quantity, source and position) and sorted afresh
+    /// when it does not hold.
+    pub(crate) fn finish_with(
+        docs: Vec<SourceDoc>,
+        entities: Vec<Entity>,
+        warnings: Vec<Warning>,
+        by_quantity: Option<Vec<FigureRef>>,
+    ) -> Index {
         let mut by_key = HashMap::new();
         let mut bytes = 0;
         for (sid, doc) in docs.iter().enumerate() {
             by_key.entry(doc.meta.key.clone()).or_insert(sid as SourceId);
             bytes += doc.len;
         }
-        let mut keyed: Vec<(QuantityKey, FigureRef)> =
-            docs.par_iter()
-                .enumerate()
-                .flat_map_iter(|(sid, doc)| {
-                    doc.figures.iter().enumerate().map(move |(fi, f)| {
-                        (QuantityKey::of(f), FigureRef { source: sid as SourceId, figure: fi as u32 })
-                    })
-                })
-                .collect();
-        keyed.par_sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0).then(a.1.source.cmp(&b.1.source)).then(a.1.figure.cmp(&b.1.figure))
-        });
-        let by_quantity: Vec<FigureRef> = keyed.into_iter().map(|(_, r)| r).collect();
-
+        let by_quantity = match by_quantity.filter(|order| in_quantity_order(&docs, order)) {
+            Some(order) => order,
+            None => sort_by_quantity(&docs),
+        };
         let mut index = Index { sources: docs, entities, warnings, by_key, by_quantity, bytes, ..Index::default() };
         index.build_name_lookup();
         index
@@ -439,6 +441,11 @@ impl Index {
         names.sort();
         names.dedup();
         self.names_sorted = names;
+    }
+
+    /// Every figure, in quantity order (then source order).
+    pub(crate) fn by_quantity(&self) -> &[FigureRef] {
+        &self.by_quantity
     }
 
     /// The source with citation key `key`.
@@ -513,6 +520,47 @@ impl Index {
     pub fn figure_count(&self) -> usize {
         self.sources.iter().map(|s| s.figures.len()).sum()
     }
+}
+
+/// Every figure of `docs`, ordered by quantity, then source, then position.
+fn sort_by_quantity(docs: &[SourceDoc]) -> Vec<FigureRef> {
+    let mut keyed: Vec<(QuantityKey, FigureRef)> = docs
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(sid, doc)| {
+            doc.figures
+                .iter()
+                .enumerate()
+                .map(move |(fi, f)| (QuantityKey::of(f), FigureRef { source: sid as SourceId, figure: fi as u32 }))
+        })
+        .collect();
+    keyed
+        .par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.source.cmp(&b.1.source)).then(a.1.figure.cmp(&b.1.figure)));
+    keyed.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Whether `order` is what [`sort_by_quantity`] gives for `docs`: as many refs as figures, each of a figure
+/// that exists, in strictly increasing order (so none twice). The keys are worked out in source order first
+/// (reading the figures in the order they lie in memory), then looked up by position.
+fn in_quantity_order(docs: &[SourceDoc], order: &[FigureRef]) -> bool {
+    let mut starts = Vec::with_capacity(docs.len() + 1);
+    let mut total = 0usize;
+    for doc in docs {
+        starts.push(total);
+        total += doc.figures.len();
+    }
+    starts.push(total);
+    if order.len() != total {
+        return false;
+    }
+    let keys: Vec<QuantityKey> = docs.par_iter().flat_map_iter(|d| d.figures.iter().map(QuantityKey::of)).collect();
+    let key = |r: &FigureRef| {
+        let (start, end) = (*starts.get(r.source as usize)?, *starts.get(r.source as usize + 1)?);
+        let at = start.checked_add(r.figure as usize).filter(|&at| at < end)?;
+        Some((keys[at], r.source, r.figure))
+    };
+    order.first().is_none_or(|r| key(r).is_some())
+        && order.par_windows(2).all(|w| matches!((key(&w[0]), key(&w[1])), (Some(a), Some(b)) if a < b))
 }
 
 /// Merges the names of all sources into entities, assigns each source its mentions and lays out the

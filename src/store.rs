@@ -23,12 +23,14 @@ use rayon::prelude::*;
 
 use crate::corpus::Stamp;
 use crate::extract::{AcronymDef, DocName, DocNames, EntityKind, Figure, NameMention, Sentence, Symbol, Unit};
-use crate::index::{self, Entity, Index, Prior, SourceDoc};
+use crate::index::{self, Entity, FigureRef, Index, Prior, SourceDoc};
 use crate::text::Span;
 
 /// Bumped whenever the layout below or what the extractors produce changes.
 pub const FORMAT_VERSION: u32 = 3;
 const MAGIC: &[u8; 8] = b"RLSPIDX\0";
+/// Entities per separately decodable chunk.
+const ENTITY_CHUNK: usize = 1024;
 /// Magic, format version, payload length, payload checksum.
 const HEADER_LEN: usize = 8 + 4 + 8 + 8;
 
@@ -77,6 +79,8 @@ pub fn path_for(cache_dir: &Path, roots: &[PathBuf]) -> PathBuf {
 pub struct Stored {
     docs: Vec<StoredDoc>,
     entities: Vec<Entity>,
+    /// The figures in quantity order; checked when used (see [`Index::finish_with`]).
+    by_quantity: Vec<FigureRef>,
 }
 
 #[derive(Debug)]
@@ -117,7 +121,7 @@ pub struct Restored {
 /// ([`crate::index::SourceDoc::text`] checks its hash and that the stored spans fit it), and in one pass by
 /// [`stale_sources`], which a caller runs in the background to re-index whatever no longer matches.
 pub fn restore(stored: Stored, paths: &[PathBuf], also: &[Prior]) -> Restored {
-    let Stored { docs, entities } = stored;
+    let Stored { docs, entities, by_quantity } = stored;
     let n = docs.len();
     let mut assigned: Vec<Vec<Option<u32>>> = Vec::with_capacity(n);
     let mut prior: Vec<Prior> = Vec::with_capacity(n + also.len());
@@ -134,7 +138,7 @@ pub fn restore(stored: Stored, paths: &[PathBuf], also: &[Prior]) -> Restored {
         for (doc, entity_of_name) in docs.iter_mut().zip(assigned) {
             doc.entity_of_name = entity_of_name;
         }
-        Index::finish(docs, entities, gathered.warnings)
+        Index::finish_with(docs, entities, gathered.warnings, Some(by_quantity))
     } else {
         let (docs, entities) = index::merge_names(gathered.docs);
         Index::finish(docs, entities, gathered.warnings)
@@ -201,9 +205,27 @@ pub fn encode(index: &Index) -> Vec<u8> {
         w.uint(part.len() as u64);
         w.buf.extend_from_slice(part);
     }
+    // Entities go in chunks of known byte length, so that they decode in parallel too.
     w.uint(index.entities.len() as u64);
-    for e in &index.entities {
-        encode_entity(&mut w, e);
+    let chunks: Vec<Vec<u8>> = index
+        .entities
+        .par_chunks(ENTITY_CHUNK)
+        .map(|chunk| {
+            let mut w = Writer::default();
+            chunk.iter().for_each(|e| encode_entity(&mut w, e));
+            w.buf
+        })
+        .collect();
+    for chunk in &chunks {
+        w.uint(chunk.len() as u64);
+        w.buf.extend_from_slice(chunk);
+    }
+    // The figures in quantity order, which would otherwise be sorted again.
+    let order = index.by_quantity();
+    w.uint(order.len() as u64);
+    for r in order {
+        w.uint(u64::from(r.source));
+        w.uint(u64::from(r.figure));
     }
     let payload = w.buf;
     let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
@@ -268,9 +290,29 @@ pub fn decode(bytes: &[u8]) -> Result<Stored, StoreError> {
         })
         .collect::<Result<_, _>>()?;
     let n = r.count(1)?;
-    let mut entities = Vec::with_capacity(n);
+    let mut chunks: Vec<(&[u8], usize)> = Vec::with_capacity(n.div_ceil(ENTITY_CHUNK));
+    for first in (0..n).step_by(ENTITY_CHUNK) {
+        let len = r.count(1)?;
+        chunks.push((r.take(len)?, ENTITY_CHUNK.min(n - first)));
+    }
+    let decoded: Vec<Vec<Entity>> = chunks
+        .into_par_iter()
+        .map(|(chunk, count)| {
+            let mut r = Reader { data: chunk, pos: 0 };
+            let entities = (0..count).map(|_| decode_entity(&mut r, &docs)).collect::<Result<Vec<_>, _>>()?;
+            if r.pos != chunk.len() {
+                return Err(corrupt("trailing bytes in the entities"));
+            }
+            Ok(entities)
+        })
+        .collect::<Result<_, _>>()?;
+    let entities: Vec<Entity> = decoded.into_iter().flatten().collect();
+    let n = r.count(2)?;
+    let mut by_quantity = Vec::with_capacity(n);
     for _ in 0..n {
-        entities.push(decode_entity(&mut r, &docs)?);
+        let source = u32::try_from(r.uint()?).map_err(|_| corrupt("figure order"))?;
+        let figure = u32::try_from(r.uint()?).map_err(|_| corrupt("figure order"))?;
+        by_quantity.push(FigureRef { source, figure });
     }
     if r.pos != payload.len() {
         return Err(corrupt("trailing bytes"));
@@ -291,7 +333,7 @@ pub fn decode(bytes: &[u8]) -> Result<Stored, StoreError> {
     if !postings_hold {
         return Err(corrupt("a posting that is not a mention of its entity"));
     }
-    Ok(Stored { docs, entities })
+    Ok(Stored { docs, entities, by_quantity })
 }
 
 fn encode_doc(w: &mut Writer, doc: &SourceDoc) {
@@ -372,7 +414,7 @@ fn encode_doc(w: &mut Writer, doc: &SourceDoc) {
     }
 }
 
-fn decode_doc(r: &mut Reader) -> Result<StoredDoc, StoreError> {
+fn decode_doc(r: &mut Reader<'_>) -> Result<StoredDoc, StoreError> {
     let path = PathBuf::from(r.str()?);
     let len = usize::try_from(r.uint()?).map_err(|_| corrupt("length"))?;
     let hash = u128::from_le_bytes(r.take(16)?.try_into().map_err(|_| corrupt("hash"))?);
@@ -406,6 +448,7 @@ fn decode_doc(r: &mut Reader) -> Result<StoredDoc, StoreError> {
     }
     let n = r.count(13)?;
     let mut figures = Vec::with_capacity(n);
+    let mut symbols = Symbols::default();
     let mut at = 0;
     for _ in 0..n {
         let span = r.span_from(&mut at, limit)?;
@@ -416,10 +459,10 @@ fn decode_doc(r: &mut Reader) -> Result<StoredDoc, StoreError> {
             _ => return Err(corrupt("figure")),
         };
         let unit = match r.byte()? {
-            0 => Unit::Money(Symbol::new(r.str()?)),
+            0 => Unit::Money(symbols.of(r.str()?)),
             1 => Unit::Percent,
             2 => Unit::Multiplier,
-            3 => Unit::Count(Symbol::new(r.str()?)),
+            3 => Unit::Count(symbols.of(r.str()?)),
             _ => return Err(corrupt("unit")),
         };
         let year = match r.byte()? {
@@ -480,6 +523,26 @@ fn decode_doc(r: &mut Reader) -> Result<StoredDoc, StoreError> {
         },
         entity_of_name,
     })
+}
+
+/// The units of one source's figures, interned once each: a source names few, and the global interner is a
+/// lock shared by every thread decoding.
+#[derive(Default)]
+struct Symbols<'a> {
+    seen: Vec<(&'a str, Symbol)>,
+}
+
+impl<'a> Symbols<'a> {
+    fn of(&mut self, s: &'a str) -> Symbol {
+        if let Some(&(_, sym)) = self.seen.iter().find(|(t, _)| *t == s) {
+            return sym;
+        }
+        let sym = Symbol::new(s);
+        if self.seen.len() < 64 {
+            self.seen.push((s, sym));
+        }
+        sym
+    }
 }
 
 fn encode_entity(w: &mut Writer, e: &Entity) {
@@ -760,6 +823,31 @@ mod tests {
         assert!(restored.whole, "the stamp is trusted at first");
         assert_eq!(restored.index.sources[2].check_file().err(), Some(crate::index::TextError::Changed));
         assert_eq!(stale_sources(&restored.index), vec![path]);
+        let _ = fs::remove_dir_all(dir.parent().unwrap_or(&dir));
+    }
+
+    #[test]
+    fn the_stored_figure_order_is_used_only_when_it_holds() {
+        let (dir, index) = on_disk("order");
+        let bytes = encode(&index);
+        let restored = restore(decode(&bytes).expect("decodes"), std::slice::from_ref(&dir), &[]);
+        assert_eq!(restored.index.by_quantity(), index.by_quantity());
+        let n = index.by_quantity().len();
+        assert!(n > 2);
+        let damaged: [fn(&mut Vec<FigureRef>); 4] = [
+            |o| o.swap(0, 1),
+            |o| o[1] = o[0],
+            |o| o[0].figure = u32::MAX,
+            |o| {
+                o.pop();
+            },
+        ];
+        for damage in damaged {
+            let mut stored = decode(&bytes).expect("decodes");
+            damage(&mut stored.by_quantity);
+            let back = restore(stored, std::slice::from_ref(&dir), &[]).index;
+            assert_eq!(back.by_quantity(), index.by_quantity(), "sorted afresh");
+        }
         let _ = fs::remove_dir_all(dir.parent().unwrap_or(&dir));
     }
 
