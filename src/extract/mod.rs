@@ -13,6 +13,7 @@ pub mod entities;
 pub mod figures;
 pub mod sentences;
 mod fasthash;
+mod swar;
 
 use std::fmt;
 

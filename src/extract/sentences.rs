@@ -21,6 +21,7 @@
 
 use super::Sentence;
 use crate::extract::fasthash::FastMap;
+use crate::extract::swar::{lanes_in, HIGH};
 use crate::text::Span;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::sync::OnceLock;
@@ -91,7 +92,9 @@ fn make_line(text: &str, start: usize, end: usize) -> Line {
     };
     let heading = first == Some('#') && trimmed.trim_start_matches('#').starts_with(' ');
     let rule = trimmed.len() >= 3 && trimmed.chars().all(|c| matches!(c, '-' | '*' | '_' | '=' | ' '));
-    Line { span, chars: trimmed.chars().count(), blank: trimmed.is_empty() || rule, bullet: bullet && !rule, heading }
+    // `trimmed.chars().count()`: the bytes that start a character, which are all but 0x80..=0xBF.
+    let chars = count_bytes(trimmed.as_bytes(), |b| (b as i8) >= -0x40);
+    Line { span, chars, blank: trimmed.is_empty() || rule, bullet: bullet && !rule, heading }
 }
 
 /// A block: one or more lines read as one piece of text.
@@ -103,11 +106,11 @@ struct Block {
 }
 
 /// Words that make a title's first line end without a sentence end (checked on lower-case words). Sorted,
-/// like every word table here that is looked up with [`in_table`].
-const SMALL_WORDS: &[&str] = &[
+/// like every [`WordTable`].
+const SMALL_WORDS: WordTable = WordTable::new(&[
     "a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on", "or", "over", "per",
     "the", "to", "via", "vs", "with",
-];
+]);
 
 fn group_blocks(text: &str, lines: &[Line]) -> Vec<Block> {
     let mut blocks = Vec::new();
@@ -170,7 +173,7 @@ fn is_wrapped(text: &str, run: &[Line]) -> bool {
         let first = run[0].span.slice(text);
         let last_word = first.rsplit(char::is_whitespace).next().unwrap_or("");
         let open_end =
-            first.ends_with([',', ';']) || with_ascii_lower(last_word, |w| in_table(SMALL_WORDS, w)) == Some(true);
+            first.ends_with([',', ';']) || with_ascii_lower(last_word, |w| SMALL_WORDS.contains(w)) == Some(true);
         return full == 1 && open_end && !title_like(first) && run[1].chars <= run[0].chars + 15;
     }
     full * 10 >= (n - 1) * 7
@@ -186,7 +189,7 @@ fn title_like(line: &str) -> bool {
         }
         if c.is_uppercase() {
             capitals += 1;
-        } else if !in_table(SMALL_WORDS, w) {
+        } else if !SMALL_WORDS.contains(w) {
             return false;
         }
     }
@@ -212,7 +215,7 @@ enum Chrome {
 }
 
 /// Whole blocks that are chrome, compared in lower case without a leading bullet or trailing `:`/`.`.
-const CHROME_LINES: &[&str] = &[
+const CHROME_LINES: WordTable = WordTable::new(&[
     "about",
     "about us",
     "accept",
@@ -318,10 +321,10 @@ const CHROME_LINES: &[&str] = &[
     "video",
     "view comments",
     "you may also like",
-];
+]);
 
 /// Headings after which a list of links follows (titles, authors, affiliations, tags).
-const LIST_HEADINGS: &[&str] = &[
+const LIST_HEADINGS: WordTable = WordTable::new(&[
     "authors",
     "further reading",
     "latest",
@@ -343,7 +346,7 @@ const LIST_HEADINGS: &[&str] = &[
     "tags",
     "topics",
     "you may also like",
-];
+]);
 
 /// Starts of blocks that are chrome (lower case).
 const CHROME_PREFIXES: &[&str] = &[
@@ -426,43 +429,123 @@ fn appeal_matcher() -> &'static AhoCorasick {
 
 /// What the classifier measures of a block.
 struct Features {
+    /// The words that hold a letter or digit, counted up to [`WORDS_COUNTED`].
     words: usize,
     ends_sentence: bool,
     short: bool,
 }
 
+/// How far [`Features::words`] is counted: every rule compares it with at most 8, so a block of 9 words
+/// reads as one of 900, and counting stops there rather than reading the rest of a long paragraph.
+const WORDS_COUNTED: usize = 9;
+
 fn features(s: &str) -> Features {
-    let words = words_with_alphanumerics(s);
+    let words = words_with_alphanumerics(s, WORDS_COUNTED);
     let ends = ends_sentence(s);
     Features { words, ends_sentence: ends, short: (words <= 4 && !ends) || words <= 2 }
 }
 
 /// The number of whitespace-separated words that hold a letter or a digit, as
-/// `s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()` counts them, with
-/// ASCII read byte by byte through a class table.
-fn words_with_alphanumerics(s: &str) -> usize {
+/// `s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()` counts them, or `cap`
+/// when there are at least `cap`.
+///
+/// A word is counted at its first letter or digit: one whose nearest earlier byte that is not punctuation
+/// (neither space nor letter nor digit) is a space, or the start of the text. ASCII is read eight bytes at
+/// a time (see [`ascii_first_alnums`]); other characters are decoded one by one.
+fn words_with_alphanumerics(s: &str, cap: usize) -> usize {
     let b = s.as_bytes();
     let mut words = 0;
-    // Whether the current word already holds a letter or digit; a space starts a new word.
-    let mut counted = false;
+    // Whether a letter or digit here would start a word: no letter or digit since the last space.
+    let mut open = true;
     let mut i = 0;
     while i < b.len() {
-        let (space, alnum, len) = if b[i] < 0x80 {
-            let class = ASCII_CLASS[b[i] as usize];
-            (class == SPACE, class == ALNUM, 1)
-        } else {
-            let c = s[i..].chars().next().unwrap_or(' ');
-            (c.is_whitespace(), c.is_alphanumeric(), c.len_utf8())
-        };
-        if space {
-            counted = false;
-        } else if alnum && !counted {
-            counted = true;
-            words += 1;
+        let (x, n) = next_eight(&b[i..]);
+        if x & HIGH == 0 {
+            // Eight ASCII bytes (the zeros that pad a short tail are punctuation, which changes nothing).
+            let (firsts, open_after) = ascii_first_alnums(x, open);
+            words += firsts as usize;
+            if words >= cap {
+                return cap;
+            }
+            open = open_after;
+            i += n;
+            continue;
         }
-        i += len;
+        // The chunk holds a non-ASCII character: take the ASCII bytes before it, then the character.
+        let stop = i + (x & HIGH).trailing_zeros() as usize / 8;
+        while i < stop {
+            match ASCII_CLASS[b[i] as usize] {
+                SPACE => open = true,
+                ALNUM => {
+                    words += open as usize;
+                    open = false;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        let c = s.get(i..).and_then(|r| r.chars().next()).unwrap_or(' ');
+        if c.is_whitespace() {
+            open = true;
+        } else if !is_general_punctuation(c) && c.is_alphanumeric() {
+            words += open as usize;
+            open = false;
+        }
+        i += c.len_utf8();
+        if words >= cap {
+            return cap;
+        }
     }
-    words
+    words.min(cap)
+}
+
+/// The first eight bytes of `b` as a word (first byte lowest), zero-padded when `b` is shorter, and how
+/// many of them are bytes of `b`.
+fn next_eight(b: &[u8]) -> (u64, usize) {
+    match b.first_chunk::<8>() {
+        Some(chunk) => (u64::from_le_bytes(*chunk), 8),
+        None => {
+            let mut chunk = [0u8; 8];
+            chunk[..b.len()].copy_from_slice(b);
+            (u64::from_le_bytes(chunk), b.len())
+        }
+    }
+}
+
+/// For eight ASCII bytes `x` (first byte lowest), the number of letters and digits that start a word (see
+/// [`words_with_alphanumerics`]) given whether one would at the first byte (`open`), and the same for the
+/// byte after the eight.
+fn ascii_first_alnums(x: u64, open: bool) -> (u32, bool) {
+    // One bit per byte, the top bit of its lane: letters and digits, whitespace, and the rest.
+    let lower = x | 0x2020_2020_2020_2020;
+    let alnum = lanes_in(x, b'0', b'9') | lanes_in(lower, b'a', b'z');
+    let space = lanes_in(x, 0x09, 0x0d) | lanes_in(x, b' ', b' ');
+    let punct = HIGH & !alnum & !space;
+    // `at[k]`: a word would start at byte k. It does after a space, and punctuation passes on what held
+    // before it: at[k] = space[k-1] | (punct[k-1] & at[k-1]), a prefix computed in three doubling steps.
+    let mut at = (space << 8) | if open { 0x80 } else { 0 };
+    let mut pass = punct << 8;
+    at |= pass & (at << 8);
+    pass &= pass << 8;
+    at |= pass & (at << 16);
+    pass &= pass << 16;
+    at |= pass & (at << 32);
+    let open_after = (space | (punct & at)) >> 63 != 0;
+    // The lanes' top bits summed into the top byte by one multiply (the target may lack `popcnt`).
+    let firsts = (((alnum & at) >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as u32;
+    (firsts, open_after)
+}
+
+/// `char::is_alphabetic`, without the Unicode tables for the general punctuation block.
+fn is_alphabetic(c: char) -> bool {
+    !is_general_punctuation(c) && c.is_alphabetic()
+}
+
+/// Whether `c` lies in the General Punctuation block (U+2000 to U+206F: spaces, dashes, curly quotes),
+/// which holds no letter or digit: a test cheaper than the Unicode tables for the characters prose uses
+/// most outside ASCII.
+fn is_general_punctuation(c: char) -> bool {
+    ('\u{2000}'..='\u{206f}').contains(&c)
 }
 
 const OTHER: u8 = 0;
@@ -494,38 +577,57 @@ fn count_bytes(bytes: &[u8], test: impl Fn(u8) -> bool) -> usize {
     bytes.chunks(255).map(|chunk| chunk.iter().fold(0u8, |n, &b| n + test(b) as u8) as usize).sum()
 }
 
-/// Calls `f` with every non-ASCII character of `s`, passing over ASCII eight bytes at a time.
+/// Whether more than `n` bytes of `bytes` satisfy `test`, counted as [`count_bytes`] does but only until
+/// the answer is known.
+fn more_bytes_than(bytes: &[u8], n: usize, test: impl Fn(u8) -> bool) -> bool {
+    let mut seen = 0;
+    for chunk in bytes.chunks(255) {
+        seen += chunk.iter().fold(0u8, |k, &b| k + test(b) as u8) as usize;
+        if seen > n {
+            return true;
+        }
+    }
+    false
+}
+
+/// Calls `f` with every non-ASCII character of `s`, passing over ASCII sixteen bytes at a time.
 fn for_each_non_ascii(s: &str, mut f: impl FnMut(char)) {
+    const HIGH16: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;
     let b = s.as_bytes();
     let mut i = 0;
-    while i < b.len() {
-        while let Some(chunk) = b.get(i..i + 8) {
-            let word =
-                u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
-            if word & 0x8080_8080_8080_8080 != 0 {
+    loop {
+        // Sixteen ASCII bytes at a time; in the sixteen that hold another character, straight to its first
+        // byte (the bytes before it are ASCII, so it starts a character).
+        while let Some(chunk) = b.get(i..).and_then(<[u8]>::first_chunk::<16>) {
+            let high = u128::from_le_bytes(*chunk) & HIGH16;
+            if high != 0 {
+                i += high.trailing_zeros() as usize / 8;
                 break;
             }
-            i += 8;
+            i += 16;
         }
-        let Some(&byte) = b.get(i) else { break };
-        if byte < 0x80 {
+        // Fewer than sixteen bytes from the end: one at a time.
+        while b.get(i).is_some_and(u8::is_ascii) {
             i += 1;
-            continue;
         }
-        let c = s[i..].chars().next().unwrap_or(' ');
+        let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else { break };
         f(c);
         i += c.len_utf8();
     }
 }
 
 /// The block's text in lower case without a bullet and trailing punctuation, for short blocks only,
-/// handed to `f` when it is ASCII (as every phrase of the tables it is looked up in is).
-fn with_phrase<R>(s: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
+/// handed to `f` when it is ASCII (as every phrase of the tables it is looked up in is) and one of
+/// `tables` may hold it (`None` otherwise).
+fn with_phrase<R>(s: &str, tables: &[&WordTable], f: impl FnOnce(&str) -> R) -> Option<R> {
     if s.len() > 80 {
         return None;
     }
     let t = s.trim_start_matches(['•', '·', '▪', '►', '‣', '◦', '●', '-', '*', '+', ' ']);
     let t = t.trim_end_matches([':', '.', '!', '›', '»', '>', ' ', '\u{a0}', '…']);
+    if !tables.iter().any(|table| table.may_hold_lowered(t)) {
+        return None;
+    }
     with_ascii_lower(t, f)
 }
 
@@ -551,9 +653,51 @@ fn with_ascii_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
 /// The one non-ASCII character whose lower case is ASCII (`k`).
 const KELVIN: char = '\u{212a}';
 
-/// Whether a sorted word table holds `word`.
-fn in_table(table: &[&str], word: &str) -> bool {
-    table.binary_search(&word).is_ok()
+/// A sorted table of lower-case ASCII words, with a gate that rejects most other words before the search:
+/// for each first letter (and one slot for any other first byte), the set of lengths of its words. Words
+/// looked up here are mostly not in the table, and most of those fail the gate.
+struct WordTable {
+    words: &'static [&'static str],
+    gate: [u32; 27],
+}
+
+impl WordTable {
+    const fn new(words: &'static [&'static str]) -> WordTable {
+        let mut gate = [0u32; 27];
+        let mut i = 0;
+        while i < words.len() {
+            let w = words[i].as_bytes();
+            assert!(!w.is_empty() && w.len() < 32, "table words have 1 to 31 bytes");
+            gate[gate_slot(w[0])] |= 1 << w.len();
+            i += 1;
+        }
+        WordTable { words, gate }
+    }
+
+    /// Whether the table holds `word` (compared as it is, so a word meant to match in any case is passed
+    /// lowered).
+    fn contains(&self, word: &str) -> bool {
+        self.gate_passes(word.as_bytes().first().copied(), word.len()) && self.words.binary_search(&word).is_ok()
+    }
+
+    /// Whether the table may hold `word` in lower case: `false` rules it out without lowering it.
+    fn may_hold_lowered(&self, word: &str) -> bool {
+        // Lowering other characters than ASCII may change the length (the Kelvin sign becomes `k`).
+        !word.is_ascii() || self.gate_passes(word.as_bytes().first().map(u8::to_ascii_lowercase), word.len())
+    }
+
+    fn gate_passes(&self, first: Option<u8>, len: usize) -> bool {
+        first.is_some_and(|b| len < 32 && self.gate[gate_slot(b)] & (1 << len) != 0)
+    }
+}
+
+/// The slot of a word's first byte in a [`WordTable`] gate: `a` to `z`, then everything else.
+const fn gate_slot(first: u8) -> usize {
+    if first.is_ascii_lowercase() {
+        (first - b'a') as usize
+    } else {
+        26
+    }
 }
 
 fn classify(text: &str, blocks: &[Block]) -> Vec<bool> {
@@ -631,10 +775,10 @@ fn text_ends_with_question(s: &str) -> bool {
 
 /// Whether the block `s` (and `s_lower`, the same in ASCII lower case) is chrome, and of which kind.
 fn block_chrome(s: &str, s_lower: &[u8], b: &Block, f: &Features, latin_doc: bool, repeats: u32) -> Chrome {
-    let phrase = with_phrase(s, |p| {
-        if in_table(LIST_HEADINGS, p) {
+    let phrase = with_phrase(s, &[&LIST_HEADINGS, &CHROME_LINES], |p| {
+        if LIST_HEADINGS.contains(p) {
             Some(Chrome::ListHeading)
-        } else if in_table(CHROME_LINES, p) {
+        } else if CHROME_LINES.contains(p) {
             Some(Chrome::Nav)
         } else {
             None
@@ -645,7 +789,9 @@ fn block_chrome(s: &str, s_lower: &[u8], b: &Block, f: &Features, latin_doc: boo
     }
     let chrome_head = |head: &str| {
         let head = head.trim_start_matches(['•', '·', '-', '*', ' ']);
-        if CHROME_PREFIXES.iter().any(|p| head.starts_with(p)) {
+        // The first bytes compared before the rest: most heads share it with no prefix, or with one or two.
+        let first = head.as_bytes().first();
+        if CHROME_PREFIXES.iter().any(|p| p.as_bytes().first() == first && head.starts_with(p)) {
             Some(Chrome::Nav)
         } else if head.starts_with("support ") && f.words <= 6 {
             Some(Chrome::Appeal)
@@ -665,30 +811,37 @@ fn block_chrome(s: &str, s_lower: &[u8], b: &Block, f: &Features, latin_doc: boo
     if appeal_matcher().is_match(s_lower) {
         return Chrome::Appeal;
     }
-    // ASCII letters (all Latin and cased) counted in bulk, other characters one by one.
-    let bytes = s.as_bytes();
-    let mut upper = count_bytes(bytes, |b| b.is_ascii_uppercase());
-    let mut lower = count_bytes(bytes, |b| b.is_ascii_lowercase());
-    let mut letters = upper + lower;
-    let mut latin = letters;
+    // Letters other than ASCII counted one by one. ASCII letters, all Latin and cased, are counted only as
+    // far as a rule needs them, which for prose in Latin script is the first small letter.
+    let (mut other_letters, mut other_latin, mut other_upper, mut other_lower) = (0, 0, 0, 0);
     for_each_non_ascii(s, |c| {
-        if c.is_alphabetic() {
-            letters += 1;
+        if is_alphabetic(c) {
+            other_letters += 1;
             if c.is_uppercase() {
-                upper += 1;
+                other_upper += 1;
             } else if c.is_lowercase() {
-                lower += 1;
+                other_lower += 1;
             }
             if is_latin(c) {
-                latin += 1;
+                other_latin += 1;
             }
         }
     });
-    if latin_doc && letters >= 4 && (letters - latin) * 2 >= letters {
-        return Chrome::Nav;
+    let bytes = s.as_bytes();
+    // At least 4 letters, and at least half of them not Latin: never so without a letter other than Latin.
+    let non_latin = other_letters - other_latin;
+    if latin_doc && non_latin > 0 {
+        let letters = count_bytes(bytes, |b| b.is_ascii_alphabetic()) + other_letters;
+        if letters >= 4 && non_latin * 2 >= letters {
+            return Chrome::Nav;
+        }
     }
-    if upper >= 2 && lower == 0 {
-        return Chrome::Nav;
+    // At least two capitals and no small letter.
+    if other_lower == 0 && !bytes.iter().any(u8::is_ascii_lowercase) {
+        let upper = count_bytes(bytes, |b| b.is_ascii_uppercase()) + other_upper;
+        if upper >= 2 {
+            return Chrome::Nav;
+        }
     }
     if b.bullet && f.words <= 5 && !f.ends_sentence {
         return Chrome::Nav;
@@ -722,38 +875,43 @@ fn mostly_latin(text: &str) -> bool {
         end -= 1;
     }
     let sample = &text[..end];
-    // ASCII letters (all Latin) counted in bulk, other characters one by one.
-    let mut letters = count_bytes(sample.as_bytes(), |b| b.is_ascii_alphabetic());
-    let mut latin = letters;
+    // Letters other than ASCII counted one by one, then ASCII letters (all Latin) only until they decide:
+    // Latin letters are the majority when `ascii + other_latin > (ascii + other_letters) / 2`, that is when
+    // `ascii > other_letters - 2 * other_latin`.
+    let (mut other_letters, mut other_latin) = (0usize, 0usize);
     for_each_non_ascii(sample, |c| {
-        if c.is_alphabetic() {
-            letters += 1;
-            latin += is_latin(c) as usize;
+        if is_alphabetic(c) {
+            other_letters += 1;
+            other_latin += is_latin(c) as usize;
         }
     });
-    latin * 2 > letters
+    match other_letters.checked_sub(2 * other_latin) {
+        None => true,
+        Some(needed) => more_bytes_than(sample.as_bytes(), needed, |b| b.is_ascii_alphabetic()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Sentences within a block.
 
 /// Abbreviations after which a period never ends a sentence.
-const ABBREVIATIONS: &[&str] = &[
+const ABBREVIATIONS: WordTable = WordTable::new(&[
     "adm", "al", "amb", "approx", "art", "assn", "c", "ca", "capt", "cf", "ch", "cit", "cmdr", "col", "dept", "dr",
     "e.g", "ed", "eds", "est", "ext", "fig", "figs", "fr", "ft", "gen", "gov", "hon", "i.e", "ibid", "lt", "maj",
     "messrs", "mr", "mrs", "ms", "mt", "mx", "no", "nos", "nr", "op", "p", "para", "paras", "pp", "pres", "prof",
     "rep", "rev", "sec", "sen", "sgt", "st", "tel", "univ", "v", "viz", "vol", "vols", "vs",
-];
+]);
 
 /// Abbreviations that end a sentence only when a common sentence opener follows (`Apple Inc. The`).
-const AMBIGUOUS_ABBREVIATIONS: &[&str] = &["bros", "co", "corp", "etc", "inc", "jr", "llc", "ltd", "plc", "sr"];
+const AMBIGUOUS_ABBREVIATIONS: WordTable =
+    WordTable::new(&["bros", "co", "corp", "etc", "inc", "jr", "llc", "ltd", "plc", "sr"]);
 
 /// Month abbreviations, which do not end a sentence before a number (`Jan. 5`).
-const MONTH_ABBREVIATIONS: &[&str] =
-    &["apr", "aug", "dec", "feb", "jan", "jul", "jun", "mar", "nov", "oct", "sep", "sept"];
+const MONTH_ABBREVIATIONS: WordTable =
+    WordTable::new(&["apr", "aug", "dec", "feb", "jan", "jul", "jun", "mar", "nov", "oct", "sep", "sept"]);
 
 /// Words that start sentences, for deciding ambiguous periods (`in the U.S. The next`).
-const OPENERS: &[&str] = &[
+const OPENERS: WordTable = WordTable::new(&[
     "a",
     "according",
     "after",
@@ -819,7 +977,7 @@ const OPENERS: &[&str] = &[
     "with",
     "yet",
     "you",
-];
+]);
 
 fn split_block(text: &str, span: Span, chrome: bool, out: &mut Vec<Sentence>) {
     let base = span.start as usize;
@@ -926,18 +1084,23 @@ fn is_boundary(s: &str, mark: usize, b: u8, marks: usize, closed: bool, next: us
         return true;
     }
     let opener = || opener_at(&s[next..]);
-    let abbreviation = with_ascii_lower(word, |lower| {
-        if in_table(ABBREVIATIONS, lower) {
-            Some(Abbreviation::Always)
-        } else if in_table(MONTH_ABBREVIATIONS, lower) {
-            Some(Abbreviation::Month)
-        } else if in_table(AMBIGUOUS_ABBREVIATIONS, lower) {
-            Some(Abbreviation::Ambiguous)
-        } else {
-            None
-        }
-    })
-    .flatten();
+    let tables = [&ABBREVIATIONS, &MONTH_ABBREVIATIONS, &AMBIGUOUS_ABBREVIATIONS];
+    let abbreviation = if tables.iter().any(|t| t.may_hold_lowered(word)) {
+        with_ascii_lower(word, |lower| {
+            if ABBREVIATIONS.contains(lower) {
+                Some(Abbreviation::Always)
+            } else if MONTH_ABBREVIATIONS.contains(lower) {
+                Some(Abbreviation::Month)
+            } else if AMBIGUOUS_ABBREVIATIONS.contains(lower) {
+                Some(Abbreviation::Ambiguous)
+            } else {
+                None
+            }
+        })
+        .flatten()
+    } else {
+        None
+    };
     match abbreviation {
         Some(Abbreviation::Always) => return false,
         Some(Abbreviation::Month) => return !c.is_ascii_digit(),
@@ -977,9 +1140,9 @@ fn opener_at(rest: &str) -> bool {
         Some(b) if !b.is_ascii() => {
             let word: String =
                 rest.chars().take_while(|c| c.is_alphanumeric()).take(20).flat_map(char::to_lowercase).collect();
-            in_table(OPENERS, &word)
+            OPENERS.contains(&word)
         }
-        _ => with_ascii_lower(&rest[..ascii], |w| in_table(OPENERS, w)) == Some(true),
+        _ => with_ascii_lower(&rest[..ascii], |w| OPENERS.contains(w)) == Some(true),
     }
 }
 
@@ -991,7 +1154,8 @@ fn push(text: &str, start: usize, end: usize, chrome: bool, out: &mut Vec<Senten
         return;
     }
     let span = Span::new(start + lead, start + lead + trimmed.len());
-    let chrome = chrome || with_phrase(trimmed, |p| p.len() > 4 && in_table(CHROME_LINES, p)) == Some(true);
+    let chrome =
+        chrome || with_phrase(trimmed, &[&CHROME_LINES], |p| p.len() > 4 && CHROME_LINES.contains(p)) == Some(true);
     out.push(Sentence { span, chrome });
 }
 
@@ -1083,19 +1247,77 @@ mod tests {
     #[test]
     fn word_tables_are_sorted_lower_case_ascii() {
         for table in [
-            SMALL_WORDS,
-            CHROME_LINES,
-            LIST_HEADINGS,
-            ABBREVIATIONS,
-            AMBIGUOUS_ABBREVIATIONS,
-            MONTH_ABBREVIATIONS,
-            OPENERS,
+            SMALL_WORDS.words,
+            CHROME_LINES.words,
+            LIST_HEADINGS.words,
+            ABBREVIATIONS.words,
+            AMBIGUOUS_ABBREVIATIONS.words,
+            MONTH_ABBREVIATIONS.words,
+            OPENERS.words,
         ] {
             assert!(table.windows(2).all(|w| w[0] < w[1]), "{table:?} is not sorted");
             assert!(table.iter().all(|w| w.is_ascii() && w.to_lowercase() == *w), "{table:?}");
         }
         // `opener_at` passes over ASCII words of ten letters or more.
-        assert!(OPENERS.iter().all(|w| w.len() < 10));
+        assert!(OPENERS.words.iter().all(|w| w.len() < 10));
+    }
+
+    #[test]
+    fn general_punctuation_holds_no_letter_or_digit() {
+        for c in '\u{2000}'..='\u{206f}' {
+            assert!(is_general_punctuation(c) && !c.is_alphanumeric() && !c.is_alphabetic(), "{c:?}");
+        }
+        for c in ['\u{1fff}', '\u{2070}', 'a', '\u{2071}'] {
+            assert!(!is_general_punctuation(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn words_with_alphanumerics_counts_as_split_whitespace_does() {
+        let pieces = [
+            "a", "Z", "0", "9", " ", "  ", "\t", "\n", "\r", "\u{b}", "\u{c}", "\u{0}", ".", "(", "\"", "'", "-", "@",
+            "[", "`", "{", "/", ":", "\u{7f}", "\u{85}", "\u{a0}", "\u{2003}", "\u{2019}", "\u{2014}", "é", "Ж", "中",
+            "٣", "😀", "\u{3000}", "abcdefgh", "12345678", "        ", "........",
+        ];
+        // Every string of up to three pieces, then longer ones drawn by a fixed linear congruential sequence.
+        let mut texts: Vec<String> = Vec::new();
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    texts.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        let mut state = 7u64;
+        for _ in 0..20_000 {
+            let mut t = String::new();
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            for _ in 0..(state >> 59) {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                t.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+            }
+            texts.push(t);
+        }
+        for t in &texts {
+            let want = t.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+            assert_eq!(words_with_alphanumerics(t, usize::MAX), want, "{t:?}");
+            assert_eq!(words_with_alphanumerics(t, 3), want.min(3), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn word_table_gates_agree_with_the_tables() {
+        let tables = [SMALL_WORDS, CHROME_LINES, LIST_HEADINGS, ABBREVIATIONS, AMBIGUOUS_ABBREVIATIONS, OPENERS];
+        let probes =
+            ["", "a", "A", "mr", "Mr", "MR", "read more", "Read More", "e.g", "E.G", "x", "zzz", "\u{212a}", "ß"];
+        for table in &tables {
+            for w in table.words.iter().copied().chain(probes) {
+                let lower = w.to_lowercase();
+                let held = table.words.binary_search(&lower.as_str()).is_ok();
+                assert_eq!(table.contains(&lower), held, "{w:?}");
+                assert!(!held || table.may_hold_lowered(w), "{w:?}");
+            }
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! is a char boundary: it cuts only before an ASCII byte, after a whole character, or at the text's ends.
 
 use super::lexicon as lex;
-use crate::extract::{Symbol, Unit};
+use crate::extract::{swar, Symbol, Unit};
 use std::borrow::Cow;
 
 /// A figure as found, before it is given its sentence and year.
@@ -967,7 +967,16 @@ fn digits_end(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// The end of the run of ASCII letters at `i`, read eight bytes at a time: the main loop passes over
+/// every word of the text here.
 fn letters_end(b: &[u8], mut i: usize) -> usize {
+    while let Some(x) = swar::load(b, i) {
+        let others = !swar::letters(x) & swar::HIGH;
+        if others != 0 {
+            return i + swar::first_lane(others);
+        }
+        i += 8;
+    }
     while i < b.len() && b[i].is_ascii_alphabetic() {
         i += 1;
     }
