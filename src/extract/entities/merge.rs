@@ -1,0 +1,492 @@
+//! The merge of names across a corpus (see [`resolve`]), split in two so that it can follow a corpus that
+//! changes one document at a time.
+//!
+//! [`NameTable`] is what the merge knows of the corpus: for each name key, its surface forms with their
+//! counts and first appearance, its kind votes, and the acronym definitions. It is a sum over documents,
+//! so a document's part can be taken out ([`NameTable::remove`]) and its new part put in
+//! ([`NameTable::add`]) without reading the others. [`NameTable::resolve`] then makes entities of it; its
+//! work is per distinct key, not per mention. Resolving a table that was updated gives what resolving a
+//! table built afresh from the same documents gives: the table holds nothing that depends on the order
+//! the updates came in (keys are ordered by their first appearance when resolved, not by when they were
+//! added), and where an update would need a document it does not read to know a first appearance, the
+//! table says so ([`NameTable::settled`]) and the caller builds afresh.
+
+use super::{acronyms, lexicon, normalize_name};
+use crate::extract::fasthash::FastMap as HashMap;
+use crate::extract::{DocNames, EntityDef, EntityKind, Resolution};
+
+/// A (document, position) pair no appearance has: the first appearance of a form whose first document was
+/// taken out, until the document put back gives it again.
+const UNSEEN: (usize, usize) = (usize::MAX, usize::MAX);
+
+/// One surface form of a key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Surface {
+    text: String,
+    /// Its mentions.
+    count: u32,
+    /// Where it first appears: (document, distinct name of the document).
+    first: (usize, usize),
+    /// The documents that list it as a distinct name.
+    docs: u32,
+}
+
+/// What the merge knows about one key, summed over the documents.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct KeyInfo {
+    key: String,
+    surfaces: Vec<Surface>,
+    kinds: [u32; 4],
+    mentions: u32,
+    /// The (document, distinct name) pairs with this key: 0 for a key no document has any more.
+    names: u32,
+}
+
+impl KeyInfo {
+    /// Where the key first appears: the first appearance of its earliest surface.
+    fn first(&self) -> (usize, usize) {
+        self.surfaces.iter().map(|s| s.first).min().unwrap_or(UNSEEN)
+    }
+}
+
+/// One expansion given to an acronym.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Expansion {
+    /// The expansion's key.
+    key: String,
+    /// The expansion as first written.
+    long: String,
+    /// How many definitions give it.
+    count: u32,
+    /// The first definition: (document, definition of the document).
+    first: (usize, usize),
+}
+
+/// The names of a corpus, summed over its documents (see the module documentation).
+#[derive(Clone, Debug, Default)]
+pub struct NameTable {
+    /// The slot of each key in `infos`. A slot stays its key's for the table's life.
+    ids: HashMap<String, usize>,
+    infos: Vec<KeyInfo>,
+    /// The expansions of each acronym, by the acronym's key.
+    expansions: HashMap<String, Vec<Expansion>>,
+    /// An update left a first appearance unknown.
+    unsettled: bool,
+}
+
+/// Entities made of a [`NameTable`]: the entities, sorted by name, and the entity of each key slot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grouping {
+    pub entities: Vec<EntityDef>,
+    /// For each key slot of the table, the entity its names belong to, if any.
+    pub entity_of_key: Vec<Option<u32>>,
+}
+
+fn kind_index(k: EntityKind) -> usize {
+    match k {
+        EntityKind::Person => 0,
+        EntityKind::Organization => 1,
+        EntityKind::Place => 2,
+        EntityKind::Other => 3,
+    }
+}
+
+const KIND_BY_INDEX: [EntityKind; 4] =
+    [EntityKind::Person, EntityKind::Organization, EntityKind::Place, EntityKind::Other];
+
+/// Merges the names of all documents of a corpus into entities (see the module documentation of
+/// `entities`).
+pub fn resolve(docs: &[&DocNames]) -> Resolution {
+    let mut table = NameTable::default();
+    let rows: Vec<Vec<usize>> = docs.iter().enumerate().map(|(d, doc)| table.add(d, doc)).collect();
+    let grouping = table.resolve();
+    let assignment = rows
+        .iter()
+        .map(|row| row.iter().map(|&slot| grouping.entity_of_key.get(slot).copied().flatten()).collect())
+        .collect();
+    Resolution { entities: grouping.entities, assignment }
+}
+
+impl NameTable {
+    /// The table of `docs`, document `d` being `docs[d]`.
+    pub fn of(docs: &[&DocNames]) -> NameTable {
+        let mut table = NameTable::default();
+        for (d, doc) in docs.iter().enumerate() {
+            table.add(d, doc);
+        }
+        table
+    }
+
+    /// The key slot of each distinct name of `doc`, where the table has its key.
+    pub fn slots(&self, doc: &DocNames) -> Vec<Option<usize>> {
+        doc.names.iter().map(|name| self.ids.get(name.key.as_str()).copied()).collect()
+    }
+
+    /// Adds the names of document `d`; gives the key slot of each of its distinct names.
+    pub fn add(&mut self, d: usize, doc: &DocNames) -> Vec<usize> {
+        let mut row = Vec::with_capacity(doc.names.len());
+        let mut surface_of = Vec::with_capacity(doc.names.len());
+        for (n, name) in doc.names.iter().enumerate() {
+            let id = match self.ids.get(name.key.as_str()) {
+                Some(&id) => id,
+                None => {
+                    self.infos.push(KeyInfo { key: name.key.clone(), ..KeyInfo::default() });
+                    self.ids.insert(name.key.clone(), self.infos.len() - 1);
+                    self.infos.len() - 1
+                }
+            };
+            let info = &mut self.infos[id];
+            info.names += 1;
+            let slot = match info.surfaces.iter().position(|s| s.text == name.surface) {
+                Some(slot) => {
+                    let s = &mut info.surfaces[slot];
+                    s.docs += 1;
+                    s.first = s.first.min((d, n));
+                    slot
+                }
+                None => {
+                    info.surfaces.push(Surface { text: name.surface.clone(), count: 0, first: (d, n), docs: 1 });
+                    info.surfaces.len() - 1
+                }
+            };
+            row.push(id);
+            surface_of.push(slot);
+        }
+        for mention in &doc.mentions {
+            let n = mention.name as usize;
+            let (Some(&id), Some(&slot)) = (row.get(n), surface_of.get(n)) else { continue };
+            let info = &mut self.infos[id];
+            info.mentions += 1;
+            if let Some(k) = mention.kind {
+                info.kinds[kind_index(k)] += 1;
+            }
+            info.surfaces[slot].count += 1;
+        }
+        for (j, def) in doc.acronyms.iter().enumerate() {
+            let list = self.expansions.entry(normalize_name(&def.short)).or_default();
+            let key = normalize_name(&def.long);
+            match list.iter_mut().find(|e| e.key == key) {
+                Some(e) => {
+                    e.count += 1;
+                    if (d, j) < e.first {
+                        e.first = (d, j);
+                        e.long = def.long.clone();
+                    }
+                }
+                None => list.push(Expansion { key, long: def.long.clone(), count: 1, first: (d, j) }),
+            }
+        }
+        row
+    }
+
+    /// Takes out the names of document `d`, as [`NameTable::add`] put them in. A first appearance in `d`
+    /// is forgotten until `d` is added again; see [`NameTable::settled`].
+    pub fn remove(&mut self, d: usize, doc: &DocNames) {
+        let mut row = Vec::with_capacity(doc.names.len());
+        for name in &doc.names {
+            let found = self.ids.get(name.key.as_str()).copied().and_then(|id| {
+                let info = &mut self.infos[id];
+                let slot = info.surfaces.iter().position(|s| s.text == name.surface)?;
+                Some((id, slot))
+            });
+            let Some((id, slot)) = found else {
+                // Not what was added: the table no longer tells the corpus.
+                self.unsettled = true;
+                row.push(None);
+                continue;
+            };
+            let info = &mut self.infos[id];
+            info.names = info.names.saturating_sub(1);
+            let s = &mut info.surfaces[slot];
+            s.docs = s.docs.saturating_sub(1);
+            if s.first.0 == d {
+                s.first = UNSEEN;
+            }
+            row.push(Some((id, slot)));
+        }
+        for mention in &doc.mentions {
+            let Some(&Some((id, slot))) = row.get(mention.name as usize) else { continue };
+            let info = &mut self.infos[id];
+            info.mentions = info.mentions.saturating_sub(1);
+            if let Some(k) = mention.kind {
+                let votes = &mut info.kinds[kind_index(k)];
+                *votes = votes.saturating_sub(1);
+            }
+            let s = &mut info.surfaces[slot];
+            s.count = s.count.saturating_sub(1);
+        }
+        for def in &doc.acronyms {
+            let key = normalize_name(&def.long);
+            let entry = self
+                .expansions
+                .get_mut(&normalize_name(&def.short))
+                .and_then(|list| list.iter_mut().find(|e| e.key == key));
+            match entry {
+                Some(e) => {
+                    e.count = e.count.saturating_sub(1);
+                    if e.first.0 == d {
+                        e.first = UNSEEN;
+                    }
+                }
+                None => self.unsettled = true,
+            }
+        }
+    }
+
+    /// Drops what no document has any more, and tells whether the table is what building it afresh from
+    /// the documents would give: false when a first appearance was in a document taken out and the document
+    /// put back does not give it (it lies in a document the updates did not read).
+    pub fn settled(&mut self) -> bool {
+        for info in &mut self.infos {
+            info.surfaces.retain(|s| s.docs > 0);
+            if info.surfaces.iter().any(|s| s.first == UNSEEN) {
+                self.unsettled = true;
+            }
+        }
+        for list in self.expansions.values_mut() {
+            list.retain(|e| e.count > 0);
+            if list.iter().any(|e| e.first == UNSEEN) {
+                self.unsettled = true;
+            }
+        }
+        self.expansions.retain(|_, list| !list.is_empty());
+        !self.unsettled
+    }
+
+    /// Makes entities of the table: joins acronyms to their most frequent expansion corpus-wide, country
+    /// abbreviations to the country, a surname used alone to the one person whose full name ends with it;
+    /// picks a display name and a kind by majority; drops lone noise.
+    pub fn resolve(&self) -> Grouping {
+        // The keys some document has, in the order of their first appearance: their ids below. The
+        // expansions only defined are added after them.
+        let mut live: Vec<((usize, usize), usize)> = self
+            .infos
+            .iter()
+            .enumerate()
+            .filter(|(_, info)| info.names > 0 && !info.surfaces.is_empty())
+            .map(|(slot, info)| (info.first(), slot))
+            .collect();
+        live.sort_unstable();
+        let slot_of: Vec<usize> = live.iter().map(|&(_, slot)| slot).collect();
+        let mut id_of_slot: Vec<Option<usize>> = vec![None; self.infos.len()];
+        for (id, &slot) in slot_of.iter().enumerate() {
+            id_of_slot[slot] = Some(id);
+        }
+        let mentioned = slot_of.len();
+        // Surfaces (text, mentions, first appearance) and kinds by id.
+        let mut surfaces: Vec<Vec<(&str, u32, (usize, usize))>> = slot_of
+            .iter()
+            .map(|&slot| self.infos[slot].surfaces.iter().map(|s| (s.text.as_str(), s.count, s.first)).collect())
+            .collect();
+        let mut kinds: Vec<[u32; 4]> = slot_of.iter().map(|&slot| self.infos[slot].kinds).collect();
+        let mut mentions: Vec<u32> = slot_of.iter().map(|&slot| self.infos[slot].mentions).collect();
+        let mut expansion = vec![false; mentioned];
+        let mut extra: HashMap<&str, usize> = HashMap::default();
+        let id_of = |key: &str, extra: &HashMap<&str, usize>| -> Option<usize> {
+            self.ids.get(key).and_then(|&slot| id_of_slot[slot]).or_else(|| extra.get(key).copied())
+        };
+
+        // Acronyms: each short form joins its most frequent expansion across the corpus.
+        let mut sets = Sets { parent: (0..mentioned).collect() };
+        let mut short_keys: Vec<&String> = self.expansions.keys().collect();
+        short_keys.sort();
+        for short in short_keys {
+            let Some(sid) = id_of(short, &extra) else { continue };
+            if sid >= mentioned {
+                continue;
+            }
+            let list = &self.expansions[short];
+            let Some(best) = list.iter().max_by(|a, b| a.count.cmp(&b.count).then_with(|| b.key.cmp(&a.key))) else {
+                continue;
+            };
+            let lid = match id_of(&best.key, &extra) {
+                Some(lid) => lid,
+                None => {
+                    // An expansion only defined (say in a footer) still names the entity.
+                    let lid = surfaces.len();
+                    surfaces.push(vec![(best.long.as_str(), 0, UNSEEN)]);
+                    kinds.push([0; 4]);
+                    mentions.push(0);
+                    expansion.push(false);
+                    extra.insert(best.key.as_str(), lid);
+                    sets.parent.push(lid);
+                    lid
+                }
+            };
+            expansion[lid] = true;
+            sets.union(sid, lid);
+        }
+        // Country abbreviations join the country's name where both are mentioned.
+        let mut keys: Vec<(&str, usize)> = slot_of
+            .iter()
+            .enumerate()
+            .map(|(id, &slot)| (self.infos[slot].key.as_str(), id))
+            .chain(extra.iter().map(|(k, &id)| (*k, id)))
+            .collect();
+        keys.sort_unstable();
+        let key_ids: HashMap<&str, usize> = keys.iter().copied().collect();
+        for &(key, id) in &keys {
+            if let Some(full) = lexicon::country_abbreviation(key) {
+                if let Some(&fid) = key_ids.get(full) {
+                    sets.union(id, fid);
+                }
+            }
+        }
+
+        // Surnames: a one-word name joins the one person whose full name ends with it.
+        let mut kinds_by_root: HashMap<usize, [u32; 4]> = HashMap::default();
+        for (id, k) in kinds.iter().enumerate() {
+            let root = sets.find(id);
+            for (sum, k) in kinds_by_root.entry(root).or_default().iter_mut().zip(k) {
+                *sum += k;
+            }
+        }
+        let mut last_word: HashMap<&str, Vec<usize>> = HashMap::default();
+        for &(key, id) in &keys {
+            if let Some((_, last)) = key.rsplit_once(' ') {
+                last_word.entry(last).or_default().push(id);
+            }
+        }
+        for &(key, id) in &keys {
+            if key.contains(' ') || lexicon::is_place(key) {
+                continue;
+            }
+            if surfaces[id].iter().all(|s| acronyms::acronym_like(s.0)) {
+                continue;
+            }
+            let own = kinds_by_root.get(&sets.find(id)).copied().unwrap_or_default();
+            if own[1] + own[2] + own[3] > own[0] {
+                continue;
+            }
+            let Some(fulls) = last_word.get(key) else { continue };
+            let mut persons: Vec<usize> = fulls
+                .iter()
+                .map(|&f| sets.find(f))
+                .filter(|r| kinds_by_root.get(r).is_some_and(|k| k[0] > 0 && k[0] >= k[1] + k[2] + k[3]))
+                .collect();
+            persons.sort_unstable();
+            persons.dedup();
+            if persons.len() == 1 {
+                sets.union(id, persons[0]);
+            }
+        }
+
+        // Groups: surfaces, kinds and mentions per root.
+        struct Group<'a> {
+            surfaces: Vec<(&'a str, u32, (usize, usize), bool)>,
+            kinds: [u32; 4],
+            mentions: u32,
+        }
+        let mut groups: HashMap<usize, Group> = HashMap::default();
+        for id in 0..surfaces.len() {
+            let root = sets.find(id);
+            let g = groups.entry(root).or_insert_with(|| Group { surfaces: Vec::new(), kinds: [0; 4], mentions: 0 });
+            for (sum, k) in g.kinds.iter_mut().zip(kinds[id]) {
+                *sum += k;
+            }
+            g.mentions += mentions[id];
+            for &(s, c, first) in &surfaces[id] {
+                match g.surfaces.iter_mut().find(|x| x.0 == s) {
+                    Some(x) => {
+                        x.1 += c;
+                        x.2 = x.2.min(first);
+                    }
+                    None => g.surfaces.push((s, c, first, expansion[id])),
+                }
+            }
+        }
+
+        let mut entities: Vec<(EntityDef, usize)> = Vec::new();
+        let mut roots: Vec<usize> = groups.keys().copied().collect();
+        roots.sort_unstable();
+        for root in roots {
+            let g = &groups[&root];
+            if g.mentions == 0 {
+                continue;
+            }
+            let best_kind = (0..4).max_by_key(|&k| (g.kinds[k], std::cmp::Reverse(k))).unwrap_or(3);
+            let kind = if g.kinds[best_kind] == 0 { EntityKind::Other } else { KIND_BY_INDEX[best_kind] };
+            let name = choose_name(&g.surfaces, kind);
+            if is_noise(&name, g.mentions, g.kinds) {
+                continue;
+            }
+            let mut aliases: Vec<String> = g.surfaces.iter().filter(|s| s.0 != name).map(|s| s.0.to_string()).collect();
+            aliases.sort();
+            aliases.dedup();
+            entities.push((EntityDef { name, kind, aliases }, root));
+        }
+        entities.sort_by(|a, b| {
+            a.0.name.to_lowercase().cmp(&b.0.name.to_lowercase()).then_with(|| a.0.name.cmp(&b.0.name))
+        });
+        let index_of_root: HashMap<usize, u32> =
+            entities.iter().enumerate().map(|(i, (_, r))| (*r, i as u32)).collect();
+        let entity_of_key = (0..self.infos.len())
+            .map(|slot| {
+                let id = id_of_slot[slot]?;
+                index_of_root.get(&sets.find(id)).copied()
+            })
+            .collect();
+        Grouping { entities: entities.into_iter().map(|(e, _)| e).collect(), entity_of_key }
+    }
+}
+
+/// Union-find over name keys.
+struct Sets {
+    parent: Vec<usize>,
+}
+
+impl Sets {
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            // The smaller index stays the root, which keeps the result independent of hash order.
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            self.parent[hi] = lo;
+        }
+    }
+}
+
+/// The display name of a group: an acronym's expansion over the acronym; for a person the fullest name;
+/// otherwise the most frequent form that is not an acronym; ties go to the longer, then the earlier form.
+fn choose_name(surfaces: &[(&str, u32, (usize, usize), bool)], kind: EntityKind) -> String {
+    let acronym = |s: &str| acronyms::acronym_like(s) && !s.contains(' ');
+    let pool: Vec<&(&str, u32, (usize, usize), bool)> = {
+        let expansions: Vec<_> = surfaces.iter().filter(|s| s.3).collect();
+        let plain: Vec<_> = surfaces.iter().filter(|s| !acronym(s.0)).collect();
+        if !expansions.is_empty() {
+            expansions
+        } else if !plain.is_empty() {
+            plain
+        } else {
+            surfaces.iter().collect()
+        }
+    };
+    let best = pool.iter().max_by(|a, b| {
+        let words = |s: &str| s.split(' ').count();
+        let primary = if kind == EntityKind::Person {
+            words(a.0).cmp(&words(b.0)).then(a.1.cmp(&b.1))
+        } else {
+            a.1.cmp(&b.1).then(words(a.0).cmp(&words(b.0)))
+        };
+        primary.then_with(|| b.2.cmp(&a.2)).then_with(|| b.0.cmp(&a.0))
+    });
+    best.map(|s| s.0.to_string()).unwrap_or_default()
+}
+
+/// A name seen once, with no evidence of its kind, made only of common words (`Foreign Affairs`).
+fn is_noise(name: &str, mentions: u32, kinds: [u32; 4]) -> bool {
+    mentions <= 1
+        && kinds.iter().all(|&k| k == 0)
+        && name.split(' ').all(|w| {
+            let l = w.to_lowercase();
+            lexicon::is_common_word(&l) || lexicon::is_connector(&l) || lexicon::is_adjective_of_place(&l)
+        })
+}
