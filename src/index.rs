@@ -16,6 +16,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rayon::prelude::*;
 
 use crate::corpus::{Corpus, SourceMeta, Stamp, Warning};
+use crate::extract::entities::{Grouping, NameTable};
 use crate::extract::{self, EntityKind, Figure, Sentence};
 use crate::text::{LineIndex, Span};
 
@@ -262,23 +263,42 @@ pub struct FigureRef {
 }
 
 /// The immutable index of a corpus.
+///
+/// Sources and entities are shared (`Arc`), so that the index after one source changed ([`Index::update`])
+/// shares everything that did not change with the index before.
 #[derive(Debug, Default)]
 pub struct Index {
-    pub sources: Vec<SourceDoc>,
-    pub entities: Vec<Entity>,
+    pub sources: Vec<Arc<SourceDoc>>,
+    pub entities: Vec<Arc<Entity>>,
     /// Problems met while loading the corpus.
     pub warnings: Vec<Warning>,
-    by_key: HashMap<String, SourceId>,
+    by_key: Arc<HashMap<String, SourceId>>,
     /// Every figure, ordered by its quantity (then source order): the figures of one quantity are a run,
     /// found by binary search. Eight bytes a figure, where a map of lists took ten times that.
     by_quantity: Vec<FigureRef>,
+    lookup: Arc<NameLookup>,
+    /// The merge's table of names, for [`Index::update`]: kept from the merge that built the index, or
+    /// worked out on the first update of an index read from the store.
+    names: std::sync::OnceLock<Option<Arc<Names>>>,
+    /// The total size of the sources' texts in bytes.
+    pub bytes: usize,
+}
+
+/// What finds entity names in text: in notes, and by prefix for completion.
+#[derive(Debug, Default)]
+struct NameLookup {
     /// Finds entity names in a note's text. Pattern `i` is `patterns[i]`.
     matcher: Option<AhoCorasick>,
     patterns: Vec<EntityId>,
     /// Every name and alias from each word start on, lower-cased and sorted, for prefix completion.
     names_sorted: Vec<(String, EntityId)>,
-    /// The total size of the sources' texts in bytes.
-    pub bytes: usize,
+}
+
+/// The name table of a corpus and the entities made of it (see [`extract::entities::NameTable`]).
+#[derive(Debug)]
+pub(crate) struct Names {
+    table: NameTable,
+    grouping: Grouping,
 }
 
 /// A figure's quantity as a hashable key: the unit, and the values rounded to 9 significant digits, which
@@ -331,7 +351,7 @@ impl Index {
     /// [`Index::build`], reusing the extraction of every source of `previous` whose path and text are
     /// unchanged.
     pub fn build_reusing(corpus: Corpus, previous: Option<&Index>) -> Index {
-        let prior: Vec<Prior> = previous.map(|p| p.sources.iter().map(Prior::of).collect()).unwrap_or_default();
+        let prior: Vec<Prior> = previous.map(|p| p.sources.iter().map(|d| Prior::of(d)).collect()).unwrap_or_default();
         Index::build_with(corpus, &prior)
     }
 
@@ -360,8 +380,8 @@ impl Index {
                 part.into_doc(source.meta, Some(held))
             })
             .collect();
-        let (docs, entities) = merge_names(docs);
-        Index::finish(docs, entities, warnings)
+        let (docs, entities, names) = merge_names(docs);
+        Index::finish(docs, entities, warnings, Some(names))
     }
 
     /// Loads the corpus under `paths` from disk and indexes it, streaming: each file is read, extracted and
@@ -370,14 +390,23 @@ impl Index {
     /// file; one whose text hashes the same keeps its extraction.
     pub fn load(paths: &[std::path::PathBuf], prior: &[Prior]) -> Index {
         let gathered = gather(paths, prior);
-        let (docs, entities) = merge_names(gathered.docs);
-        Index::finish(docs, entities, gathered.warnings)
+        let (docs, entities, names) = merge_names(gathered.docs);
+        Index::finish(docs, entities, gathered.warnings, Some(names))
     }
 
     /// The index from sources whose mentions are assigned and entities whose postings are laid out: the
     /// lookup tables are derived here.
-    pub(crate) fn finish(docs: Vec<SourceDoc>, entities: Vec<Entity>, warnings: Vec<Warning>) -> Index {
-        Index::finish_with(docs, entities, warnings, None)
+    pub(crate) fn finish(
+        docs: Vec<SourceDoc>,
+        entities: Vec<Entity>,
+        warnings: Vec<Warning>,
+        names: Option<Names>,
+    ) -> Index {
+        let index = Index::finish_with(docs, entities, warnings, None);
+        if let Some(names) = names {
+            let _ = index.names.set(Some(Arc::new(names)));
+        }
+        index
     }
 
     /// [`Index::finish`], given the figures in quantity order (from a persisted index). The order is checked
@@ -395,19 +424,31 @@ impl Index {
             by_key.entry(doc.meta.key.clone()).or_insert(sid as SourceId);
             bytes += doc.len;
         }
+        let docs: Vec<Arc<SourceDoc>> = docs.into_iter().map(Arc::new).collect();
         let by_quantity = match by_quantity.filter(|order| in_quantity_order(&docs, order)) {
             Some(order) => order,
             None => sort_by_quantity(&docs),
         };
-        let mut index = Index { sources: docs, entities, warnings, by_key, by_quantity, bytes, ..Index::default() };
-        index.build_name_lookup();
-        index
+        let entities: Vec<Arc<Entity>> = entities.into_iter().map(Arc::new).collect();
+        let lookup = Arc::new(NameLookup::of(&entities));
+        Index {
+            sources: docs,
+            entities,
+            warnings,
+            by_key: Arc::new(by_key),
+            by_quantity,
+            lookup,
+            names: std::sync::OnceLock::new(),
+            bytes,
+        }
     }
+}
 
-    /// Builds the automaton that finds entity names in notes and the sorted name list for completion.
-    fn build_name_lookup(&mut self) {
+impl NameLookup {
+    /// The automaton that finds entity names in notes and the sorted name list for completion.
+    fn of(entities: &[Arc<Entity>]) -> NameLookup {
         let mut seen: HashMap<String, EntityId> = HashMap::new();
-        for (eid, entity) in self.entities.iter().enumerate() {
+        for (eid, entity) in entities.iter().enumerate() {
             for name in entity.names() {
                 for variant in extract::entities::spelling_variants(name) {
                     if variant.chars().count() >= 2 {
@@ -418,15 +459,15 @@ impl Index {
         }
         let mut pairs: Vec<(String, EntityId)> = seen.into_iter().collect();
         pairs.sort();
-        self.patterns = pairs.iter().map(|(_, e)| *e).collect();
-        self.matcher = AhoCorasickBuilder::new()
+        let patterns = pairs.iter().map(|(_, e)| *e).collect();
+        let matcher = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(pairs.iter().map(|(p, _)| p.as_str()))
             .ok();
         // Every name from each of its word starts on, lower-cased: "economic union" finds the Eurasian
         // Economic Union as well as "eurasian economic union" does.
         let mut names: Vec<(String, EntityId)> = Vec::new();
-        for (eid, entity) in self.entities.iter().enumerate() {
+        for (eid, entity) in entities.iter().enumerate() {
             for name in entity.names() {
                 let lower = name.to_lowercase();
                 let mut at_word_start = true;
@@ -440,11 +481,13 @@ impl Index {
         }
         names.sort();
         names.dedup();
-        self.names_sorted = names;
+        NameLookup { matcher, patterns, names_sorted: names }
     }
+}
 
+impl Index {
     /// Every figure, in quantity order (then source order).
-    pub(crate) fn by_quantity(&self) -> &[FigureRef] {
+    pub fn figure_order(&self) -> &[FigureRef] {
         &self.by_quantity
     }
 
@@ -481,12 +524,12 @@ impl Index {
 
     /// Finds the entity names in `text` (a note): whole words only, longest match first.
     pub fn find_entities(&self, text: &str) -> Vec<Mention> {
-        let Some(matcher) = &self.matcher else { return Vec::new() };
+        let Some(matcher) = &self.lookup.matcher else { return Vec::new() };
         matcher
             .find_iter(text)
             .filter(|m| is_word_boundary(text, m.start(), m.end()))
             .filter_map(|m| {
-                let entity = *self.patterns.get(m.pattern().as_usize())?;
+                let entity = *self.lookup.patterns.get(m.pattern().as_usize())?;
                 Some(Mention { span: Span::new(m.start(), m.end()), entity })
             })
             .collect()
@@ -496,9 +539,10 @@ impl Index {
     /// most `limit`.
     pub fn entities_with_prefix(&self, prefix: &str, limit: usize) -> Vec<EntityId> {
         let lower = prefix.to_lowercase();
-        let start = self.names_sorted.partition_point(|(n, _)| n.as_str() < lower.as_str());
+        let names = &self.lookup.names_sorted;
+        let start = names.partition_point(|(n, _)| n.as_str() < lower.as_str());
         let mut out: Vec<EntityId> = Vec::new();
-        for (name, eid) in &self.names_sorted[start..] {
+        for (name, eid) in &names[start..] {
             if !name.starts_with(&lower) || out.len() >= limit {
                 break;
             }
@@ -523,7 +567,7 @@ impl Index {
 }
 
 /// Every figure of `docs`, ordered by quantity, then source, then position.
-fn sort_by_quantity(docs: &[SourceDoc]) -> Vec<FigureRef> {
+fn sort_by_quantity(docs: &[Arc<SourceDoc>]) -> Vec<FigureRef> {
     let mut keyed: Vec<(QuantityKey, FigureRef)> = docs
         .par_iter()
         .enumerate()
@@ -542,7 +586,7 @@ fn sort_by_quantity(docs: &[SourceDoc]) -> Vec<FigureRef> {
 /// Whether `order` is what [`sort_by_quantity`] gives for `docs`: as many refs as figures, each of a figure
 /// that exists, in strictly increasing order (so none twice). The keys are worked out in source order first
 /// (reading the figures in the order they lie in memory), then looked up by position.
-fn in_quantity_order(docs: &[SourceDoc], order: &[FigureRef]) -> bool {
+fn in_quantity_order(docs: &[Arc<SourceDoc>], order: &[FigureRef]) -> bool {
     let mut starts = Vec::with_capacity(docs.len() + 1);
     let mut total = 0usize;
     for doc in docs {
@@ -564,20 +608,14 @@ fn in_quantity_order(docs: &[SourceDoc], order: &[FigureRef]) -> bool {
 }
 
 /// Merges the names of all sources into entities, assigns each source its mentions and lays out the
-/// postings.
-pub(crate) fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Entity>) {
-    let names: Vec<&extract::DocNames> = docs.iter().map(|d| d.names.as_ref()).collect();
-    let resolution = extract::entities::resolve(&names);
-    let mut entities: Vec<Entity> = resolution
-        .entities
-        .into_iter()
-        .map(|def| Entity { name: def.name, kind: def.kind, aliases: def.aliases, by_source: Vec::new(), total: 0 })
-        .collect();
-    for (sid, doc) in docs.iter_mut().enumerate() {
-        let assigned = resolution.assignment.get(sid).map_or(&[][..], Vec::as_slice);
-        doc.entity_of_name = (0..doc.names.names.len())
-            .map(|n| assigned.get(n).copied().flatten().filter(|&e| (e as usize) < entities.len()))
-            .collect();
+/// postings. The name table the merge made is given back, for later updates.
+pub(crate) fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Entity>, Names) {
+    let mut table = NameTable::default();
+    let rows: Vec<Vec<usize>> = docs.iter().enumerate().map(|(sid, d)| table.add(sid, &d.names)).collect();
+    let grouping = table.resolve();
+    let mut entities: Vec<Entity> = grouping.entities.iter().map(Entity::of_def).collect();
+    for ((sid, doc), row) in docs.iter_mut().enumerate().zip(&rows) {
+        doc.entity_of_name = grouping.assign(row, entities.len());
         for (i, m) in doc.mentions() {
             let entity = &mut entities[m.entity as usize];
             entity.total += 1;
@@ -588,9 +626,254 @@ pub(crate) fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Enti
         }
     }
     for entity in &mut entities {
-        entity.by_source.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+        entity.by_source.sort_by(by_mentions);
     }
-    (docs, entities)
+    (docs, entities, Names { table, grouping })
+}
+
+/// The order of an entity's sources: most mentions first, then source order.
+fn by_mentions(a: &(SourceId, Vec<u32>), b: &(SourceId, Vec<u32>)) -> std::cmp::Ordering {
+    b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0))
+}
+
+impl Entity {
+    fn of_def(def: &extract::EntityDef) -> Entity {
+        Entity { name: def.name.clone(), kind: def.kind, aliases: def.aliases.clone(), by_source: Vec::new(), total: 0 }
+    }
+
+    fn same_def(&self, def: &extract::EntityDef) -> bool {
+        self.name == def.name && self.kind == def.kind && self.aliases == def.aliases
+    }
+}
+
+trait Assign {
+    /// The entity of each name of a source, given the key slot of each.
+    fn assign(&self, row: &[usize], entities: usize) -> Vec<Option<EntityId>>;
+}
+
+impl Assign for Grouping {
+    fn assign(&self, row: &[usize], entities: usize) -> Vec<Option<EntityId>> {
+        row.iter()
+            .map(|&slot| self.entity_of_key.get(slot).copied().flatten().filter(|&e| (e as usize) < entities))
+            .collect()
+    }
+}
+
+/// Why [`Index::update`] could not follow a change, and the corpus is indexed again instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotUpdated {
+    /// A path is not a source read from a file of this index: a new file, a bibliography, the seeds.
+    NotASource(std::path::PathBuf),
+    /// The file cannot be read now, or reading it gave a warning.
+    Unreadable(std::path::PathBuf),
+    /// The file's first line changed, which may be its title.
+    Retitled(std::path::PathBuf),
+    /// The entities of the corpus changed (a name new to the corpus, a merge, a display name).
+    Entities,
+    /// The index has no name table to update.
+    NoNames,
+}
+
+impl std::fmt::Display for NotUpdated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotUpdated::NotASource(p) => write!(f, "{} is not an indexed source", p.display()),
+            NotUpdated::Unreadable(p) => write!(f, "{} cannot be read without a warning", p.display()),
+            NotUpdated::Retitled(p) => write!(f, "the first line of {} changed", p.display()),
+            NotUpdated::Entities => write!(f, "the entities of the corpus changed"),
+            NotUpdated::NoNames => write!(f, "the index has no name table"),
+        }
+    }
+}
+
+impl Index {
+    /// The name table, kept from the merge or worked out now from the sources (for an index read from the
+    /// store): `None` when what is worked out does not give this index's entities.
+    fn names(&self) -> Option<Arc<Names>> {
+        self.names
+            .get_or_init(|| {
+                let mut table = NameTable::default();
+                let rows: Vec<Vec<usize>> =
+                    self.sources.iter().enumerate().map(|(sid, d)| table.add(sid, &d.names)).collect();
+                let grouping = table.resolve();
+                let same = grouping.entities.len() == self.entities.len()
+                    && self.entities.iter().zip(&grouping.entities).all(|(e, def)| e.same_def(def))
+                    && self
+                        .sources
+                        .par_iter()
+                        .zip(&rows)
+                        .all(|(doc, row)| doc.entity_of_name == grouping.assign(row, self.entities.len()));
+                same.then(|| Arc::new(Names { table, grouping }))
+            })
+            .clone()
+    }
+
+    /// Works out now what [`Index::update`] needs, so that the first update does not: for an index read
+    /// from the store, a pass over every source's names.
+    pub fn prepare_updates(&self) {
+        let _ = self.names();
+    }
+
+    /// The index after the files at `changed` were edited, made from this one without reading, extracting or
+    /// merging the rest of the corpus: the changed files are read and extracted, their names taken out of the
+    /// merge's name table and put back, and the entities resolved from the table (work per distinct name,
+    /// not per mention). It gives what indexing the whole corpus again gives, or an error saying why it
+    /// cannot, and the caller indexes the corpus again: a path that is not a source of this index (a new
+    /// file, a bibliography), a file that cannot be read cleanly, a changed first line (the title), or
+    /// entities that changed (a name new to the corpus, a merge, another display name or kind).
+    pub fn update(&self, changed: &[std::path::PathBuf]) -> Result<Index, NotUpdated> {
+        let names = self.names().ok_or(NotUpdated::NoNames)?;
+        let mut sids: Vec<SourceId> = Vec::with_capacity(changed.len());
+        for path in changed {
+            let mut found = self.sources.iter().enumerate().filter(|(_, d)| d.meta.path == *path);
+            let (Some((sid, doc)), None) = (found.next(), found.next()) else {
+                return Err(NotUpdated::NotASource(path.clone()));
+            };
+            if doc.meta.embedded || doc.held.is_some() {
+                return Err(NotUpdated::NotASource(path.clone()));
+            }
+            if self.warnings.iter().any(|w| w.path == *path) {
+                return Err(NotUpdated::Unreadable(path.clone()));
+            }
+            if !sids.contains(&(sid as SourceId)) {
+                sids.push(sid as SourceId);
+            }
+        }
+        sids.sort_unstable();
+        // Read and extract the changed files.
+        let parts: Vec<(SourceId, SourceMeta, Part)> = sids
+            .par_iter()
+            .map(|&sid| {
+                let doc = self.source(sid);
+                let path = &doc.meta.path;
+                let stamp = Stamp::of(path);
+                let decoded = crate::corpus::decode::read_text(path)
+                    .ok()
+                    .filter(|d| d.note.is_none())
+                    .ok_or_else(|| NotUpdated::Unreadable(path.clone()))?;
+                let text = decoded.text;
+                let title_line = crate::corpus::assemble::derive_title(&text, path);
+                if title_line != doc.title_line {
+                    return Err(NotUpdated::Retitled(path.clone()));
+                }
+                let prior = Prior::of(doc);
+                let part = Part::of(&text, content_hash(&text), title_line, Some((0, &prior)));
+                Ok((sid, SourceMeta { stamp, ..doc.meta.clone() }, part))
+            })
+            .collect::<Result<_, _>>()?;
+
+        // The names: the changed sources' old names out, their new names in, and the entities resolved.
+        let mut table = names.table.clone();
+        for &(sid, _, _) in &parts {
+            table.remove(sid as usize, &self.source(sid).names);
+        }
+        let rows: Vec<Vec<usize>> = parts.iter().map(|(sid, _, part)| table.add(*sid as usize, &part.names)).collect();
+        if !table.settled() {
+            return Err(NotUpdated::Entities);
+        }
+        let grouping = table.resolve();
+        // The other sources keep their mentions' entities only if no entity moved: the same entities, and
+        // every key some other source has in the same entity.
+        if grouping.entities != names.grouping.entities {
+            return Err(NotUpdated::Entities);
+        }
+        let mut in_changed: HashMap<usize, u32> = HashMap::new();
+        for row in &rows {
+            for &slot in row {
+                *in_changed.entry(slot).or_default() += 1;
+            }
+        }
+        let old = &names.grouping.entity_of_key;
+        let moved = grouping.entity_of_key.iter().enumerate().any(|(slot, now)| {
+            let before = old.get(slot).copied().flatten();
+            *now != before && table.names_of(slot) > in_changed.get(&slot).copied().unwrap_or(0)
+        });
+        if moved {
+            return Err(NotUpdated::Entities);
+        }
+
+        // The changed sources, and the postings of the entities they mention (or mentioned).
+        let mut sources = self.sources.clone();
+        let mut touched: Vec<EntityId> = Vec::new();
+        let mut bytes = self.bytes;
+        for ((sid, meta, part), row) in parts.into_iter().zip(&rows) {
+            let before = &self.sources[sid as usize];
+            touched.extend(before.mentions().map(|(_, m)| m.entity));
+            let mut doc = part.into_doc(meta, None);
+            doc.entity_of_name = grouping.assign(row, self.entities.len());
+            touched.extend(doc.mentions().map(|(_, m)| m.entity));
+            bytes = bytes - before.len + doc.len;
+            sources[sid as usize] = Arc::new(doc);
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        let mut entities = self.entities.clone();
+        for eid in touched {
+            let Some(old) = self.entities.get(eid as usize) else { continue };
+            let mut by_source: Vec<(SourceId, Vec<u32>)> =
+                old.by_source.iter().filter(|(s, _)| sids.binary_search(s).is_err()).cloned().collect();
+            for &sid in &sids {
+                let list: Vec<u32> =
+                    sources[sid as usize].mentions().filter(|(_, m)| m.entity == eid).map(|(i, _)| i).collect();
+                if !list.is_empty() {
+                    let entry = (sid, list);
+                    let at = by_source.partition_point(|e| by_mentions(e, &entry).is_lt());
+                    by_source.insert(at, entry);
+                }
+            }
+            let total = by_source.iter().map(|(_, l)| l.len() as u32).sum();
+            entities[eid as usize] = Arc::new(Entity {
+                name: old.name.clone(),
+                kind: old.kind,
+                aliases: old.aliases.clone(),
+                by_source,
+                total,
+            });
+        }
+
+        let by_quantity = self.by_quantity_after(&sources, &sids);
+        let index = Index {
+            sources,
+            entities,
+            warnings: self.warnings.clone(),
+            by_key: self.by_key.clone(),
+            by_quantity,
+            lookup: self.lookup.clone(),
+            names: std::sync::OnceLock::new(),
+            bytes,
+        };
+        let _ = index.names.set(Some(Arc::new(Names { table, grouping })));
+        Ok(index)
+    }
+
+    /// The quantity order once the figures of `changed` (sorted) are those of `sources`: theirs taken out,
+    /// the new ones put in where they belong, the rest untouched (no key of theirs worked out again).
+    fn by_quantity_after(&self, sources: &[Arc<SourceDoc>], changed: &[SourceId]) -> Vec<FigureRef> {
+        let key_at = |r: &FigureRef| {
+            let f = &sources[r.source as usize].figures[r.figure as usize];
+            (QuantityKey::of(f), r.source, r.figure)
+        };
+        let kept: Vec<FigureRef> =
+            self.by_quantity.iter().copied().filter(|r| changed.binary_search(&r.source).is_err()).collect();
+        let mut added: Vec<((QuantityKey, SourceId, u32), FigureRef)> = changed
+            .iter()
+            .flat_map(|&sid| {
+                (0..sources[sid as usize].figures.len() as u32).map(move |figure| FigureRef { source: sid, figure })
+            })
+            .map(|r| (key_at(&r), r))
+            .collect();
+        added.sort_unstable_by_key(|a| a.0);
+        let mut out = Vec::with_capacity(kept.len() + added.len());
+        let mut from = 0;
+        for (key, r) in added {
+            let at = from + kept[from..].partition_point(|k| key_at(k) < key);
+            out.extend_from_slice(&kept[from..at]);
+            out.push(r);
+            from = at;
+        }
+        out.extend_from_slice(&kept[from..]);
+        out
+    }
 }
 
 /// The hash that tells whether a source's text changed: XXH3, 128 bits.
@@ -741,30 +1024,36 @@ fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }
 
+/// A corpus held in memory, source `i` with key `k{i}` at the path `/d/{i}.txt`: for tests.
+#[cfg(test)]
+pub(crate) fn corpus_of(texts: &[&str]) -> Corpus {
+    use crate::corpus::{Source, SourceMeta};
+    let sources = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Source {
+            meta: SourceMeta {
+                key: format!("k{i}"),
+                title: format!("t{i}"),
+                author: None,
+                date: None,
+                publisher: None,
+                path: format!("/d/{i}.txt").into(),
+                embedded: false,
+                stamp: None,
+            },
+            text: Arc::new(t.to_string()),
+        })
+        .collect();
+    Corpus { sources, warnings: Vec::new() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::{Source, SourceMeta};
 
     fn corpus(texts: &[&str]) -> Corpus {
-        let sources = texts
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Source {
-                meta: SourceMeta {
-                    key: format!("k{i}"),
-                    title: format!("t{i}"),
-                    author: None,
-                    date: None,
-                    publisher: None,
-                    path: format!("/d/{i}.txt").into(),
-                    embedded: false,
-                    stamp: None,
-                },
-                text: Arc::new(t.to_string()),
-            })
-            .collect();
-        Corpus { sources, warnings: Vec::new() }
+        corpus_of(texts)
     }
 
     #[test]

@@ -140,8 +140,8 @@ pub fn restore(stored: Stored, paths: &[PathBuf], also: &[Prior]) -> Restored {
         }
         Index::finish_with(docs, entities, gathered.warnings, Some(by_quantity))
     } else {
-        let (docs, entities) = index::merge_names(gathered.docs);
-        Index::finish(docs, entities, gathered.warnings)
+        let (docs, entities, names) = index::merge_names(gathered.docs);
+        Index::finish(docs, entities, gathered.warnings, Some(names))
     };
     Restored { index, whole, extracted }
 }
@@ -221,7 +221,7 @@ pub fn encode(index: &Index) -> Vec<u8> {
         w.buf.extend_from_slice(chunk);
     }
     // The figures in quantity order, which would otherwise be sorted again.
-    let order = index.by_quantity();
+    let order = index.figure_order();
     w.uint(order.len() as u64);
     for r in order {
         w.uint(u64::from(r.source));
@@ -831,8 +831,8 @@ mod tests {
         let (dir, index) = on_disk("order");
         let bytes = encode(&index);
         let restored = restore(decode(&bytes).expect("decodes"), std::slice::from_ref(&dir), &[]);
-        assert_eq!(restored.index.by_quantity(), index.by_quantity());
-        let n = index.by_quantity().len();
+        assert_eq!(restored.index.figure_order(), index.figure_order());
+        let n = index.figure_order().len();
         assert!(n > 2);
         let damaged: [fn(&mut Vec<FigureRef>); 4] = [
             |o| o.swap(0, 1),
@@ -846,7 +846,7 @@ mod tests {
             let mut stored = decode(&bytes).expect("decodes");
             damage(&mut stored.by_quantity);
             let back = restore(stored, std::slice::from_ref(&dir), &[]).index;
-            assert_eq!(back.by_quantity(), index.by_quantity(), "sorted afresh");
+            assert_eq!(back.figure_order(), index.figure_order(), "sorted afresh");
         }
         let _ = fs::remove_dir_all(dir.parent().unwrap_or(&dir));
     }

@@ -451,7 +451,7 @@ fn a_reload_takes_sources_from_the_index_in_use_only_where_the_file_is_as_it_was
     fs::write(&b, "Beta text.\n").unwrap();
     let roots = [dir.path().to_path_buf()];
     let first = Index::load(&roots, &[]);
-    let prior: Vec<Prior> = first.sources.iter().map(Prior::of).collect();
+    let prior: Vec<Prior> = first.sources.iter().map(|d| Prior::of(d)).collect();
     // Unchanged: both are taken as they were, the very same extraction.
     let again = Index::load(&roots, &prior);
     for (x, y) in again.sources.iter().zip(&first.sources) {

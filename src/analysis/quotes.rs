@@ -138,7 +138,27 @@ pub struct QuoteIndex {
     /// The content hashes of the sources of the index this was built from, to recognise that index (see
     /// [`QuoteIndex::shared`]).
     hashes: Vec<u128>,
-    postings: HashMap<u64, Vec<SourceId>>,
+    /// The sources of each word, as built for an earlier index of the same sources (shared with it).
+    postings: Arc<HashMap<u64, Vec<SourceId>>>,
+    /// The sources whose text changed since `postings` was built, sorted: their entries there are stale.
+    changed: Vec<SourceId>,
+    /// The words of the `changed` sources now.
+    added: HashMap<u64, Vec<SourceId>>,
+}
+
+/// How many changed sources a quote index follows on top of the one it was built from, before it is built
+/// again.
+const MAX_CHANGED: usize = 64;
+
+/// The distinct word keys of a source's text; none for a source that cannot be read now (the index that
+/// replaces it will hold them).
+fn distinct_words(doc: &crate::index::SourceDoc) -> Vec<u64> {
+    let Ok(source) = doc.text_once() else { return Vec::new() };
+    let text = &source.text;
+    let mut keys: Vec<u64> = tokenize(text, Span::new(0, text.len())).into_iter().map(|w| w.key).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 /// The quote indexes of the last two indexes checked.
@@ -147,19 +167,7 @@ static SHARED: Mutex<Vec<Arc<QuoteIndex>>> = Mutex::new(Vec::new());
 impl QuoteIndex {
     /// Builds the word map of `index` in one parallel pass over its sources.
     pub fn build(index: &Index) -> QuoteIndex {
-        let per_source: Vec<Vec<u64>> = index
-            .sources
-            .par_iter()
-            .map(|doc| {
-                // A source that cannot be read now holds no words here; the index that replaces it will.
-                let Ok(source) = doc.text_once() else { return Vec::new() };
-                let text = &source.text;
-                let mut keys: Vec<u64> = tokenize(text, Span::new(0, text.len())).into_iter().map(|w| w.key).collect();
-                keys.sort_unstable();
-                keys.dedup();
-                keys
-            })
-            .collect();
+        let per_source: Vec<Vec<u64>> = index.sources.par_iter().map(|doc| distinct_words(doc)).collect();
         let mut postings: HashMap<u64, Vec<SourceId>> = HashMap::new();
         for (sid, keys) in per_source.into_iter().enumerate() {
             for key in keys {
@@ -169,7 +177,43 @@ impl QuoteIndex {
         for list in postings.values_mut() {
             list.shrink_to_fit();
         }
-        QuoteIndex { hashes: index.sources.iter().map(|d| d.hash).collect(), postings }
+        QuoteIndex {
+            hashes: index.sources.iter().map(|d| d.hash).collect(),
+            postings: Arc::new(postings),
+            changed: Vec::new(),
+            added: HashMap::new(),
+        }
+    }
+
+    /// The quote index of `index` from this one, built for an index of the same sources of which a few
+    /// changed ([`Index::update`]): the words of the changed sources are read again, the rest shared. `None`
+    /// when the sources are not the same ones or too many changed.
+    fn following(&self, index: &Index) -> Option<QuoteIndex> {
+        if self.hashes.len() != index.sources.len() {
+            return None;
+        }
+        let mut changed = self.changed.clone();
+        for (sid, (h, d)) in self.hashes.iter().zip(&index.sources).enumerate() {
+            if *h != d.hash && !changed.contains(&(sid as SourceId)) {
+                changed.push(sid as SourceId);
+                if changed.len() > MAX_CHANGED {
+                    return None;
+                }
+            }
+        }
+        changed.sort_unstable();
+        let mut added: HashMap<u64, Vec<SourceId>> = HashMap::new();
+        for &sid in &changed {
+            for key in distinct_words(index.source(sid)) {
+                added.entry(key).or_default().push(sid);
+            }
+        }
+        Some(QuoteIndex {
+            hashes: index.sources.iter().map(|d| d.hash).collect(),
+            postings: self.postings.clone(),
+            changed,
+            added,
+        })
     }
 
     /// The quote index of `index`, built on first use and kept for the two indexes checked last. An index
@@ -180,7 +224,8 @@ impl QuoteIndex {
         if let Some(found) = cache.iter().find(|q| q.is_for(index)) {
             return found.clone();
         }
-        let built = Arc::new(QuoteIndex::build(index));
+        let followed = cache.last().and_then(|q| q.following(index));
+        let built = Arc::new(followed.unwrap_or_else(|| QuoteIndex::build(index)));
         if cache.len() >= 2 {
             cache.remove(0);
         }
@@ -193,9 +238,21 @@ impl QuoteIndex {
         self.hashes.len() == index.sources.len() && self.hashes.iter().zip(&index.sources).all(|(h, d)| *h == d.hash)
     }
 
-    /// The sources that hold the word with `key`.
-    pub fn sources_of(&self, key: u64) -> &[SourceId] {
-        self.postings.get(&key).map_or(&[], Vec::as_slice)
+    /// The sources that hold the word with `key`, in source order.
+    pub fn sources_of(&self, key: u64) -> std::borrow::Cow<'_, [SourceId]> {
+        let built = self.postings.get(&key).map_or(&[][..], Vec::as_slice);
+        let added = self.added.get(&key).map_or(&[][..], Vec::as_slice);
+        if added.is_empty() && self.changed.iter().all(|s| built.binary_search(s).is_err()) {
+            return std::borrow::Cow::Borrowed(built);
+        }
+        let mut now: Vec<SourceId> = built
+            .iter()
+            .copied()
+            .filter(|s| self.changed.binary_search(s).is_err())
+            .chain(added.iter().copied())
+            .collect();
+        now.sort_unstable();
+        std::borrow::Cow::Owned(now)
     }
 
     /// The sources worth aligning `quote` against: `prefer` first, then those holding the most of its
@@ -205,7 +262,7 @@ impl QuoteIndex {
         let mut keys: Vec<u64> = quote.words.iter().map(|w| w.key).collect();
         keys.sort_unstable();
         keys.dedup();
-        let mut lists: Vec<&[SourceId]> = keys.iter().map(|k| self.sources_of(*k)).collect();
+        let mut lists: Vec<std::borrow::Cow<'_, [SourceId]>> = keys.iter().map(|k| self.sources_of(*k)).collect();
         lists.sort_by_key(|l| l.len());
         let mut out: Vec<SourceId> = Vec::new();
         if all_words {
@@ -227,7 +284,7 @@ impl QuoteIndex {
         }
         let mut counts: HashMap<SourceId, usize> = HashMap::new();
         for list in &lists {
-            for s in *list {
+            for s in list.iter() {
                 *counts.entry(*s).or_default() += 1;
             }
         }
@@ -646,6 +703,37 @@ pub fn word_keys(text: &str, span: Span) -> HashSet<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quote_index_that_follows_changed_sources_answers_as_one_built_afresh() {
+        let before = ["the river froze early", "barges waited at the lock", "the lock opened in spring"];
+        let old = Index::build(crate::index::corpus_of(&before));
+        let built = QuoteIndex::build(&old);
+        // Source 1 loses "barges" and "waited", gains "ferries" and "spring"; then source 2 changes as well.
+        let steps: [[&str; 3]; 2] = [
+            ["the river froze early", "ferries crossed at the lock in spring", "the lock opened in spring"],
+            ["the river froze early", "ferries crossed at the lock in spring", "the gates stayed shut"],
+        ];
+        let mut last = built;
+        for texts in steps {
+            let index = Index::build(crate::index::corpus_of(&texts));
+            let followed = last.following(&index).expect("two changed sources are followed");
+            let fresh = QuoteIndex::build(&index);
+            assert!(followed.is_for(&index));
+            let mut keys: Vec<u64> = fresh.postings.keys().chain(last.postings.keys()).copied().collect();
+            keys.extend(followed.added.keys());
+            keys.sort_unstable();
+            keys.dedup();
+            for key in keys {
+                assert_eq!(followed.sources_of(key), fresh.sources_of(key), "word {key}");
+            }
+            last = followed;
+        }
+        assert_eq!(last.changed, [1, 2]);
+        // Another corpus (other sources) is not followed.
+        let other = Index::build(crate::index::corpus_of(&["one source only"]));
+        assert!(last.following(&other).is_none());
+    }
 
     fn words_of(s: &str) -> Vec<&str> {
         tokenize(s, Span::new(0, s.len())).iter().map(|w| w.span.slice(s)).collect()

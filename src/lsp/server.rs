@@ -384,6 +384,7 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
     let same_corpus = shared.corpus_desc.read().is_ok_and(|d| *d == desc) && !previous.sources.is_empty();
     let read_store = store_path.clone().filter(|_| !same_corpus);
     let changed: Vec<PathBuf> = shared.recently_changed.lock().map(|mut c| std::mem::take(&mut *c)).unwrap_or_default();
+    let changed_count = changed.len();
     let built = tokio::task::spawn_blocking(move || {
         catch_unwind(AssertUnwindSafe(|| {
             let mut extra = Vec::new();
@@ -392,6 +393,14 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                     if let Some(path) = read_store {
                         let (index, state) = open_persisted(store::read(&path), &paths, &previous);
                         return (index, extra, state);
+                    }
+                    // Files the watchers named: followed in the index in use where that gives the same index
+                    // as indexing again; else indexed again.
+                    if same_corpus && !changed.is_empty() {
+                        match previous.update(&changed) {
+                            Ok(index) => return (index, extra, Persisted::Updated),
+                            Err(why) => return (reload(&paths, &previous, &changed), extra, Persisted::Reindexed(why)),
+                        }
                     }
                     return (reload(&paths, &previous, &changed), extra, Persisted::Built);
                 }
@@ -425,8 +434,15 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
     let summary = match built {
         Ok(Ok((index, extra, persisted))) => {
             let loaded = matches!(persisted, Persisted::Loaded);
-            if let Persisted::Unusable(why) = &persisted {
-                messages.push((MessageType::INFO, format!("{why}; indexing from scratch")));
+            match &persisted {
+                Persisted::Unusable(why) => messages.push((MessageType::INFO, format!("{why}; indexing from scratch"))),
+                Persisted::Reindexed(why) => {
+                    messages.push((MessageType::INFO, format!("{why}: the corpus was indexed again")))
+                }
+                Persisted::Updated => {
+                    messages.push((MessageType::INFO, format!("followed {} changed file(s)", changed_count)))
+                }
+                _ => {}
             }
             for w in &index.warnings {
                 messages.push((MessageType::WARNING, w.to_string()));
@@ -450,13 +466,21 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
             }
             if let Ok(mut p) = shared.persisted.write() {
                 // `generation` is the index the state is about.
+                let updated = matches!(persisted, Persisted::Updated);
                 *p = match (&store_path, loaded) {
                     (Some(path), true) => json!({ "path": path, "state": "loaded", "generation": generation }),
+                    // The stored index is an earlier one; the next start reads the changed files again.
+                    (Some(path), false) if updated => {
+                        json!({ "path": path, "state": "behind", "generation": generation })
+                    }
                     (Some(path), false) => json!({ "path": path, "state": "writing", "generation": generation }),
                     (None, _) => Value::Null,
                 };
             }
-            if !loaded {
+            if matches!(persisted, Persisted::Updated) {
+                // The store is left as it is: at the next start the changed files do not match their stored
+                // size and date, and only they are read again.
+            } else if !loaded {
                 persist = Some((index.clone(), generation));
             } else {
                 // The stored sources were taken on their files' size and modification time; their texts are
@@ -468,6 +492,8 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                 tokio::task::spawn_blocking(move || {
                     let _done = Decrement(&busy.background);
                     let stale = catch_unwind(AssertUnwindSafe(|| store::stale_sources(&check))).unwrap_or_default();
+                    // What following an edited source needs, worked out now rather than on the first edit.
+                    let _ = catch_unwind(AssertUnwindSafe(|| check.prepare_updates()));
                     if let Some(tx) = busy.changes.get() {
                         for path in stale {
                             let _ = tx.send(path);
@@ -563,7 +589,7 @@ fn reload(paths: &[PathBuf], previous: &Index, changed: &[PathBuf]) -> Index {
     let read_again: std::collections::HashSet<&std::path::Path> =
         previous.warnings.iter().map(|w| w.path.as_path()).chain(changed.iter().map(PathBuf::as_path)).collect();
     let prior: Vec<Prior> =
-        previous.sources.iter().filter(|d| !read_again.contains(d.meta.path.as_path())).map(Prior::of).collect();
+        previous.sources.iter().filter(|d| !read_again.contains(d.meta.path.as_path())).map(|d| Prior::of(d)).collect();
     Index::load(paths, &prior)
 }
 
@@ -573,6 +599,10 @@ enum Persisted {
     Loaded,
     /// Indexed (reusing what could be reused).
     Built,
+    /// The files that changed were followed in the index in use ([`Index::update`]).
+    Updated,
+    /// The files that changed could not be followed, for the reason given, and the corpus was indexed again.
+    Reindexed(crate::index::NotUpdated),
     /// The stored index could not be used, for the reason given; indexed from scratch.
     Unusable(String),
 }
@@ -584,7 +614,7 @@ fn open_persisted(
     paths: &[PathBuf],
     previous: &Index,
 ) -> (Index, Persisted) {
-    let prior: Vec<Prior> = previous.sources.iter().filter(|d| !d.meta.embedded).map(Prior::of).collect();
+    let prior: Vec<Prior> = previous.sources.iter().filter(|d| !d.meta.embedded).map(|d| Prior::of(d)).collect();
     match stored {
         Ok(stored) => {
             let restored = store::restore(stored, paths, &prior);
@@ -685,8 +715,10 @@ async fn debounce_changes(
         let Some(shared) = weak.upgrade() else { return };
         let roots = shared.watched.read().map(|w| w.clone()).unwrap_or_default();
         let open: Vec<PathBuf> = docs.iter().filter_map(|d| d.key().to_file_path().map(|p| p.into_owned())).collect();
-        let relevant = changed.iter().any(|p| watch::is_corpus_file(p, &roots) && !open.contains(p));
-        if relevant {
+        changed.retain(|p| watch::is_corpus_file(p, &roots) && !open.contains(p));
+        changed.sort();
+        changed.dedup();
+        if !changed.is_empty() {
             if let Ok(mut c) = shared.recently_changed.lock() {
                 c.extend(changed);
             }

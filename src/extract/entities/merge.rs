@@ -117,9 +117,9 @@ impl NameTable {
         table
     }
 
-    /// The key slot of each distinct name of `doc`, where the table has its key.
-    pub fn slots(&self, doc: &DocNames) -> Vec<Option<usize>> {
-        doc.names.iter().map(|name| self.ids.get(name.key.as_str()).copied()).collect()
+    /// The (document, distinct name) pairs with the key of `slot`.
+    pub fn names_of(&self, slot: usize) -> u32 {
+        self.infos.get(slot).map_or(0, |info| info.names)
     }
 
     /// Adds the names of document `d`; gives the key slot of each of its distinct names.
@@ -476,7 +476,7 @@ fn choose_name(surfaces: &[(&str, u32, (usize, usize), bool)], kind: EntityKind)
         } else {
             a.1.cmp(&b.1).then(words(a.0).cmp(&words(b.0)))
         };
-        primary.then_with(|| b.2.cmp(&a.2)).then_with(|| b.0.cmp(&a.0))
+        primary.then_with(|| b.2.cmp(&a.2)).then_with(|| b.0.cmp(a.0))
     });
     best.map(|s| s.0.to_string()).unwrap_or_default()
 }
