@@ -28,11 +28,26 @@ pub fn is_corpus_file(path: &Path, roots: &[PathBuf]) -> bool {
     readable && roots.iter().any(|r| path.starts_with(r) || path == r)
 }
 
+/// Whether an event of this kind may change what a file holds or which files there are. Opening, reading
+/// and closing a file do not: the server reads sources itself (to quote them, to check them against their
+/// hashes), and a re-index on each read would read them again, for ever. Metadata alone (permissions, times)
+/// does not change a text either.
+fn changes_content(kind: &notify::EventKind) -> bool {
+    use notify::event::{AccessKind, AccessMode, ModifyKind};
+    use notify::EventKind;
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        _ => true,
+    }
+}
+
 /// Starts a watcher of our own over `roots` (directories recursively; a file through its directory),
 /// sending every changed path to `tx`.
 pub fn start_own(roots: &[PathBuf], tx: UnboundedSender<PathBuf>) -> Result<notify::RecommendedWatcher, String> {
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if let Ok(event) = event {
+        if let Some(event) = event.ok().filter(|e| changes_content(&e.kind)) {
             for path in event.paths {
                 let _ = tx.send(path);
             }
@@ -53,6 +68,31 @@ pub fn start_own(roots: &[PathBuf], tx: UnboundedSender<PathBuf>) -> Result<noti
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_events_that_may_change_a_text_count() {
+        use notify::event::{
+            AccessKind, AccessMode, CreateKind, DataChange, MetadataKind, ModifyKind, RemoveKind, RenameMode,
+        };
+        use notify::EventKind;
+        // (name, kind, counts)
+        let cases: &[(&str, EventKind, bool)] = &[
+            ("opened", EventKind::Access(AccessKind::Open(AccessMode::Any)), false),
+            ("read", EventKind::Access(AccessKind::Read), false),
+            ("closed_after_reading", EventKind::Access(AccessKind::Close(AccessMode::Read)), false),
+            ("closed_after_writing", EventKind::Access(AccessKind::Close(AccessMode::Write)), true),
+            ("times_changed", EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)), false),
+            ("permissions_changed", EventKind::Modify(ModifyKind::Metadata(MetadataKind::Permissions)), false),
+            ("written", EventKind::Modify(ModifyKind::Data(DataChange::Any)), true),
+            ("renamed", EventKind::Modify(ModifyKind::Name(RenameMode::Both)), true),
+            ("created", EventKind::Create(CreateKind::File), true),
+            ("removed", EventKind::Remove(RemoveKind::File), true),
+            ("unknown", EventKind::Any, true),
+        ];
+        for (name, kind, want) in cases {
+            assert_eq!(changes_content(kind), *want, "{name}");
+        }
+    }
 
     #[test]
     fn corpus_file_table() {
