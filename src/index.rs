@@ -725,7 +725,8 @@ impl Index {
         let names = self.names().ok_or(NotUpdated::NoNames)?;
         let mut sids: Vec<SourceId> = Vec::with_capacity(changed.len());
         for path in changed {
-            let mut found = self.sources.iter().enumerate().filter(|(_, d)| d.meta.path == *path);
+            let mut found =
+                self.sources.iter().enumerate().filter(|(_, d)| d.meta.path.as_os_str() == path.as_os_str());
             let (Some((sid, doc)), None) = (found.next(), found.next()) else {
                 return Err(NotUpdated::NotASource(path.clone()));
             };
@@ -847,31 +848,35 @@ impl Index {
     }
 
     /// The quantity order once the figures of `changed` (sorted) are those of `sources`: theirs taken out,
-    /// the new ones put in where they belong, the rest untouched (no key of theirs worked out again).
+    /// the new ones put in where they belong, in one pass over the order in use (the keys of the figures
+    /// there are worked out only where a new one is placed, by binary search).
     fn by_quantity_after(&self, sources: &[Arc<SourceDoc>], changed: &[SourceId]) -> Vec<FigureRef> {
-        let key_at = |r: &FigureRef| {
-            let f = &sources[r.source as usize].figures[r.figure as usize];
-            (QuantityKey::of(f), r.source, r.figure)
+        let key_in = |docs: &[Arc<SourceDoc>], r: &FigureRef| {
+            (QuantityKey::of(&docs[r.source as usize].figures[r.figure as usize]), r.source, r.figure)
         };
-        let kept: Vec<FigureRef> =
-            self.by_quantity.iter().copied().filter(|r| changed.binary_search(&r.source).is_err()).collect();
         let mut added: Vec<((QuantityKey, SourceId, u32), FigureRef)> = changed
             .iter()
             .flat_map(|&sid| {
                 (0..sources[sid as usize].figures.len() as u32).map(move |figure| FigureRef { source: sid, figure })
             })
-            .map(|r| (key_at(&r), r))
+            .map(|r| (key_in(sources, &r), r))
             .collect();
         added.sort_unstable_by_key(|a| a.0);
-        let mut out = Vec::with_capacity(kept.len() + added.len());
+        // The order in use is sorted by the keys of the index in use, its stale entries included, so the place
+        // of a new figure is found among them; the stale entries are left out as the rest is copied.
+        let old = &self.by_quantity;
+        let copy = |out: &mut Vec<FigureRef>, part: &[FigureRef]| {
+            out.extend(part.iter().copied().filter(|r| changed.binary_search(&r.source).is_err()))
+        };
+        let mut out = Vec::with_capacity(old.len() + added.len());
         let mut from = 0;
         for (key, r) in added {
-            let at = from + kept[from..].partition_point(|k| key_at(k) < key);
-            out.extend_from_slice(&kept[from..at]);
+            let at = from + old[from..].partition_point(|k| key_in(&self.sources, k) < key);
+            copy(&mut out, &old[from..at]);
             out.push(r);
             from = at;
         }
-        out.extend_from_slice(&kept[from..]);
+        copy(&mut out, &old[from..]);
         out
     }
 }

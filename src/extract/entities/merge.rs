@@ -11,6 +11,8 @@
 //! added), and where an update would need a document it does not read to know a first appearance, the
 //! table says so ([`NameTable::settled`]) and the caller builds afresh.
 
+use std::sync::Arc;
+
 use super::{acronyms, lexicon, normalize_name};
 use crate::extract::fasthash::FastMap as HashMap;
 use crate::extract::{DocNames, EntityDef, EntityKind, Resolution};
@@ -66,10 +68,15 @@ struct Expansion {
 #[derive(Clone, Debug, Default)]
 pub struct NameTable {
     /// The slot of each key in `infos`. A slot stays its key's for the table's life.
-    ids: HashMap<String, usize>,
-    infos: Vec<KeyInfo>,
+    ///
+    /// The parts are shared (`Arc`) with the table this one was cloned from, and copied on write: an update
+    /// clones the table of the index in use and copies only the keys it touches.
+    ids: Arc<HashMap<String, usize>>,
+    infos: Vec<Arc<KeyInfo>>,
     /// The expansions of each acronym, by the acronym's key.
-    expansions: HashMap<String, Vec<Expansion>>,
+    expansions: Arc<HashMap<String, Vec<Expansion>>>,
+    /// The slots [`NameTable::remove`] touched since [`NameTable::settled`] looked.
+    removed_from: Vec<usize>,
     /// An update left a first appearance unknown.
     unsettled: bool,
 }
@@ -130,12 +137,12 @@ impl NameTable {
             let id = match self.ids.get(name.key.as_str()) {
                 Some(&id) => id,
                 None => {
-                    self.infos.push(KeyInfo { key: name.key.clone(), ..KeyInfo::default() });
-                    self.ids.insert(name.key.clone(), self.infos.len() - 1);
+                    self.infos.push(Arc::new(KeyInfo { key: name.key.clone(), ..KeyInfo::default() }));
+                    Arc::make_mut(&mut self.ids).insert(name.key.clone(), self.infos.len() - 1);
                     self.infos.len() - 1
                 }
             };
-            let info = &mut self.infos[id];
+            let info = Arc::make_mut(&mut self.infos[id]);
             info.names += 1;
             let slot = match info.surfaces.iter().position(|s| s.text == name.surface) {
                 Some(slot) => {
@@ -155,7 +162,7 @@ impl NameTable {
         for mention in &doc.mentions {
             let n = mention.name as usize;
             let (Some(&id), Some(&slot)) = (row.get(n), surface_of.get(n)) else { continue };
-            let info = &mut self.infos[id];
+            let info = Arc::make_mut(&mut self.infos[id]);
             info.mentions += 1;
             if let Some(k) = mention.kind {
                 info.kinds[kind_index(k)] += 1;
@@ -163,7 +170,7 @@ impl NameTable {
             info.surfaces[slot].count += 1;
         }
         for (j, def) in doc.acronyms.iter().enumerate() {
-            let list = self.expansions.entry(normalize_name(&def.short)).or_default();
+            let list = Arc::make_mut(&mut self.expansions).entry(normalize_name(&def.short)).or_default();
             let key = normalize_name(&def.long);
             match list.iter_mut().find(|e| e.key == key) {
                 Some(e) => {
@@ -185,8 +192,7 @@ impl NameTable {
         let mut row = Vec::with_capacity(doc.names.len());
         for name in &doc.names {
             let found = self.ids.get(name.key.as_str()).copied().and_then(|id| {
-                let info = &mut self.infos[id];
-                let slot = info.surfaces.iter().position(|s| s.text == name.surface)?;
+                let slot = self.infos[id].surfaces.iter().position(|s| s.text == name.surface)?;
                 Some((id, slot))
             });
             let Some((id, slot)) = found else {
@@ -195,7 +201,8 @@ impl NameTable {
                 row.push(None);
                 continue;
             };
-            let info = &mut self.infos[id];
+            self.removed_from.push(id);
+            let info = Arc::make_mut(&mut self.infos[id]);
             info.names = info.names.saturating_sub(1);
             let s = &mut info.surfaces[slot];
             s.docs = s.docs.saturating_sub(1);
@@ -206,7 +213,7 @@ impl NameTable {
         }
         for mention in &doc.mentions {
             let Some(&Some((id, slot))) = row.get(mention.name as usize) else { continue };
-            let info = &mut self.infos[id];
+            let info = Arc::make_mut(&mut self.infos[id]);
             info.mentions = info.mentions.saturating_sub(1);
             if let Some(k) = mention.kind {
                 let votes = &mut info.kinds[kind_index(k)];
@@ -217,8 +224,7 @@ impl NameTable {
         }
         for def in &doc.acronyms {
             let key = normalize_name(&def.long);
-            let entry = self
-                .expansions
+            let entry = Arc::make_mut(&mut self.expansions)
                 .get_mut(&normalize_name(&def.short))
                 .and_then(|list| list.iter_mut().find(|e| e.key == key));
             match entry {
@@ -237,19 +243,27 @@ impl NameTable {
     /// the documents would give: false when a first appearance was in a document taken out and the document
     /// put back does not give it (it lies in a document the updates did not read).
     pub fn settled(&mut self) -> bool {
-        for info in &mut self.infos {
+        let mut touched = std::mem::take(&mut self.removed_from);
+        touched.sort_unstable();
+        touched.dedup();
+        for slot in touched {
+            let info = Arc::make_mut(&mut self.infos[slot]);
             info.surfaces.retain(|s| s.docs > 0);
             if info.surfaces.iter().any(|s| s.first == UNSEEN) {
                 self.unsettled = true;
             }
         }
-        for list in self.expansions.values_mut() {
-            list.retain(|e| e.count > 0);
-            if list.iter().any(|e| e.first == UNSEEN) {
-                self.unsettled = true;
+        let stale = |e: &Expansion| e.count == 0 || e.first == UNSEEN;
+        if self.expansions.values().any(|list| list.is_empty() || list.iter().any(stale)) {
+            let expansions = Arc::make_mut(&mut self.expansions);
+            for list in expansions.values_mut() {
+                list.retain(|e| e.count > 0);
+                if list.iter().any(|e| e.first == UNSEEN) {
+                    self.unsettled = true;
+                }
             }
+            expansions.retain(|_, list| !list.is_empty());
         }
-        self.expansions.retain(|_, list| !list.is_empty());
         !self.unsettled
     }
 
@@ -415,9 +429,8 @@ impl NameTable {
             aliases.dedup();
             entities.push((EntityDef { name, kind, aliases }, root));
         }
-        entities.sort_by(|a, b| {
-            a.0.name.to_lowercase().cmp(&b.0.name.to_lowercase()).then_with(|| a.0.name.cmp(&b.0.name))
-        });
+        // By name, case-insensitively, then as written; equal names keep their root order (a stable sort).
+        entities.sort_by_cached_key(|(e, _)| (e.name.to_lowercase(), e.name.clone()));
         let index_of_root: HashMap<usize, u32> =
             entities.iter().enumerate().map(|(i, (_, r))| (*r, i as u32)).collect();
         let entity_of_key = (0..self.infos.len())
