@@ -862,21 +862,42 @@ impl Index {
             .map(|r| (key_in(sources, &r), r))
             .collect();
         added.sort_unstable_by_key(|a| a.0);
-        // The order in use is sorted by the keys of the index in use, its stale entries included, so the place
-        // of a new figure is found among them; the stale entries are left out as the rest is copied.
+        // The order in use is sorted by the keys of the index in use, its stale entries included: the place of
+        // each stale entry, and of each new figure, is found by binary search, and the rest copied in runs.
         let old = &self.by_quantity;
-        let copy = |out: &mut Vec<FigureRef>, part: &[FigureRef]| {
-            out.extend(part.iter().copied().filter(|r| changed.binary_search(&r.source).is_err()))
-        };
+        let place = |key: &(QuantityKey, SourceId, u32)| old.partition_point(|k| key_in(&self.sources, k) < *key);
+        let mut stale: Vec<usize> = Vec::new();
+        for &sid in changed {
+            for figure in 0..self.sources[sid as usize].figures.len() as u32 {
+                let r = FigureRef { source: sid, figure };
+                let at = place(&key_in(&self.sources, &r));
+                if old.get(at) != Some(&r) {
+                    // Not where its key puts it: the order in use is not what it should be. Sort afresh.
+                    return sort_by_quantity(sources);
+                }
+                stale.push(at);
+            }
+        }
+        stale.sort_unstable();
+        let mut stale = stale.into_iter().peekable();
         let mut out = Vec::with_capacity(old.len() + added.len());
+        let mut copy = |out: &mut Vec<FigureRef>, from: usize, to: usize| {
+            let mut start = from;
+            while let Some(&at) = stale.peek().filter(|&&at| at < to) {
+                out.extend_from_slice(&old[start..at]);
+                start = at + 1;
+                stale.next();
+            }
+            out.extend_from_slice(&old[start..to]);
+        };
         let mut from = 0;
         for (key, r) in added {
-            let at = from + old[from..].partition_point(|k| key_in(&self.sources, k) < key);
-            copy(&mut out, &old[from..at]);
+            let at = place(&key).max(from);
+            copy(&mut out, from, at);
             out.push(r);
             from = at;
         }
-        copy(&mut out, &old[from..]);
+        copy(&mut out, from, old.len());
         out
     }
 }
