@@ -209,7 +209,7 @@ fn to_json<'a>(index: &'a Index, texts: &'a [Arc<SourceText>]) -> JsonIndex<'a> 
             for (sid, ids) in &e.by_source {
                 let doc = index.source(*sid);
                 let Some(source) = texts.get(*sid as usize) else { continue };
-                for &i in ids {
+                for &i in ids.iter() {
                     let Some(m) = doc.mention(i) else { continue };
                     let lc = source.lines.line_col(&source.text, m.span.start as usize, Encoding::Utf16);
                     mentions.push(JsonMention {

@@ -243,7 +243,9 @@ pub struct Entity {
     pub aliases: Vec<String>,
     /// The sources that mention the entity, most mentions first (ties: source order), each with the
     /// positions of its mentions in the source's `names.mentions` (see [`SourceDoc::mention`]).
-    pub by_source: Vec<(SourceId, Vec<u32>)>,
+    /// Each list is shared, so that an entity whose postings change in one source ([`Index::update`]) copies
+    /// the others' lists by reference.
+    pub by_source: Vec<(SourceId, Arc<[u32]>)>,
     /// The number of mentions in the whole corpus.
     pub total: u32,
 }
@@ -614,25 +616,27 @@ pub(crate) fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Enti
     let rows: Vec<Vec<usize>> = docs.iter().enumerate().map(|(sid, d)| table.add(sid, &d.names)).collect();
     let grouping = table.resolve();
     let mut entities: Vec<Entity> = grouping.entities.iter().map(Entity::of_def).collect();
+    let mut postings: Vec<Vec<(SourceId, Vec<u32>)>> = vec![Vec::new(); entities.len()];
     for ((sid, doc), row) in docs.iter_mut().enumerate().zip(&rows) {
         doc.entity_of_name = grouping.assign(row, entities.len());
         for (i, m) in doc.mentions() {
-            let entity = &mut entities[m.entity as usize];
-            entity.total += 1;
-            match entity.by_source.last_mut() {
+            let lists = &mut postings[m.entity as usize];
+            match lists.last_mut() {
                 Some((s, list)) if *s == sid as SourceId => list.push(i),
-                _ => entity.by_source.push((sid as SourceId, vec![i])),
+                _ => lists.push((sid as SourceId, vec![i])),
             }
         }
     }
-    for entity in &mut entities {
+    for (entity, lists) in entities.iter_mut().zip(postings) {
+        entity.total = lists.iter().map(|(_, l)| l.len() as u32).sum();
+        entity.by_source = lists.into_iter().map(|(sid, list)| (sid, Arc::from(list))).collect();
         entity.by_source.sort_by(by_mentions);
     }
     (docs, entities, Names { table, grouping })
 }
 
 /// The order of an entity's sources: most mentions first, then source order.
-fn by_mentions(a: &(SourceId, Vec<u32>), b: &(SourceId, Vec<u32>)) -> std::cmp::Ordering {
+fn by_mentions(a: &(SourceId, Arc<[u32]>), b: &(SourceId, Arc<[u32]>)) -> std::cmp::Ordering {
     b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0))
 }
 
@@ -811,13 +815,13 @@ impl Index {
         let mut entities = self.entities.clone();
         for eid in touched {
             let Some(old) = self.entities.get(eid as usize) else { continue };
-            let mut by_source: Vec<(SourceId, Vec<u32>)> =
+            let mut by_source: Vec<(SourceId, Arc<[u32]>)> =
                 old.by_source.iter().filter(|(s, _)| sids.binary_search(s).is_err()).cloned().collect();
             for &sid in &sids {
                 let list: Vec<u32> =
                     sources[sid as usize].mentions().filter(|(_, m)| m.entity == eid).map(|(i, _)| i).collect();
                 if !list.is_empty() {
-                    let entry = (sid, list);
+                    let entry = (sid, Arc::from(list));
                     let at = by_source.partition_point(|e| by_mentions(e, &entry).is_lt());
                     by_source.insert(at, entry);
                 }

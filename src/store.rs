@@ -558,7 +558,7 @@ fn encode_entity(w: &mut Writer, e: &Entity) {
         w.uint(u64::from(*sid));
         w.uint(list.len() as u64);
         let mut prev = 0;
-        for &i in list {
+        for &i in list.iter() {
             w.uint(u64::from(i - prev));
             prev = i;
         }
@@ -589,7 +589,7 @@ fn decode_entity(r: &mut Reader, docs: &[StoredDoc]) -> Result<Entity, StoreErro
             }
             list.push(at as u32);
         }
-        by_source.push((sid, list));
+        by_source.push((sid, std::sync::Arc::from(list)));
     }
     Ok(Entity { name, kind, aliases, by_source, total })
 }

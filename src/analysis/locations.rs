@@ -55,7 +55,7 @@ pub fn entity_mentions(index: &Index, eid: EntityId, limit: usize) -> Vec<Source
     let mut out = Vec::new();
     for (sid, mention_ids) in &entity.by_source {
         let doc = index.source(*sid);
-        for &i in mention_ids {
+        for &i in mention_ids.iter() {
             if out.len() >= limit {
                 return out;
             }

@@ -75,6 +75,10 @@ pub struct NameTable {
     infos: Vec<Arc<KeyInfo>>,
     /// The expansions of each acronym, by the acronym's key.
     expansions: Arc<HashMap<String, Vec<Expansion>>>,
+    /// Every slot, sorted by its key, as of when the table had `sorted_len` slots (kept by
+    /// [`NameTable::settled`], so that resolving after an update that adds no key does not sort them again).
+    sorted: Arc<Vec<usize>>,
+    sorted_len: usize,
     /// The slots [`NameTable::remove`] touched since [`NameTable::settled`] looked.
     removed_from: Vec<usize>,
     /// An update left a first appearance unknown.
@@ -243,6 +247,10 @@ impl NameTable {
     /// the documents would give: false when a first appearance was in a document taken out and the document
     /// put back does not give it (it lies in a document the updates did not read).
     pub fn settled(&mut self) -> bool {
+        if self.sorted_len != self.infos.len() {
+            self.sorted = Arc::new(self.sorted_slots());
+            self.sorted_len = self.infos.len();
+        }
         let mut touched = std::mem::take(&mut self.removed_from);
         touched.sort_unstable();
         touched.dedup();
@@ -287,17 +295,14 @@ impl NameTable {
             id_of_slot[slot] = Some(id);
         }
         let mentioned = slot_of.len();
-        // Surfaces (text, mentions, first appearance) and kinds by id.
-        let mut surfaces: Vec<Vec<(&str, u32, (usize, usize))>> = slot_of
-            .iter()
-            .map(|&slot| self.infos[slot].surfaces.iter().map(|s| (s.text.as_str(), s.count, s.first)).collect())
-            .collect();
         let mut kinds: Vec<[u32; 4]> = slot_of.iter().map(|&slot| self.infos[slot].kinds).collect();
         let mut mentions: Vec<u32> = slot_of.iter().map(|&slot| self.infos[slot].mentions).collect();
         let mut expansion = vec![false; mentioned];
-        let mut extra: HashMap<&str, usize> = HashMap::default();
-        let id_of = |key: &str, extra: &HashMap<&str, usize>| -> Option<usize> {
-            self.ids.get(key).and_then(|&slot| id_of_slot[slot]).or_else(|| extra.get(key).copied())
+        // The expansions only defined, as (key, surface), id `mentioned + i`.
+        let mut extra: Vec<(&str, Surface)> = Vec::new();
+        let mut extra_ids: HashMap<&str, usize> = HashMap::default();
+        let id_of = |key: &str, extra_ids: &HashMap<&str, usize>| -> Option<usize> {
+            self.ids.get(key).and_then(|&slot| id_of_slot[slot]).or_else(|| extra_ids.get(key).copied())
         };
 
         // Acronyms: each short form joins its most frequent expansion across the corpus.
@@ -305,7 +310,7 @@ impl NameTable {
         let mut short_keys: Vec<&String> = self.expansions.keys().collect();
         short_keys.sort();
         for short in short_keys {
-            let Some(sid) = id_of(short, &extra) else { continue };
+            let Some(sid) = id_of(short, &extra_ids) else { continue };
             if sid >= mentioned {
                 continue;
             }
@@ -313,16 +318,17 @@ impl NameTable {
             let Some(best) = list.iter().max_by(|a, b| a.count.cmp(&b.count).then_with(|| b.key.cmp(&a.key))) else {
                 continue;
             };
-            let lid = match id_of(&best.key, &extra) {
+            let lid = match id_of(&best.key, &extra_ids) {
                 Some(lid) => lid,
                 None => {
                     // An expansion only defined (say in a footer) still names the entity.
-                    let lid = surfaces.len();
-                    surfaces.push(vec![(best.long.as_str(), 0, UNSEEN)]);
+                    let lid = mentioned + extra.len();
+                    let surface = Surface { text: best.long.clone(), count: 0, first: UNSEEN, docs: 0 };
+                    extra.push((best.key.as_str(), surface));
                     kinds.push([0; 4]);
                     mentions.push(0);
                     expansion.push(false);
-                    extra.insert(best.key.as_str(), lid);
+                    extra_ids.insert(best.key.as_str(), lid);
                     sets.parent.push(lid);
                     lid
                 }
@@ -330,28 +336,44 @@ impl NameTable {
             expansion[lid] = true;
             sets.union(sid, lid);
         }
+        let total = mentioned + extra.len();
+        let surfaces = |id: usize| -> &[Surface] {
+            match id.checked_sub(mentioned) {
+                None => &self.infos[slot_of[id]].surfaces,
+                Some(i) => std::slice::from_ref(&extra[i].1),
+            }
+        };
+
+        // Every key, sorted: the live keys in the order kept in the table (or sorted now), with the
+        // expansions only defined merged in.
+        let mut keys: Vec<(&str, usize)> = Vec::with_capacity(total);
+        let sorted_now;
+        let sorted: &[usize] = if self.sorted_len == self.infos.len() {
+            &self.sorted
+        } else {
+            sorted_now = self.sorted_slots();
+            &sorted_now
+        };
+        keys.extend(sorted.iter().filter_map(|&slot| Some((self.infos[slot].key.as_str(), id_of_slot[slot]?))));
+        if !extra.is_empty() {
+            keys.extend(extra.iter().enumerate().map(|(i, (key, _))| (*key, mentioned + i)));
+            // Two sorted runs: the stable sort merges them in linear time.
+            keys.sort();
+        }
         // Country abbreviations join the country's name where both are mentioned.
-        let mut keys: Vec<(&str, usize)> = slot_of
-            .iter()
-            .enumerate()
-            .map(|(id, &slot)| (self.infos[slot].key.as_str(), id))
-            .chain(extra.iter().map(|(k, &id)| (*k, id)))
-            .collect();
-        keys.sort_unstable();
-        let key_ids: HashMap<&str, usize> = keys.iter().copied().collect();
         for &(key, id) in &keys {
             if let Some(full) = lexicon::country_abbreviation(key) {
-                if let Some(&fid) = key_ids.get(full) {
+                if let Some(fid) = id_of(full, &extra_ids) {
                     sets.union(id, fid);
                 }
             }
         }
 
         // Surnames: a one-word name joins the one person whose full name ends with it.
-        let mut kinds_by_root: HashMap<usize, [u32; 4]> = HashMap::default();
+        let mut kinds_by_root: Vec<[u32; 4]> = vec![[0; 4]; total];
         for (id, k) in kinds.iter().enumerate() {
             let root = sets.find(id);
-            for (sum, k) in kinds_by_root.entry(root).or_default().iter_mut().zip(k) {
+            for (sum, k) in kinds_by_root[root].iter_mut().zip(k) {
                 *sum += k;
             }
         }
@@ -362,21 +384,24 @@ impl NameTable {
             }
         }
         for &(key, id) in &keys {
-            if key.contains(' ') || lexicon::is_place(key) {
-                continue;
-            }
-            if surfaces[id].iter().all(|s| acronyms::acronym_like(s.0)) {
-                continue;
-            }
-            let own = kinds_by_root.get(&sets.find(id)).copied().unwrap_or_default();
-            if own[1] + own[2] + own[3] > own[0] {
+            if key.contains(' ') {
                 continue;
             }
             let Some(fulls) = last_word.get(key) else { continue };
+            if lexicon::is_place(key) || surfaces(id).iter().all(|s| acronyms::acronym_like(&s.text)) {
+                continue;
+            }
+            let own = kinds_by_root[sets.find(id)];
+            if own[1] + own[2] + own[3] > own[0] {
+                continue;
+            }
             let mut persons: Vec<usize> = fulls
                 .iter()
                 .map(|&f| sets.find(f))
-                .filter(|r| kinds_by_root.get(r).is_some_and(|k| k[0] > 0 && k[0] >= k[1] + k[2] + k[3]))
+                .filter(|&r| {
+                    let k = kinds_by_root[r];
+                    k[0] > 0 && k[0] >= k[1] + k[2] + k[3]
+                })
                 .collect();
             persons.sort_unstable();
             persons.dedup();
@@ -385,61 +410,75 @@ impl NameTable {
             }
         }
 
-        // Groups: surfaces, kinds and mentions per root.
-        struct Group<'a> {
-            surfaces: Vec<(&'a str, u32, (usize, usize), bool)>,
-            kinds: [u32; 4],
-            mentions: u32,
+        // Groups, by root in increasing order, each with its ids in increasing order: surfaces, kinds and
+        // mentions summed.
+        let root_of: Vec<usize> = (0..total).map(|id| sets.find(id)).collect();
+        let mut starts = vec![0usize; total + 1];
+        for &r in &root_of {
+            starts[r + 1] += 1;
         }
-        let mut groups: HashMap<usize, Group> = HashMap::default();
-        for id in 0..surfaces.len() {
-            let root = sets.find(id);
-            let g = groups.entry(root).or_insert_with(|| Group { surfaces: Vec::new(), kinds: [0; 4], mentions: 0 });
-            for (sum, k) in g.kinds.iter_mut().zip(kinds[id]) {
-                *sum += k;
+        for i in 0..total {
+            starts[i + 1] += starts[i];
+        }
+        let mut members = vec![0usize; total];
+        let mut fill = starts.clone();
+        for (id, &r) in root_of.iter().enumerate() {
+            members[fill[r]] = id;
+            fill[r] += 1;
+        }
+        let mut entities: Vec<(EntityDef, usize)> = Vec::new();
+        let mut group: Vec<(&str, u32, (usize, usize), bool)> = Vec::new();
+        for root in 0..total {
+            let ids = &members[starts[root]..starts[root + 1]];
+            if ids.is_empty() {
+                continue;
             }
-            g.mentions += mentions[id];
-            for &(s, c, first) in &surfaces[id] {
-                match g.surfaces.iter_mut().find(|x| x.0 == s) {
-                    Some(x) => {
-                        x.1 += c;
-                        x.2 = x.2.min(first);
+            let (mut group_kinds, mut group_mentions) = ([0u32; 4], 0u32);
+            group.clear();
+            for &id in ids {
+                for (sum, k) in group_kinds.iter_mut().zip(kinds[id]) {
+                    *sum += k;
+                }
+                group_mentions += mentions[id];
+                for s in surfaces(id) {
+                    match group.iter_mut().find(|x| x.0 == s.text) {
+                        Some(x) => {
+                            x.1 += s.count;
+                            x.2 = x.2.min(s.first);
+                        }
+                        None => group.push((&s.text, s.count, s.first, expansion[id])),
                     }
-                    None => g.surfaces.push((s, c, first, expansion[id])),
                 }
             }
-        }
-
-        let mut entities: Vec<(EntityDef, usize)> = Vec::new();
-        let mut roots: Vec<usize> = groups.keys().copied().collect();
-        roots.sort_unstable();
-        for root in roots {
-            let g = &groups[&root];
-            if g.mentions == 0 {
+            if group_mentions == 0 {
                 continue;
             }
-            let best_kind = (0..4).max_by_key(|&k| (g.kinds[k], std::cmp::Reverse(k))).unwrap_or(3);
-            let kind = if g.kinds[best_kind] == 0 { EntityKind::Other } else { KIND_BY_INDEX[best_kind] };
-            let name = choose_name(&g.surfaces, kind);
-            if is_noise(&name, g.mentions, g.kinds) {
+            let best_kind = (0..4).max_by_key(|&k| (group_kinds[k], std::cmp::Reverse(k))).unwrap_or(3);
+            let kind = if group_kinds[best_kind] == 0 { EntityKind::Other } else { KIND_BY_INDEX[best_kind] };
+            let name = choose_name(&group, kind);
+            if is_noise(&name, group_mentions, group_kinds) {
                 continue;
             }
-            let mut aliases: Vec<String> = g.surfaces.iter().filter(|s| s.0 != name).map(|s| s.0.to_string()).collect();
+            let mut aliases: Vec<String> = group.iter().filter(|s| s.0 != name).map(|s| s.0.to_string()).collect();
             aliases.sort();
             aliases.dedup();
             entities.push((EntityDef { name, kind, aliases }, root));
         }
         // By name, case-insensitively, then as written; equal names keep their root order (a stable sort).
         entities.sort_by_cached_key(|(e, _)| (e.name.to_lowercase(), e.name.clone()));
-        let index_of_root: HashMap<usize, u32> =
-            entities.iter().enumerate().map(|(i, (_, r))| (*r, i as u32)).collect();
-        let entity_of_key = (0..self.infos.len())
-            .map(|slot| {
-                let id = id_of_slot[slot]?;
-                index_of_root.get(&sets.find(id)).copied()
-            })
-            .collect();
+        let mut index_of_root: Vec<Option<u32>> = vec![None; total];
+        for (i, (_, r)) in entities.iter().enumerate() {
+            index_of_root[*r] = Some(i as u32);
+        }
+        let entity_of_key = (0..self.infos.len()).map(|slot| index_of_root[root_of[id_of_slot[slot]?]]).collect();
         Grouping { entities: entities.into_iter().map(|(e, _)| e).collect(), entity_of_key }
+    }
+
+    /// Every slot, sorted by its key.
+    fn sorted_slots(&self) -> Vec<usize> {
+        let mut sorted: Vec<usize> = (0..self.infos.len()).collect();
+        sorted.sort_unstable_by(|&a, &b| self.infos[a].key.cmp(&self.infos[b].key));
+        sorted
     }
 }
 
