@@ -171,19 +171,31 @@ fn align(text: &str, words: &[Tok], short: &str) -> Option<i32> {
     if !(2..=MAX_LETTERS).contains(&nl) || !(1..=MAX_WORDS).contains(&nw) {
         return None;
     }
-    let lowered: Vec<Vec<char>> =
-        words.iter().map(|t| t.text(text).chars().flat_map(char::to_lowercase).collect()).collect();
-    // best[w][l]: the best score for words[w..] spelling letters[l..]; i32::MIN where impossible.
+    // The words in lower case, one after another: word `w` is `lowered[ends[w]..ends[w + 1]]`. One buffer
+    // for all, rather than one per word.
+    let mut lowered: Vec<char> = Vec::new();
+    let mut ends = Vec::with_capacity(nw + 1);
+    ends.push(0);
+    for t in words {
+        lowered.extend(t.text(text).chars().flat_map(char::to_lowercase));
+        ends.push(lowered.len());
+    }
+    // best[w * (nl + 1) + l]: the best score for words[w..] spelling letters[l..]; i32::MIN where
+    // impossible.
     const NONE: i32 = i32::MIN;
-    let mut best = vec![vec![NONE; nl + 1]; nw + 1];
-    best[nw][nl] = 0;
+    let row = nl + 1;
+    let mut best = vec![NONE; (nw + 1) * row];
+    best[nw * row + nl] = 0;
+    let mut word_text = String::new();
     for w in (0..nw).rev() {
-        let word = &lowered[w];
-        let is_connector = lexicon::is_connector(&word.iter().collect::<String>());
+        let word = &lowered[ends[w]..ends[w + 1]];
+        word_text.clear();
+        word_text.extend(word);
+        let is_connector = lexicon::is_connector(&word_text);
         for l in 0..=nl {
             let mut here = NONE;
             // Skip the word: never the first or the last one.
-            if w != 0 && w != nw - 1 && best[w + 1][l] != NONE {
+            if w != 0 && w != nw - 1 && best[(w + 1) * row + l] != NONE {
                 let cost = if is_connector {
                     0
                 } else if words[w].cap {
@@ -192,7 +204,7 @@ fn align(text: &str, words: &[Tok], short: &str) -> Option<i32> {
                     NONE
                 };
                 if cost != NONE {
-                    here = here.max(best[w + 1][l] + cost);
+                    here = here.max(best[(w + 1) * row + l] + cost);
                 }
             }
             // Spell letters[l..l2]: the first at the word's initial, the rest inside it in order.
@@ -200,9 +212,9 @@ fn align(text: &str, words: &[Tok], short: &str) -> Option<i32> {
                 let mut inner = 1;
                 let mut l2 = l + 1;
                 loop {
-                    if best[w + 1][l2] != NONE {
+                    if best[(w + 1) * row + l2] != NONE {
                         let bonus = 2 - (l2 - l - 1) as i32;
-                        here = here.max(best[w + 1][l2] + bonus);
+                        here = here.max(best[(w + 1) * row + l2] + bonus);
                     }
                     if l2 >= nl {
                         break;
@@ -216,10 +228,10 @@ fn align(text: &str, words: &[Tok], short: &str) -> Option<i32> {
                     }
                 }
             }
-            best[w][l] = here;
+            best[w * row + l] = here;
         }
     }
-    (best[0][0] != NONE).then_some(best[0][0])
+    (best[0] != NONE).then_some(best[0])
 }
 
 #[cfg(test)]

@@ -678,20 +678,23 @@ impl FlagTable {
 }
 
 /// A word's first eight bytes (padded with zeros) and its last eight (0 for a word of at most eight).
+/// Fixed-size reads only: a copy of a variable length would call `memcpy`, which costs more than the
+/// whole lookup of a short word. A short word is read as two overlapping halves, whose common bytes
+/// are equal, so that or-ing them gives the word.
 #[inline]
 fn parts(bytes: &[u8]) -> (u64, u64) {
     let n = bytes.len();
-    if n >= 8 {
-        let mut head = [0u8; 8];
-        let mut tail = [0u8; 8];
-        head.copy_from_slice(&bytes[..8]);
-        tail.copy_from_slice(&bytes[n - 8..]);
-        (u64::from_le_bytes(head), u64::from_le_bytes(tail))
-    } else {
-        let mut head = [0u8; 8];
-        head[..n].copy_from_slice(bytes);
-        (u64::from_le_bytes(head), 0)
+    if let (Some(head), Some(tail)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        return (u64::from_le_bytes(*head), u64::from_le_bytes(*tail));
     }
+    let head = if let (Some(lo), Some(hi)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+        u32::from_le_bytes(*lo) as u64 | (u32::from_le_bytes(*hi) as u64) << (8 * (n - 4))
+    } else if let (Some(lo), Some(hi)) = (bytes.first_chunk::<2>(), bytes.last_chunk::<2>()) {
+        u16::from_le_bytes(*lo) as u64 | (u16::from_le_bytes(*hi) as u64) << (8 * (n - 2))
+    } else {
+        bytes.first().map_or(0, |&b| b as u64)
+    };
+    (head, 0)
 }
 
 /// The lookup key of a lexicon entry: lower case, dashes as `-`, curly apostrophes straight, one space
@@ -834,6 +837,20 @@ mod tests {
         ];
         for &(name, f, word, want) in cases {
             assert_eq!(f(word), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn parts_of_short_and_long_words() {
+        // Every length up to 17: the head is the first eight bytes padded with zeros, the tail the last
+        // eight of a word of eight or more.
+        let word = b"abcdefghijklmnopq";
+        for n in 0..=word.len() {
+            let bytes = &word[..n];
+            let mut head = [0u8; 8];
+            head[..n.min(8)].copy_from_slice(&bytes[..n.min(8)]);
+            let tail = if n >= 8 { u64::from_le_bytes(bytes[n - 8..].try_into().unwrap()) } else { 0 };
+            assert_eq!(parts(bytes), (u64::from_le_bytes(head), tail), "{n}");
         }
     }
 

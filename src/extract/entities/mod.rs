@@ -70,40 +70,51 @@ const PHRASE_START_LOOKED_UP: Flags = flag::FREE << 4;
 /// [`Words::may_start_place`]).
 const PHRASE_START: Flags = flag::FREE << 5;
 
+/// What is known of one word besides its token (one record, so that a word costs one push).
+struct WordInfo {
+    /// The word's lower-case form is `lowered[lower_from..lower_from + lower_len]`.
+    lower_from: u32,
+    lower_len: u32,
+    /// What the lexicon says of the word, looked up the first time a rule asks.
+    flags: Cell<Flags>,
+}
+
 /// The words of a document's prose sentences, one sentence after another, each lower-cased once; a
 /// sentence's [`Words`] is a view of its part. Built in one pass and then only read.
 #[derive(Default)]
 struct DocWords {
     toks: Vec<Tok>,
-    /// Where each word's lower-case form is: `None` for a word without capitals (the word itself), else
-    /// a range of `lowered`.
-    lower_at: Vec<Option<(u32, u32)>>,
+    /// For each word, where its lower-case form is and what the lexicon says of it.
+    info: Vec<WordInfo>,
     lowered: String,
-    /// What the lexicon says of each word, looked up the first time a rule asks.
-    flags: Vec<Cell<Flags>>,
     /// A buffer for phrases looked up in the lexicon.
     scratch: RefCell<String>,
 }
 
 impl DocWords {
-    /// Lower-cases the words from `from` on (those just tokenized).
-    fn add_lower(&mut self, text: &str, from: usize) {
+    /// Lower-cases the words from `from` on (those just tokenized), the words of the sentence
+    /// `text[start..end]`. The sentence is copied and lower-cased whole (ASCII letters only, which keeps
+    /// every byte where it was): the lower-case form of a word without capitals outside ASCII is then the
+    /// copy of its span, with no work per word. A word with such capitals gets its own lower-case form
+    /// after the copy.
+    fn add_lower(&mut self, text: &str, from: usize, start: usize, end: usize) {
         let lowered = &mut self.lowered;
-        self.lower_at.extend(self.toks[from..].iter().map(|t| {
-            if !t.has_upper {
-                return None;
+        let base = lowered.len();
+        lowered.push_str(text.get(start..end).unwrap_or(""));
+        if let Some(copy) = lowered.get_mut(base..) {
+            copy.make_ascii_lowercase();
+        }
+        let toks = self.toks.get(from..).unwrap_or(&[]);
+        self.info.extend(toks.iter().map(|t| {
+            let flags = Cell::new(if t.ascii { ASCII } else { 0 });
+            if t.ascii || !t.has_upper {
+                let at = base + t.start.saturating_sub(start);
+                return WordInfo { lower_from: at as u32, lower_len: (t.end - t.start) as u32, flags };
             }
-            let w = t.text(text);
-            let from = lowered.len();
-            if t.ascii {
-                lowered.push_str(w);
-                lowered[from..].make_ascii_lowercase();
-            } else {
-                lowered.push_str(&w.to_lowercase());
-            }
-            Some((from as u32, lowered.len() as u32))
+            let at = lowered.len();
+            lowered.push_str(&t.text(text).to_lowercase());
+            WordInfo { lower_from: at as u32, lower_len: (lowered.len() - at) as u32, flags }
         }));
-        self.flags.extend(self.toks[from..].iter().map(|t| Cell::new(if t.ascii { ASCII } else { 0 })));
     }
 
     /// The words `range` (one sentence).
@@ -111,9 +122,8 @@ impl DocWords {
         Words {
             text,
             toks: &self.toks[range.clone()],
-            lower_at: &self.lower_at[range.clone()],
+            info: &self.info[range],
             lowered: &self.lowered,
-            flags: &self.flags[range],
             scratch: &self.scratch,
         }
     }
@@ -124,56 +134,58 @@ impl DocWords {
 struct Words<'a> {
     text: &'a str,
     toks: &'a [Tok],
-    lower_at: &'a [Option<(u32, u32)>],
+    info: &'a [WordInfo],
     lowered: &'a str,
-    flags: &'a [Cell<Flags>],
     scratch: &'a RefCell<String>,
 }
 
 impl<'a> Words<'a> {
+    #[inline]
     fn word(&self, i: usize) -> &'a str {
         self.toks[i].text(self.text)
     }
 
     /// The word in lower case (`str::to_lowercase` of it).
+    #[inline]
     fn lower(&self, i: usize) -> &'a str {
-        match self.lower_at[i] {
-            Some((from, to)) => self.lowered.get(from as usize..to as usize).unwrap_or(""),
-            None => self.word(i),
-        }
+        let info = &self.info[i];
+        let from = info.lower_from as usize;
+        self.lowered.get(from..from + info.lower_len as usize).unwrap_or("")
     }
 
     /// The lexicons the word's lower-case form is in (see [`lexicon::flag`]), looked up once.
+    #[inline]
     fn flags(&self, i: usize) -> Flags {
-        let f = self.flags[i].get();
+        let f = self.info[i].flags.get();
         if f & LOOKED_UP != 0 {
             return f;
         }
         let f = f | LOOKED_UP | lexicon::flags(self.lower(i));
-        self.flags[i].set(f);
+        self.info[i].flags.set(f);
         f
     }
 
     /// Whether the word's lower-case form is in one of the lexicons `bits`.
+    #[inline]
     fn has(&self, i: usize, bits: Flags) -> bool {
         self.flags(i) & bits != 0
     }
 
     /// `Russians`, `Kazakhs`: the plural of a demonym.
     fn is_plural_demonym(&self, i: usize) -> bool {
-        let f = self.flags[i].get();
+        let f = self.info[i].flags.get();
         if f & PLURAL_LOOKED_UP != 0 {
             return f & PLURAL_DEMONYM != 0;
         }
         let yes = is_plural_demonym(self.lower(i));
-        self.flags[i].set(f | PLURAL_LOOKED_UP | if yes { PLURAL_DEMONYM } else { 0 });
+        self.info[i].flags.set(f | PLURAL_LOOKED_UP | if yes { PLURAL_DEMONYM } else { 0 });
         yes
     }
 
     /// Whether a phrase of several words starting with this one may be a place: `false` when the word's
     /// first part (up to a dash) starts no place, abbreviation or directional word of the lexicon.
     fn may_start_place(&self, i: usize) -> bool {
-        let f = self.flags[i].get();
+        let f = self.info[i].flags.get();
         if f & PHRASE_START_LOOKED_UP != 0 {
             return f & PHRASE_START != 0;
         }
@@ -186,14 +198,14 @@ impl<'a> Words<'a> {
                 None => self.has(i, flag::PLACE_FIRST),
             }
         };
-        let f = self.flags[i].get();
-        self.flags[i].set(f | PHRASE_START_LOOKED_UP | if yes { PHRASE_START } else { 0 });
+        let f = self.info[i].flags.get();
+        self.info[i].flags.set(f | PHRASE_START_LOOKED_UP | if yes { PHRASE_START } else { 0 });
         yes
     }
 
     /// Whether the words `first..=last` name a place of the lexicon (see [`Words::lower_phrase_into`]).
     fn is_place(&self, first: usize, last: usize) -> bool {
-        if first == last && self.flags[first].get() & ASCII != 0 {
+        if first == last && self.info[first].flags.get() & ASCII != 0 {
             // One ASCII word is its own phrase, without a space: a place or an abbreviation, not a region.
             return self.has(first, flag::PLACE_OR_ABBREVIATION);
         }
@@ -260,9 +272,8 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
     let mut dw = DocWords::default();
     let words_guess = text.len() / 5 + 16;
     dw.toks.reserve(words_guess);
-    dw.lower_at.reserve(words_guess);
-    dw.flags.reserve(words_guess);
-    dw.lowered.reserve(text.len() / 4);
+    dw.info.reserve(words_guess);
+    dw.lowered.reserve(text.len() + 16);
     let mut all_cands: Vec<Cand> = Vec::with_capacity(text.len() / 40 + 16);
     let mut work: Vec<Pending> = Vec::new();
     let mut scratch = Scratch::default();
@@ -272,8 +283,9 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
             continue;
         }
         let from = dw.toks.len();
-        tokens::tokenize_into(text, start, end, &mut dw.toks);
-        let defs = acronyms::find(text, &dw.toks[from..]);
+        let bracket = tokens::tokenize_into(text, start, end, &mut dw.toks);
+        // A definition needs an opening bracket between two words: most sentences have none.
+        let defs = if bracket { acronyms::find(text, &dw.toks[from..]) } else { Vec::new() };
         for d in &defs {
             let short = display_form(text.get(d.short.0..d.short.1).unwrap_or(""));
             let long = display_form(text.get(d.long.0..d.long.1).unwrap_or(""));
@@ -285,7 +297,7 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
             dw.toks.truncate(from);
             continue;
         }
-        dw.add_lower(text, from);
+        dw.add_lower(text, from, start, end);
         let words = dw.view(text, from..dw.toks.len());
         let mode = mode_of(text, &words, end);
         let first_cand = all_cands.len();
@@ -532,27 +544,21 @@ fn mode_of(text: &str, words: &Words, end: usize) -> Mode {
     let mut any_lower_letter = false;
     let mut cased_words = 0;
     for t in words.toks {
-        let w = t.text(text);
         let starts_with_letter = if t.ascii {
-            w.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+            text.as_bytes().get(t.start).is_some_and(u8::is_ascii_alphabetic)
         } else {
-            w.chars().next().is_some_and(char::is_alphabetic)
+            t.text(text).chars().next().is_some_and(char::is_alphabetic)
         };
         if !starts_with_letter {
             continue;
         }
-        let (lower, cased) = if t.ascii {
-            let lower = w.bytes().any(|b| b.is_ascii_lowercase());
-            (lower, lower || w.bytes().any(|b| b.is_ascii_uppercase()))
-        } else {
-            let lower = w.chars().any(char::is_lowercase);
-            (lower, lower || w.chars().any(char::is_uppercase))
-        };
+        // The tokenizer saw the cases of the word's letters.
+        let (lower, cased) = (t.has_lower, t.has_lower || t.has_upper);
         any_lower_letter |= lower;
         cased_words += cased as usize;
         if t.cap {
             caps_words += 1;
-        } else if !has_lower_word && !is_title_small_word(w) {
+        } else if !has_lower_word && !is_title_small_word(t.text(text)) {
             has_lower_word = true;
         }
         if has_lower_word && any_lower_letter {
@@ -589,8 +595,10 @@ fn initial_index(words: &Words) -> Option<usize> {
 
 /// Whether the token is a handle or a hashtag (`@name`, `#tag`).
 fn is_handle(words: &Words, i: usize) -> bool {
+    // The character before the word is `@` or `#` exactly when the byte before it is: no byte of a
+    // character of several bytes is ASCII.
     let start = words.toks[i].start;
-    matches!(words.text.get(..start).and_then(|s| s.chars().last()), Some('@' | '#'))
+    matches!(start.checked_sub(1).and_then(|b| words.text.as_bytes().get(b)), Some(b'@' | b'#'))
 }
 
 /// For each word, the last word of the longest lexicon place that starts there (`Trinidad and Tobago`).
@@ -668,10 +676,10 @@ fn chains(words: &Words, units: &[Option<usize>], out: &mut Vec<(usize, usize)>)
             if gap != Gap::Space {
                 break;
             }
-            let conn = words.lower(k);
             if !words.has(k, flag::CONNECTOR) {
                 break;
             }
+            let conn = words.lower(k);
             // The connector run (`of the`) and the capitalised word after it.
             let mut m = k;
             while m < n && m - k < 3 && !words.toks[m].cap && words.toks[m].gap == Gap::Space {
@@ -750,11 +758,12 @@ fn head_ahead(words: &Words, m: usize) -> bool {
 }
 
 fn is_title_word(words: &Words, i: usize) -> bool {
-    if words.has(i, flag::TITLE_ABBREVIATION) {
+    let f = words.flags(i);
+    if f & flag::TITLE_ABBREVIATION != 0 {
         // An abbreviated title is one only with its period or right before a capitalised name.
         return words.toks.get(i + 1).is_some_and(|t| matches!(t.gap, Gap::Period | Gap::Space));
     }
-    words.has(i, flag::TITLE)
+    f & flag::TITLE != 0
 }
 
 /// The name candidates of one sentence, before confirmation.
@@ -875,28 +884,30 @@ fn finish(
                 return;
             }
         } else if !place
-            && (words.is_plural_demonym(first)
-                || words.has(
-                    first,
-                    flag::CALENDAR
-                        | flag::COMMON_WORD
-                        | flag::TITLE
-                        | flag::ROLE
-                        | flag::TITLE_MODIFIER
-                        | flag::DEMONYM
-                        | flag::HEAD,
-                ))
+            // The word's own flags first: they are looked up already, the plural's stem is one more lookup.
+            && (words.has(
+                first,
+                flag::CALENDAR
+                    | flag::COMMON_WORD
+                    | flag::TITLE
+                    | flag::ROLE
+                    | flag::TITLE_MODIFIER
+                    | flag::DEMONYM
+                    | flag::HEAD,
+            ) || words.is_plural_demonym(first))
         {
             return;
         }
     } else {
-        let all_weak = (first..=last).all(|x| {
-            words.has(x, flag::DEMONYM)
-                || words.is_plural_demonym(x)
-                || words.has(x, flag::CALENDAR | flag::TITLE_MODIFIER | flag::TITLE)
-                || words.lower(x).chars().all(|c| c.is_ascii_digit())
-        });
-        if all_weak && !place {
+        // The word's own flags before the plural's stem, which is one more lookup.
+        let all_weak = || {
+            (first..=last).all(|x| {
+                words.has(x, flag::DEMONYM | flag::CALENDAR | flag::TITLE_MODIFIER | flag::TITLE)
+                    || words.is_plural_demonym(x)
+                    || words.lower(x).chars().all(|c| c.is_ascii_digit())
+            })
+        };
+        if !place && all_weak() {
             return;
         }
         let has_head = (first..=last).any(|x| words.has(x, flag::HEAD));
@@ -904,7 +915,7 @@ fn finish(
             return;
         }
     }
-    let kind = if place { Some(EntityKind::Place) } else { kind.or_else(|| kind_of(words, first, last)) };
+    let kind = if place { Some(EntityKind::Place) } else { kind.or_else(|| kind_of_non_place(words, first, last)) };
     let unconfirmed = single && at_start && !place && !words.toks[first].acronym && kind != Some(EntityKind::Person);
     out.push(Cand { first, last, kind, unconfirmed, expansion: false });
 }
@@ -914,6 +925,11 @@ fn kind_of(words: &Words, first: usize, last: usize) -> Option<EntityKind> {
     if words.is_place(first, last) {
         return Some(EntityKind::Place);
     }
+    kind_of_non_place(words, first, last)
+}
+
+/// [`kind_of`] the words `first..=last` when they are known not to name a place of the lexicon.
+fn kind_of_non_place(words: &Words, first: usize, last: usize) -> Option<EntityKind> {
     // The head: the word before the first `of`, `for`, `on` or `in`, else the last word.
     let mut head = last;
     for x in first + 1..=last {
@@ -1005,6 +1021,16 @@ pub fn display_form(surface: &str) -> String {
 
 /// [`display_form`] into an empty buffer.
 fn display_form_into(surface: &str, out: &mut String) {
+    // Most surfaces are ASCII words with single spaces between them: already their display form.
+    let bytes = surface.as_bytes();
+    let plain = bytes.first().is_some_and(|&b| b != b' ')
+        && bytes.last().is_some_and(|&b| b != b' ')
+        && !bytes.windows(2).any(|w| w == b"  ")
+        && bytes.iter().all(|&b| b.is_ascii() && !(b'\t'..=b'\r').contains(&b));
+    if plain {
+        out.push_str(surface);
+        return;
+    }
     for word in surface.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
@@ -1069,6 +1095,10 @@ fn key_word(raw: &str, out: &mut String) {
 /// Word-level British to American spelling for keys (never displayed): `organisation` gives
 /// `organization`, `centre` gives `center`, `labour` gives `labor`, `programme` gives `program`.
 fn americanize_in_place(buf: &mut String, start: usize) {
+    // Each suffix below ends in one of these letters (see the test): most words are left at once.
+    if !matches!(buf.as_bytes().last(), Some(b'n' | b's' | b'e' | b'd' | b'g' | b'r')) {
+        return;
+    }
     let n = buf[start..].chars().count();
     if n < 5 {
         return;
@@ -1084,39 +1114,47 @@ fn americanize_in_place(buf: &mut String, start: usize) {
         }
     };
     if n >= 6 {
-        for (from, to) in [
-            ("isation", "ization"),
-            ("isations", "izations"),
-            ("ise", "ize"),
-            ("ised", "ized"),
-            ("ises", "izes"),
-            ("ising", "izing"),
-            ("yse", "yze"),
-            ("ysed", "yzed"),
-            ("our", "or"),
-            ("ours", "ors"),
-            ("oured", "ored"),
-            ("ouring", "oring"),
-            ("fence", "fense"),
-            ("licence", "license"),
-            ("amme", "am"),
-            ("ammes", "ams"),
-            ("logue", "log"),
-            ("logues", "logs"),
-            ("elled", "eled"),
-            ("elling", "eling"),
-        ] {
+        for (from, to) in LONG_WORD_SPELLINGS {
             if replace(buf, from, to) {
                 break;
             }
         }
     }
-    for (from, to) in [("tre", "ter"), ("tres", "ters"), ("bre", "ber"), ("bres", "bers")] {
+    for (from, to) in SPELLINGS {
         if replace(buf, from, to) {
             break;
         }
     }
 }
+
+/// The British suffixes [`americanize_in_place`] spells the American way in a word of six letters or
+/// more, the first that matches.
+const LONG_WORD_SPELLINGS: [(&str, &str); 20] = [
+    ("isation", "ization"),
+    ("isations", "izations"),
+    ("ise", "ize"),
+    ("ised", "ized"),
+    ("ises", "izes"),
+    ("ising", "izing"),
+    ("yse", "yze"),
+    ("ysed", "yzed"),
+    ("our", "or"),
+    ("ours", "ors"),
+    ("oured", "ored"),
+    ("ouring", "oring"),
+    ("fence", "fense"),
+    ("licence", "license"),
+    ("amme", "am"),
+    ("ammes", "ams"),
+    ("logue", "log"),
+    ("logues", "logs"),
+    ("elled", "eled"),
+    ("elling", "eling"),
+];
+
+/// The British suffixes [`americanize_in_place`] spells the American way in a word of five letters or
+/// more, after those of [`LONG_WORD_SPELLINGS`].
+const SPELLINGS: [(&str, &str); 4] = [("tre", "ter"), ("tres", "ters"), ("bre", "ber"), ("bres", "bers")];
 
 /// Spelling pairs that a name may be written in either way: British first, American second.
 const SPELLING_PAIRS: &[(&str, &str)] = &[

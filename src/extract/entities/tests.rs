@@ -219,6 +219,33 @@ fn normalize_table() {
 }
 
 #[test]
+fn americanize_suffixes_end_in_the_quick_check_letters() {
+    // `americanize_in_place` leaves at once a word whose last letter ends no suffix.
+    for (from, _) in LONG_WORD_SPELLINGS.iter().chain(&SPELLINGS) {
+        assert!(matches!(from.as_bytes().last(), Some(b'n' | b's' | b'e' | b'd' | b'g' | b'r')), "{from}");
+    }
+}
+
+#[test]
+fn display_form_table() {
+    // (name, surface, display form): the plain ASCII shortcut and the general rule agree.
+    let cases: &[(&str, &str, &str)] = &[
+        ("plain", "Central Asia", "Central Asia"),
+        ("one_word", "Oslo", "Oslo"),
+        ("double_space", "Central  Asia", "Central Asia"),
+        ("newline", "Central\nAsia", "Central Asia"),
+        ("vertical_tab", "Central\x0bAsia", "Central Asia"),
+        ("edges", " Oslo ", "Oslo"),
+        ("curly", "Côte d\u{2019}Ivoire", "Côte d'Ivoire"),
+        ("no_break_space", "Central\u{a0}Asia", "Central Asia"),
+        ("empty", "", ""),
+    ];
+    for &(name, surface, want) in cases {
+        assert_eq!(display_form(surface), want, "{name}");
+    }
+}
+
+#[test]
 fn spelling_variants_table() {
     // (name, input, a variant that must be present)
     let cases: &[(&str, &str, &str)] = &[

@@ -45,9 +45,12 @@ pub struct Tok {
     pub ascii: bool,
     /// Some letter is upper case.
     pub has_upper: bool,
+    /// Some letter is lower case.
+    pub has_lower: bool,
 }
 
 impl Tok {
+    #[inline]
     pub fn text<'a>(&self, text: &'a str) -> &'a str {
         text.get(self.start..self.end).unwrap_or("")
     }
@@ -92,10 +95,12 @@ pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Tok> {
 }
 
 /// The words of `text[start..end]`, in order, appended to `toks`. ASCII is read byte by byte; other
-/// characters are decoded.
-pub fn tokenize_into(text: &str, start: usize, end: usize, toks: &mut Vec<Tok>) {
+/// characters are decoded. Returns whether an opening bracket `(` lies outside the words (which an
+/// acronym's definition needs), so that a sentence without one need not be searched for it again.
+pub fn tokenize_into(text: &str, start: usize, end: usize, toks: &mut Vec<Tok>) -> bool {
+    let mut bracket = false;
     let Some(s) = text.get(start..end) else {
-        return;
+        return bracket;
     };
     let bytes = s.as_bytes();
     let mut gap = GapScan::default();
@@ -105,8 +110,20 @@ pub fn tokenize_into(text: &str, start: usize, end: usize, toks: &mut Vec<Tok>) 
         let first_len = if b < 0x80 {
             let class = CLASS[b as usize];
             if class & ALNUM == 0 {
-                gap.see_ascii(class);
+                if class & SPACE == 0 {
+                    gap.see_ascii(class);
+                    bracket |= class & OPEN != 0;
+                }
                 pos += 1;
+                continue;
+            }
+            // Most words are plain: they need none of the general scan below.
+            if let Some((word_end, classes)) = plain_ascii_word(bytes, pos, class) {
+                let this_gap = if first { Gap::Start } else { gap.gap() };
+                first = false;
+                gap = GapScan::default();
+                toks.push(ascii_tok(start + pos, &bytes[pos..word_end], this_gap, false, classes));
+                pos = word_end;
                 continue;
             }
             1
@@ -208,30 +225,65 @@ pub fn tokenize_into(text: &str, start: usize, end: usize, toks: &mut Vec<Tok>) 
         if has_dash {
             push_dashed(text, abs, abs + trimmed.len(), this_gap, possessive, toks);
         } else if ascii {
-            // What `make` gives. The `s` of a possessive `'s` is not part of the word.
+            // The `s` of a possessive `'s` is not part of the word.
             if possessive {
                 classes = trimmed.iter().fold(0, |c, &b| c | CLASS[b as usize]);
             }
-            let has_upper = classes & UPPER != 0;
-            // Capitals are counted only in a word without small letters (an acronym or a number).
-            let acronym = has_upper
-                && classes & LOWER == 0
-                && trimmed.iter().filter(|&&b| CLASS[b as usize] & UPPER != 0).nth(1).is_some();
-            toks.push(Tok {
-                start: abs,
-                end: abs + trimmed.len(),
-                gap: this_gap,
-                possessive,
-                compound: false,
-                cap: CLASS[b as usize] & UPPER != 0,
-                acronym,
-                ascii: true,
-                has_upper,
-            });
+            toks.push(ascii_tok(abs, trimmed, this_gap, possessive, classes));
         } else {
             toks.push(make(text, abs, abs + trimmed.len(), this_gap, possessive, false));
         }
         pos = word_end;
+    }
+    bracket
+}
+
+/// The end of the word that starts at `pos` (an ASCII letter or digit of class `first_class`) and the
+/// classes of its bytes, when the word is plain: a run of ASCII letters and digits that the byte after it
+/// ends outright (the end of the sentence, an ASCII byte that joins no words, or a period after two or
+/// more letters that no letter or digit follows). Such a word has no joiner, no possessive and no dotted
+/// abbreviation, so the general scan would end it at the same byte. `None` leaves the word to the general
+/// scan.
+#[inline]
+fn plain_ascii_word(bytes: &[u8], pos: usize, first_class: u8) -> Option<(usize, u8)> {
+    let mut end = pos + 1;
+    let mut classes = first_class;
+    while let Some(&b) = bytes.get(end) {
+        let class = CLASS[b as usize];
+        if class & ALNUM == 0 {
+            break;
+        }
+        classes |= class;
+        end += 1;
+    }
+    let ends_outright = |b: u8| b < 0x80 && CLASS[b as usize] & ALNUM == 0;
+    match bytes.get(end) {
+        None => Some((end, classes)),
+        Some(&b) if b < 0x80 && CLASS[b as usize] & JOINER == 0 => Some((end, classes)),
+        Some(b'.') if end - pos >= 2 && bytes.get(end + 1).is_none_or(|&b| ends_outright(b)) => Some((end, classes)),
+        _ => None,
+    }
+}
+
+/// The word of ASCII bytes `word` that starts at `start`, with `classes` the union of its bytes' classes
+/// (what [`make`] gives, without reading the word again unless it may be an acronym).
+#[inline]
+fn ascii_tok(start: usize, word: &[u8], gap: Gap, possessive: bool, classes: u8) -> Tok {
+    let has_upper = classes & UPPER != 0;
+    // Capitals are counted only in a word without small letters (an acronym or a number).
+    let acronym =
+        has_upper && classes & LOWER == 0 && word.iter().filter(|&&b| CLASS[b as usize] & UPPER != 0).nth(1).is_some();
+    Tok {
+        start,
+        end: start + word.len(),
+        gap,
+        possessive,
+        compound: false,
+        cap: word.first().is_some_and(|&b| CLASS[b as usize] & UPPER != 0),
+        acronym,
+        ascii: true,
+        has_upper,
+        has_lower: classes & LOWER != 0,
     }
 }
 
@@ -245,6 +297,8 @@ const JOINER: u8 = 8;
 const SPACE: u8 = 16;
 const PERIOD: u8 = 32;
 const COMMA: u8 = 64;
+/// An opening bracket `(`, which [`tokenize_into`] reports.
+const OPEN: u8 = 128;
 const CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = 0;
@@ -262,6 +316,8 @@ const CLASS: [u8; 256] = {
             JOINER
         } else if c == b',' {
             COMMA
+        } else if c == b'(' {
+            OPEN
         } else if matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
             SPACE
         } else {
@@ -291,8 +347,8 @@ fn make(text: &str, start: usize, end: usize, gap: Gap, possessive: bool, compou
             upper += b.is_ascii_uppercase() as u32;
             lower += b.is_ascii_lowercase() as u32;
         }
-        let (acronym, has_upper) = (upper >= 2 && lower == 0, upper > 0);
-        return Tok { start, end, gap, possessive, compound, cap, acronym, ascii: true, has_upper };
+        let (acronym, has_upper, has_lower) = (upper >= 2 && lower == 0, upper > 0, lower > 0);
+        return Tok { start, end, gap, possessive, compound, cap, acronym, ascii: true, has_upper, has_lower };
     }
     for c in w.chars() {
         if c.is_uppercase() {
@@ -301,8 +357,8 @@ fn make(text: &str, start: usize, end: usize, gap: Gap, possessive: bool, compou
             lower += 1;
         }
     }
-    let (acronym, has_upper) = (upper >= 2 && lower == 0, upper > 0);
-    Tok { start, end, gap, possessive, compound, cap, acronym, ascii: false, has_upper }
+    let (acronym, has_upper, has_lower) = (upper >= 2 && lower == 0, upper > 0, lower > 0);
+    Tok { start, end, gap, possessive, compound, cap, acronym, ascii: false, has_upper, has_lower }
 }
 
 /// Keeps a dashed word whole or cuts it into parts (see the module documentation).
@@ -442,6 +498,50 @@ mod tests {
     }
 
     #[test]
+    fn plain_ascii_word_table() {
+        // (name, input starting with a word, the word's end when it is plain; None leaves it to the
+        // general scan)
+        let cases: &[(&str, &str, Option<usize>)] = &[
+            ("space", "word rest", Some(4)),
+            ("end", "word", Some(4)),
+            ("comma", "word, rest", Some(4)),
+            ("bracket", "EAEU)", Some(4)),
+            ("final_period", "word. Next", Some(4)),
+            ("period_at_end", "word.", Some(4)),
+            ("initial_period", "J. Smith", None),
+            ("dotted", "U.S.", None),
+            ("inner_period", "ab.cd", None),
+            ("period_before_letter", "ab.é", None),
+            ("apostrophe", "Russia's", None),
+            ("curly_apostrophe", "Russia’s", None),
+            ("dash", "Moscow-led", None),
+            ("plus", "BRICS+", None),
+            ("ampersand", "AT&T", None),
+            ("letter_after", "Amwajé", None),
+        ];
+        for &(name, input, want) in cases {
+            let bytes = input.as_bytes();
+            let got = plain_ascii_word(bytes, 0, CLASS[bytes[0] as usize]).map(|(end, _)| end);
+            assert_eq!(got, want, "{name}");
+        }
+        // The classes: capitals and small letters.
+        let classes = |w: &str| plain_ascii_word(w.as_bytes(), 0, CLASS[w.as_bytes()[0] as usize]).map(|(_, c)| c);
+        assert_eq!(classes("Oslo").map(|c| c & (UPPER | LOWER)), Some(UPPER | LOWER));
+        assert_eq!(classes("EAEU").map(|c| c & (UPPER | LOWER)), Some(UPPER));
+        assert_eq!(classes("2024").map(|c| c & (UPPER | LOWER)), Some(0));
+    }
+
+    #[test]
+    fn reports_an_opening_bracket() {
+        // (input, whether an opening bracket lies outside the words)
+        for (input, want) in
+            [("Union (EAEU)", true), ("Union EAEU", false), ("(EAEU", true), ("Union [EAEU]", false), ("", false)]
+        {
+            assert_eq!(tokenize_into(input, 0, input.len(), &mut Vec::new()), want, "{input}");
+        }
+    }
+
+    #[test]
     fn alphanumeric_shortcut_agrees() {
         for c in ('\0'..='\u{3000}').chain(['\u{1f600}', '\u{10ffff}']) {
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
@@ -454,5 +554,8 @@ mod tests {
         assert!(t[0].acronym && t[0].cap);
         assert!(!t[1].acronym && t[1].cap);
         assert!(!t[2].cap);
+        assert!(t[0].has_upper && !t[0].has_lower);
+        assert!(t[1].has_upper && t[1].has_lower);
+        assert!(!t[2].has_upper && t[2].has_lower);
     }
 }
