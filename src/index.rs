@@ -284,6 +284,9 @@ pub struct Index {
     names: std::sync::OnceLock<Option<Arc<Names>>>,
     /// The total size of the sources' texts in bytes.
     pub bytes: usize,
+    /// `by_quantity` came from the store and its order is not checked yet (see
+    /// [`Index::with_checked_figure_order`]); every entry is known to name a figure that exists.
+    order_unchecked: bool,
 }
 
 /// What finds entity names in text: in notes, and by prefix for completion.
@@ -411,9 +414,11 @@ impl Index {
         index
     }
 
-    /// [`Index::finish`], given the figures in quantity order (from a persisted index). The order is checked
-    /// (every figure once, in strictly increasing order of quantity, source and position) and sorted afresh
-    /// when it does not hold.
+    /// [`Index::finish`], given the figures in quantity order (from a persisted index). Every entry must name
+    /// a figure that exists, one entry a figure, or the figures are sorted afresh; that the order holds
+    /// (strictly increasing quantity, source and position) is checked later, off the path to the first
+    /// answer ([`Index::with_checked_figure_order`]): until then a damaged order can only miss figures of the
+    /// same quantity, never index out of bounds.
     pub(crate) fn finish_with(
         docs: Vec<SourceDoc>,
         entities: Vec<Entity>,
@@ -427,9 +432,9 @@ impl Index {
             bytes += doc.len;
         }
         let docs: Vec<Arc<SourceDoc>> = docs.into_iter().map(Arc::new).collect();
-        let by_quantity = match by_quantity.filter(|order| in_quantity_order(&docs, order)) {
-            Some(order) => order,
-            None => sort_by_quantity(&docs),
+        let (by_quantity, order_unchecked) = match by_quantity.filter(|order| names_every_figure(&docs, order)) {
+            Some(order) => (order, true),
+            None => (sort_by_quantity(&docs), false),
         };
         let entities: Vec<Arc<Entity>> = entities.into_iter().map(Arc::new).collect();
         let lookup = Arc::new(NameLookup::of(&entities));
@@ -442,7 +447,27 @@ impl Index {
             lookup,
             names: std::sync::OnceLock::new(),
             bytes,
+            order_unchecked,
         }
+    }
+
+    /// Checks a figure order taken from the store: `None` when it holds (or was not taken from the store),
+    /// else this index with the figures sorted afresh, sharing everything else.
+    pub fn with_checked_figure_order(&self) -> Option<Index> {
+        if !self.order_unchecked || in_quantity_order(&self.sources, &self.by_quantity) {
+            return None;
+        }
+        Some(Index {
+            sources: self.sources.clone(),
+            entities: self.entities.clone(),
+            warnings: self.warnings.clone(),
+            by_key: self.by_key.clone(),
+            by_quantity: sort_by_quantity(&self.sources),
+            lookup: self.lookup.clone(),
+            names: self.names.clone(),
+            bytes: self.bytes,
+            order_unchecked: false,
+        })
     }
 }
 
@@ -585,28 +610,44 @@ fn sort_by_quantity(docs: &[Arc<SourceDoc>]) -> Vec<FigureRef> {
     keyed.into_iter().map(|(_, r)| r).collect()
 }
 
+/// Whether `order` has one entry for each figure of `docs`, each naming a figure that exists (not whether
+/// they are in order, nor that none comes twice): what makes the order safe to search.
+fn names_every_figure(docs: &[Arc<SourceDoc>], order: &[FigureRef]) -> bool {
+    let counts: Vec<usize> = docs.iter().map(|d| d.figures.len()).collect();
+    order.len() == counts.iter().sum::<usize>()
+        && order.par_iter().all(|r| counts.get(r.source as usize).is_some_and(|&n| (r.figure as usize) < n))
+}
+
 /// Whether `order` is what [`sort_by_quantity`] gives for `docs`: as many refs as figures, each of a figure
-/// that exists, in strictly increasing order (so none twice). The keys are worked out in source order first
-/// (reading the figures in the order they lie in memory), then looked up by position.
+/// that exists, in strictly increasing order of (quantity, source, figure), so none twice. One pass in
+/// parallel chunks, each key worked out once (and the one before each chunk's first).
 fn in_quantity_order(docs: &[Arc<SourceDoc>], order: &[FigureRef]) -> bool {
-    let mut starts = Vec::with_capacity(docs.len() + 1);
-    let mut total = 0usize;
-    for doc in docs {
-        starts.push(total);
-        total += doc.figures.len();
-    }
-    starts.push(total);
+    const CHUNK: usize = 1 << 14;
+    let total: usize = docs.iter().map(|d| d.figures.len()).sum();
     if order.len() != total {
         return false;
     }
-    let keys: Vec<QuantityKey> = docs.par_iter().flat_map_iter(|d| d.figures.iter().map(QuantityKey::of)).collect();
     let key = |r: &FigureRef| {
-        let (start, end) = (*starts.get(r.source as usize)?, *starts.get(r.source as usize + 1)?);
-        let at = start.checked_add(r.figure as usize).filter(|&at| at < end)?;
-        Some((keys[at], r.source, r.figure))
+        let f = docs.get(r.source as usize)?.figures.get(r.figure as usize)?;
+        Some((QuantityKey::of(f), r.source, r.figure))
     };
-    order.first().is_none_or(|r| key(r).is_some())
-        && order.par_windows(2).all(|w| matches!((key(&w[0]), key(&w[1])), (Some(a), Some(b)) if a < b))
+    order.par_chunks(CHUNK).enumerate().all(|(c, chunk)| {
+        let mut before = match c.checked_mul(CHUNK).and_then(|at| at.checked_sub(1)) {
+            Some(at) => match key(&order[at]) {
+                Some(k) => Some(k),
+                None => return false,
+            },
+            None => None,
+        };
+        for r in chunk {
+            let Some(k) = key(r) else { return false };
+            if before.is_some_and(|b| b >= k) {
+                return false;
+            }
+            before = Some(k);
+        }
+        true
+    })
 }
 
 /// Merges the names of all sources into entities, assigns each source its mentions and lays out the
@@ -846,6 +887,7 @@ impl Index {
             lookup: self.lookup.clone(),
             names: std::sync::OnceLock::new(),
             bytes,
+            order_unchecked: self.order_unchecked,
         };
         let _ = index.names.set(Some(Arc::new(Names { table, grouping })));
         Ok(index)

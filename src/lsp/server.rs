@@ -491,6 +491,17 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                 busy.background.fetch_add(1, Ordering::SeqCst);
                 tokio::task::spawn_blocking(move || {
                     let _done = Decrement(&busy.background);
+                    // The stored figure order, checked off the path to the first answer: where it does not hold,
+                    // the figures are sorted afresh and the index swapped, unless a newer one is in use.
+                    if let Ok(Some(fixed)) = catch_unwind(AssertUnwindSafe(|| check.with_checked_figure_order())) {
+                        if let Ok(mut slot) = busy.index.write() {
+                            if Arc::ptr_eq(&slot.0, &check) {
+                                let generation = slot.1 + 1;
+                                *slot = (Arc::new(fixed), generation);
+                            }
+                        }
+                        eprintln!("research-lsp: the stored figure order did not hold; the figures were sorted afresh");
+                    }
                     let stale = catch_unwind(AssertUnwindSafe(|| store::stale_sources(&check))).unwrap_or_default();
                     // What following an edited source needs, worked out now rather than on the first edit.
                     let _ = catch_unwind(AssertUnwindSafe(|| check.prepare_updates()));
