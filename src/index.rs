@@ -1078,10 +1078,9 @@ pub(crate) fn gather(paths: &[std::path::PathBuf], prior: &[Prior]) -> Gathered 
         let old = &prior[i];
         (old.stamp == Some(stamp)).then(|| (Part::reused(i, old, old.title_line.clone()), old.title_line.clone()))
     };
-    let digest = |path: &std::path::Path, text: Arc<String>| {
+    let digest = |path: &std::path::Path, text: Arc<String>, title: &str| {
         let hash = content_hash(&text);
-        let title_line = crate::corpus::assemble::derive_title(&text, path);
-        Part::of(&text, hash, title_line, reusable.get(path).map(|&i| (i, &prior[i])))
+        Part::of(&text, hash, title.to_string(), reusable.get(path).map(|&i| (i, &prior[i])))
     };
     let (sources, warnings) = crate::corpus::load_with(paths, &known, &digest);
     let from_prior = sources.iter().map(|(_, part)| part.from_prior).collect();

@@ -95,18 +95,19 @@ pub struct Corpus {
 /// under `paths`, each a file or a directory walked recursively. Files are read in parallel; the
 /// result does not depend on it.
 pub fn load(paths: &[PathBuf]) -> Corpus {
-    let (sources, warnings) = load_with(paths, &|_, _| None, &|_, text| text);
+    let (sources, warnings) = load_with(paths, &|_, _| None, &|_, text, _| text);
     Corpus { sources: sources.into_iter().map(|(meta, text)| Source { meta, text }).collect(), warnings }
 }
 
 /// [`load`], keeping of each document what `digest` makes of its text rather than the text, so that a caller
 /// that only needs what it extracts never holds the whole corpus in memory (the text is dropped as soon as
-/// `digest` returns). Where `known` has a body and title for a document's path and current [`Stamp`], the
-/// file is not read at all. Documents come with their metadata, in the order of [`load`].
+/// `digest` returns; it is given the path, the text and the title the text's first line gives). Where `known`
+/// has a body and title for a document's path and current [`Stamp`], the file is not read at all. Documents
+/// come with their metadata, in the order of [`load`].
 pub fn load_with<T: Send>(
     paths: &[PathBuf],
     known: &(dyn Fn(&Path, Stamp) -> Option<(T, String)> + Sync),
-    digest: &(dyn Fn(&Path, Arc<String>) -> T + Sync),
+    digest: &(dyn Fn(&Path, Arc<String>, &str) -> T + Sync),
 ) -> (Vec<(SourceMeta, T)>, Vec<Warning>) {
     let (found, mut warnings) = walk::discover(paths, walk::MAX_FILES);
     let read: Vec<ReadFile<T>> = found.par_iter().map(|file| read_file(file, known, digest)).collect();
@@ -160,7 +161,7 @@ enum ReadFile<T> {
 fn read_file<T>(
     file: &walk::Found,
     known: &(dyn Fn(&Path, Stamp) -> Option<(T, String)> + Sync),
-    digest: &(dyn Fn(&Path, Arc<String>) -> T + Sync),
+    digest: &(dyn Fn(&Path, Arc<String>, &str) -> T + Sync),
 ) -> ReadFile<T> {
     let path = file.path.as_path();
     match file.kind {
@@ -173,7 +174,7 @@ fn read_file<T>(
             match decode::read_text(path) {
                 Ok(decoded) => {
                     let title = assemble::derive_title(&decoded.text, path);
-                    let body = digest(path, Arc::new(decoded.text));
+                    let body = digest(path, Arc::new(decoded.text), &title);
                     ReadFile::Document { body, title, note: decoded.note, stamp }
                 }
                 Err(message) => ReadFile::Skipped(message),
