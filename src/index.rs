@@ -808,45 +808,56 @@ impl Index {
             })
             .collect::<Result<_, _>>()?;
 
-        // The names: the changed sources' old names out, their new names in, and the entities resolved.
-        let mut table = names.table.clone();
-        for &(sid, _, _) in &parts {
-            table.remove(sid as usize, &self.source(sid).names);
-        }
-        let rows: Vec<Vec<usize>> = parts.iter().map(|(sid, _, part)| table.add(*sid as usize, &part.names)).collect();
-        if !table.settled() {
-            return Err(NotUpdated::Entities);
-        }
-        let grouping = table.resolve();
-        // The other sources keep their mentions' entities only if no entity moved: the same entities, and
-        // every key some other source has in the same entity.
-        if grouping.entities != names.grouping.entities {
-            return Err(NotUpdated::Entities);
-        }
-        let mut in_changed: HashMap<usize, u32> = HashMap::new();
-        for row in &rows {
-            for &slot in row {
-                *in_changed.entry(slot).or_default() += 1;
+        // The names. Where every changed source names the same names as many times as before (an edit of its
+        // prose or figures), the table and the entities are as they were. Else the old names go out, the new
+        // ones in, and the entities are resolved again.
+        let unchanged = parts.iter().all(|(sid, _, part)| NameTable::same_part(&self.source(*sid).names, &part.names));
+        let (names_after, assigned): (Arc<Names>, Vec<Vec<Option<EntityId>>>) = if unchanged {
+            let assigned = parts.iter().map(|(sid, _, _)| self.source(*sid).entity_of_name.clone()).collect();
+            (names.clone(), assigned)
+        } else {
+            let mut table = names.table.clone();
+            for &(sid, _, _) in &parts {
+                table.remove(sid as usize, &self.source(sid).names);
             }
-        }
-        let old = &names.grouping.entity_of_key;
-        let moved = grouping.entity_of_key.iter().enumerate().any(|(slot, now)| {
-            let before = old.get(slot).copied().flatten();
-            *now != before && table.names_of(slot) > in_changed.get(&slot).copied().unwrap_or(0)
-        });
-        if moved {
-            return Err(NotUpdated::Entities);
-        }
+            let rows: Vec<Vec<usize>> =
+                parts.iter().map(|(sid, _, part)| table.add(*sid as usize, &part.names)).collect();
+            if !table.settled() {
+                return Err(NotUpdated::Entities);
+            }
+            let grouping = table.resolve();
+            // The other sources keep their mentions' entities only if no entity moved: the same entities, and
+            // every key some other source has in the same entity.
+            if grouping.entities != names.grouping.entities {
+                return Err(NotUpdated::Entities);
+            }
+            let mut in_changed: HashMap<usize, u32> = HashMap::new();
+            for row in &rows {
+                for &slot in row {
+                    *in_changed.entry(slot).or_default() += 1;
+                }
+            }
+            let old = &names.grouping.entity_of_key;
+            let moved = grouping.entity_of_key.iter().enumerate().any(|(slot, now)| {
+                let before = old.get(slot).copied().flatten();
+                *now != before && table.names_of(slot) > in_changed.get(&slot).copied().unwrap_or(0)
+            });
+            if moved {
+                return Err(NotUpdated::Entities);
+            }
+            let assigned = rows.iter().map(|row| grouping.assign(row, self.entities.len())).collect();
+            (Arc::new(Names { table, grouping }), assigned)
+        };
 
         // The changed sources, and the postings of the entities they mention (or mentioned).
         let mut sources = self.sources.clone();
         let mut touched: Vec<EntityId> = Vec::new();
         let mut bytes = self.bytes;
-        for ((sid, meta, part), row) in parts.into_iter().zip(&rows) {
+        for ((sid, meta, part), entity_of_name) in parts.into_iter().zip(assigned) {
             let before = &self.sources[sid as usize];
             touched.extend(before.mentions().map(|(_, m)| m.entity));
             let mut doc = part.into_doc(meta, None);
-            doc.entity_of_name = grouping.assign(row, self.entities.len());
+            doc.entity_of_name = entity_of_name;
             touched.extend(doc.mentions().map(|(_, m)| m.entity));
             bytes = bytes - before.len + doc.len;
             sources[sid as usize] = Arc::new(doc);
@@ -889,7 +900,7 @@ impl Index {
             bytes,
             order_unchecked: self.order_unchecked,
         };
-        let _ = index.names.set(Some(Arc::new(Names { table, grouping })));
+        let _ = index.names.set(Some(names_after));
         Ok(index)
     }
 

@@ -128,6 +128,25 @@ impl NameTable {
         table
     }
 
+    /// Whether two versions of a document put the same into a table: the same distinct names in the same
+    /// order, the same number of mentions and kind votes for each, the same acronym definitions. Then taking
+    /// one out and putting the other in leaves the table as it was, first appearances included.
+    pub fn same_part(a: &DocNames, b: &DocNames) -> bool {
+        let tally = |doc: &DocNames| {
+            let mut counts = vec![(0u32, [0u32; 4]); doc.names.len()];
+            for m in &doc.mentions {
+                if let Some((count, kinds)) = counts.get_mut(m.name as usize) {
+                    *count += 1;
+                    if let Some(k) = m.kind {
+                        kinds[kind_index(k)] += 1;
+                    }
+                }
+            }
+            counts
+        };
+        a.names == b.names && a.acronyms == b.acronyms && tally(a) == tally(b)
+    }
+
     /// The (document, distinct name) pairs with the key of `slot`.
     pub fn names_of(&self, slot: usize) -> u32 {
         self.infos.get(slot).map_or(0, |info| info.names)

@@ -305,3 +305,25 @@ fn total_on_odd_input() {
         }
     }
 }
+
+#[test]
+fn same_part_table() {
+    let base = "Estonia signed the deal in Tallinn. Finland paid 40 percent of the cost.";
+    // (name, other version, puts the same into the table)
+    let cases: &[(&str, &str, bool)] = &[
+        ("other_figures_and_prose", "Estonia signed the deal in Tallinn. Finland paid 45 percent, it said.", true),
+        ("identical", base, true),
+        ("names_in_another_order", "Finland signed the deal in Tallinn. Estonia paid 40 percent of the cost.", false),
+        ("one_more_mention", "Estonia signed the deal in Tallinn. Finland paid 40 percent. Estonia agreed.", false),
+        ("a_name_fewer", "Estonia signed the deal. Finland paid 40 percent of the cost.", false),
+        (
+            "a_bracketed_short_form_added",
+            "Estonia signed the deal in Tallinn (TLL). Finland paid 40 percent of the cost.",
+            false,
+        ),
+    ];
+    let names = |t: &str| extract(t, &sentences::split(t));
+    for &(name, other, same) in cases {
+        assert_eq!(NameTable::same_part(&names(base), &names(other)), same, "{name}");
+    }
+}
