@@ -608,7 +608,13 @@ fn reindex(dir: &Path, index: &Index) -> Result<Reindex, String> {
     let mut update_with_names_ms = 0.0;
     if let Some(top) = index.entities.iter().max_by_key(|e| e.total) {
         let mut named = original.clone();
-        named.extend_from_slice(format!("\n\n{} said the figure was 14 percent.\n", top.name).as_bytes());
+        named.extend_from_slice(format!("\n\nThe figure was 14 percent, according to {}.\n", top.name).as_bytes());
+        // The edit must change the source's names, or it measures the other path.
+        let named_text = String::from_utf8_lossy(&named).into_owned();
+        let names = extract::entities::extract(&named_text, &extract::sentences::split(&named_text));
+        if extract::entities::NameTable::same_part(&doc.names, &names) {
+            not_followed.get_or_insert(format!("an edit naming {} left the source's names as they were", top.name));
+        }
         std::fs::write(&file, &named).map_err(|e| format!("{}: {e}", file.display()))?;
         let started = Instant::now();
         let updated = index.update(std::slice::from_ref(&file));
