@@ -717,7 +717,15 @@ pub enum NotUpdated {
     Entities,
     /// The index has no name table to update.
     NoNames,
+    /// More files changed at once than an update follows ([`MAX_UPDATED`]): indexing again, reusing the
+    /// unchanged files, is as quick.
+    TooMany(usize),
 }
+
+/// The most files [`Index::update`] follows at once. Its work grows with the changed sources times the
+/// entities they touch; past a few dozen, indexing again (which reuses every unchanged file) is the better
+/// deal.
+pub const MAX_UPDATED: usize = 64;
 
 impl std::fmt::Display for NotUpdated {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -727,6 +735,7 @@ impl std::fmt::Display for NotUpdated {
             NotUpdated::Retitled(p) => write!(f, "the first line of {} changed", p.display()),
             NotUpdated::Entities => write!(f, "the entities of the corpus changed"),
             NotUpdated::NoNames => write!(f, "the index has no name table"),
+            NotUpdated::TooMany(n) => write!(f, "{n} files changed at once"),
         }
     }
 }
@@ -767,6 +776,9 @@ impl Index {
     /// file, a bibliography), a file that cannot be read cleanly, a changed first line (the title), or
     /// entities that changed (a name new to the corpus, a merge, another display name or kind).
     pub fn update(&self, changed: &[std::path::PathBuf]) -> Result<Index, NotUpdated> {
+        if changed.len() > MAX_UPDATED {
+            return Err(NotUpdated::TooMany(changed.len()));
+        }
         let names = self.names().ok_or(NotUpdated::NoNames)?;
         let mut sids: Vec<SourceId> = Vec::with_capacity(changed.len());
         for path in changed {

@@ -140,6 +140,9 @@ fn what_an_update_cannot_follow_is_named() {
     // A file gone.
     fs::remove_file(&files[4]).unwrap();
     assert_eq!(index.update(&files[4..5]).err(), Some(NotUpdated::Unreadable(files[4].clone())));
+    // Many files at once: indexed again instead.
+    let many: Vec<PathBuf> = (0..=research_lsp::index::MAX_UPDATED).map(|_| files[0].clone()).collect();
+    assert_eq!(index.update(&many).err(), Some(NotUpdated::TooMany(many.len())));
     // The embedded seeds are not in files to follow.
     let seeds = Index::build(research_lsp::corpus::seeds());
     let path = seeds.sources[0].meta.path.clone();
