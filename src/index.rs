@@ -653,13 +653,13 @@ fn in_quantity_order(docs: &[Arc<SourceDoc>], order: &[FigureRef]) -> bool {
 /// Merges the names of all sources into entities, assigns each source its mentions and lays out the
 /// postings. The name table the merge made is given back, for later updates.
 pub(crate) fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Entity>, Names) {
-    let mut table = NameTable::default();
-    let rows: Vec<Vec<usize>> = docs.iter().enumerate().map(|(sid, d)| table.add(sid, &d.names)).collect();
+    let names: Vec<&extract::DocNames> = docs.iter().map(|d| d.names.as_ref()).collect();
+    let (table, rows) = NameTable::of(&names);
     let grouping = table.resolve();
     let mut entities: Vec<Entity> = grouping.entities.iter().map(Entity::of_def).collect();
     let mut postings: Vec<Vec<(SourceId, Vec<u32>)>> = vec![Vec::new(); entities.len()];
     for ((sid, doc), row) in docs.iter_mut().enumerate().zip(&rows) {
-        doc.entity_of_name = grouping.assign(row, entities.len());
+        doc.entity_of_name = grouping.assign(row);
         for (i, m) in doc.mentions() {
             let lists = &mut postings[m.entity as usize];
             match lists.last_mut() {
@@ -688,19 +688,6 @@ impl Entity {
 
     fn same_def(&self, def: &extract::EntityDef) -> bool {
         self.name == def.name && self.kind == def.kind && self.aliases == def.aliases
-    }
-}
-
-trait Assign {
-    /// The entity of each name of a source, given the key slot of each.
-    fn assign(&self, row: &[usize], entities: usize) -> Vec<Option<EntityId>>;
-}
-
-impl Assign for Grouping {
-    fn assign(&self, row: &[usize], entities: usize) -> Vec<Option<EntityId>> {
-        row.iter()
-            .map(|&slot| self.entity_of_key.get(slot).copied().flatten().filter(|&e| (e as usize) < entities))
-            .collect()
     }
 }
 
@@ -746,17 +733,12 @@ impl Index {
     fn names(&self) -> Option<Arc<Names>> {
         self.names
             .get_or_init(|| {
-                let mut table = NameTable::default();
-                let rows: Vec<Vec<usize>> =
-                    self.sources.iter().enumerate().map(|(sid, d)| table.add(sid, &d.names)).collect();
+                let names: Vec<&extract::DocNames> = self.sources.iter().map(|d| d.names.as_ref()).collect();
+                let (table, rows) = NameTable::of(&names);
                 let grouping = table.resolve();
                 let same = grouping.entities.len() == self.entities.len()
                     && self.entities.iter().zip(&grouping.entities).all(|(e, def)| e.same_def(def))
-                    && self
-                        .sources
-                        .par_iter()
-                        .zip(&rows)
-                        .all(|(doc, row)| doc.entity_of_name == grouping.assign(row, self.entities.len()));
+                    && self.sources.par_iter().zip(&rows).all(|(doc, row)| doc.entity_of_name == grouping.assign(row));
                 same.then(|| Arc::new(Names { table, grouping }))
             })
             .clone()
@@ -857,7 +839,7 @@ impl Index {
             if moved {
                 return Err(NotUpdated::Entities);
             }
-            let assigned = rows.iter().map(|row| grouping.assign(row, self.entities.len())).collect();
+            let assigned = rows.iter().map(|row| grouping.assign(row)).collect();
             (Arc::new(Names { table, grouping }), assigned)
         };
 

@@ -108,24 +108,27 @@ const KIND_BY_INDEX: [EntityKind; 4] =
 /// Merges the names of all documents of a corpus into entities (see the module documentation of
 /// `entities`).
 pub fn resolve(docs: &[&DocNames]) -> Resolution {
-    let mut table = NameTable::default();
-    let rows: Vec<Vec<usize>> = docs.iter().enumerate().map(|(d, doc)| table.add(d, doc)).collect();
+    let (table, rows) = NameTable::of(docs);
     let grouping = table.resolve();
-    let assignment = rows
-        .iter()
-        .map(|row| row.iter().map(|&slot| grouping.entity_of_key.get(slot).copied().flatten()).collect())
-        .collect();
+    let assignment = rows.iter().map(|row| grouping.assign(row)).collect();
     Resolution { entities: grouping.entities, assignment }
 }
 
+impl Grouping {
+    /// The entity of each name of a document, given the key slot of each (as [`NameTable::add`] gives them).
+    pub fn assign(&self, row: &[usize]) -> Vec<Option<u32>> {
+        let n = self.entities.len();
+        row.iter().map(|&slot| self.entity_of_key.get(slot).copied().flatten().filter(|&e| (e as usize) < n)).collect()
+    }
+}
+
 impl NameTable {
-    /// The table of `docs`, document `d` being `docs[d]`.
-    pub fn of(docs: &[&DocNames]) -> NameTable {
+    /// The table of `docs`, document `d` being `docs[d]`, with the key slot of each distinct name of each
+    /// document.
+    pub fn of(docs: &[&DocNames]) -> (NameTable, Vec<Vec<usize>>) {
         let mut table = NameTable::default();
-        for (d, doc) in docs.iter().enumerate() {
-            table.add(d, doc);
-        }
-        table
+        let rows = docs.iter().enumerate().map(|(d, doc)| table.add(d, doc)).collect();
+        (table, rows)
     }
 
     /// Whether two versions of a document put the same into a table: the same distinct names in the same
