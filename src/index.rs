@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use crate::corpus::{Corpus, SourceMeta, Stamp, Warning};
 use crate::extract::entities::{Grouping, NameTable};
 use crate::extract::{self, EntityKind, Figure, Sentence};
+use crate::lazy::Lazy;
 use crate::text::{LineIndex, Span};
 
 /// The position of a source in [`Index::sources`].
@@ -81,10 +82,11 @@ pub struct SourceDoc {
     held: Option<Arc<SourceText>>,
     /// Whether the stored spans fit the text, once a text was at hand to tell.
     fits: std::sync::OnceLock<bool>,
-    /// What the extractors found, shared with the next index when the text did not change.
-    pub sentences: Arc<Vec<Sentence>>,
-    pub figures: Arc<Vec<Figure>>,
-    pub names: Arc<extract::DocNames>,
+    /// What the extractors found, shared with the next index when the text did not change. Each part may
+    /// still be in the persisted index's bytes, decoded on first use ([`Lazy`]).
+    pub sentences: Arc<Lazy<Vec<Sentence>>>,
+    pub figures: Arc<Lazy<Vec<Figure>>>,
+    pub names: Arc<Lazy<extract::DocNames>>,
     /// For each distinct name of the source (`names.names`), the entity it was merged into, if any. A
     /// mention of an entity is a mention in `names.mentions` whose name has one; postings count in that
     /// list, so the mentions are not stored twice.
@@ -138,6 +140,28 @@ impl SourceDoc {
         Ok(text)
     }
 
+    /// Whether a part of the stored extraction did not decode (it reads as empty): such a source is unfit,
+    /// and its extraction is not reused.
+    pub fn damaged(&self) -> bool {
+        self.sentences.failed() || self.figures.failed() || self.names.failed()
+    }
+
+    /// This source with its extraction, before the merge assigned its names.
+    fn unmerged(&self) -> SourceDoc {
+        SourceDoc {
+            meta: self.meta.clone(),
+            len: self.len,
+            hash: self.hash,
+            title_line: self.title_line.clone(),
+            held: self.held.clone(),
+            fits: std::sync::OnceLock::new(),
+            sentences: self.sentences.clone(),
+            figures: self.figures.clone(),
+            names: self.names.clone(),
+            entity_of_name: Vec::new(),
+        }
+    }
+
     /// Whether the file still holds the text indexed, and the stored spans fit it: read from the file, past
     /// any cache. A held text is not in a file to check.
     pub fn check_file(&self) -> Result<(), TextError> {
@@ -162,9 +186,12 @@ impl SourceDoc {
     fn fits(&self, text: &str) -> Result<(), TextError> {
         let fits = *self.fits.get_or_init(|| {
             let ok = |s: Span| text.is_char_boundary(s.start as usize) && text.is_char_boundary(s.end as usize);
-            self.sentences.iter().all(|s| ok(s.span))
-                && self.figures.iter().all(|f| ok(f.span) && ok(f.sentence))
-                && self.names.mentions.iter().all(|m| ok(m.span))
+            // A pass over every source (the background check) decodes the parts still in the store for the
+            // check only.
+            let fits = self.sentences.peek(|all| all.iter().all(|s| ok(s.span)))
+                && self.figures.peek(|all| all.iter().all(|f| ok(f.span) && ok(f.sentence)))
+                && self.names.peek(|names| names.mentions.iter().all(|m| ok(m.span)));
+            fits && !self.damaged()
         });
         if fits {
             Ok(())
@@ -285,8 +312,11 @@ pub struct Index {
     /// The total size of the sources' texts in bytes.
     pub bytes: usize,
     /// `by_quantity` came from the store and its order is not checked yet (see
-    /// [`Index::with_checked_figure_order`]); every entry is known to name a figure that exists.
+    /// [`Index::with_checked_store`]); every entry is known to name a figure that exists.
     order_unchecked: bool,
+    /// The entities' postings came from the store and are not yet checked to be mentions of their own
+    /// entities (see [`Index::with_checked_store`]); each is known to be a mention of its source.
+    postings_unchecked: bool,
 }
 
 /// What finds entity names in text: in notes, and by prefix for completion.
@@ -417,7 +447,7 @@ impl Index {
     /// [`Index::finish`], given the figures in quantity order (from a persisted index). Every entry must name
     /// a figure that exists, one entry a figure, or the figures are sorted afresh; that the order holds
     /// (strictly increasing quantity, source and position) is checked later, off the path to the first
-    /// answer ([`Index::with_checked_figure_order`]): until then a damaged order can only miss figures of the
+    /// answer ([`Index::with_checked_store`]), as is that every posting is a mention of its own entity: until then a damaged order can only miss figures of the
     /// same quantity, never index out of bounds.
     pub(crate) fn finish_with(
         docs: Vec<SourceDoc>,
@@ -432,6 +462,7 @@ impl Index {
             bytes += doc.len;
         }
         let docs: Vec<Arc<SourceDoc>> = docs.into_iter().map(Arc::new).collect();
+        let stored = by_quantity.is_some();
         let (by_quantity, order_unchecked) = match by_quantity.filter(|order| names_every_figure(&docs, order)) {
             Some(order) => (order, true),
             None => (sort_by_quantity(&docs), false),
@@ -448,12 +479,20 @@ impl Index {
             names: std::sync::OnceLock::new(),
             bytes,
             order_unchecked,
+            postings_unchecked: stored,
         }
     }
 
-    /// Checks a figure order taken from the store: `None` when it holds (or was not taken from the store),
-    /// else this index with the figures sorted afresh, sharing everything else.
-    pub fn with_checked_figure_order(&self) -> Option<Index> {
+    /// Checks what [`Index::finish_with`] took from the store unchecked: `None` when it holds (or nothing
+    /// was taken from the store), else this index mended. Where a posting is not a mention of its own
+    /// entity, the names are merged again from the sources' extraction; where only the figure order does
+    /// not hold, the figures are sorted afresh, sharing everything else.
+    pub fn with_checked_store(&self) -> Option<Index> {
+        if self.postings_unchecked && !self.postings_hold() {
+            let docs = self.sources.iter().map(|d| d.unmerged()).collect();
+            let (docs, entities, names) = merge_names(docs);
+            return Some(Index::finish(docs, entities, self.warnings.clone(), Some(names)));
+        }
         if !self.order_unchecked || in_quantity_order(&self.sources, &self.by_quantity) {
             return None;
         }
@@ -467,6 +506,30 @@ impl Index {
             names: self.names.clone(),
             bytes: self.bytes,
             order_unchecked: false,
+            postings_unchecked: false,
+        })
+    }
+
+    /// Whether every posting is a mention of its own entity: one pass over each source's names (which
+    /// stay decoded: [`Index::prepare_updates`] needs them next).
+    fn postings_hold(&self) -> bool {
+        let mut of_source: Vec<Vec<(EntityId, &[u32])>> = vec![Vec::new(); self.sources.len()];
+        for (eid, e) in self.entities.iter().enumerate() {
+            for (sid, list) in &e.by_source {
+                match of_source.get_mut(*sid as usize) {
+                    Some(lists) => lists.push((eid as EntityId, list)),
+                    None => return false,
+                }
+            }
+        }
+        self.sources.par_iter().zip(of_source).all(|(doc, lists)| {
+            let names = doc.names.value();
+            lists.iter().all(|&(eid, list)| {
+                list.iter().all(|&at| {
+                    let name = names.mentions.get(at as usize).map(|m| m.name as usize);
+                    name.and_then(|n| doc.entity_of_name.get(n).copied().flatten()) == Some(eid)
+                })
+            })
         })
     }
 }
@@ -531,14 +594,17 @@ impl Index {
         &self.entities[id as usize]
     }
 
-    pub fn figure(&self, r: FigureRef) -> &Figure {
-        &self.sources[r.source as usize].figures[r.figure as usize]
+    /// The figure `r` names: `None` only where a source's figures in the store do not decode (see
+    /// [`crate::lazy`]).
+    pub fn figure(&self, r: FigureRef) -> Option<&Figure> {
+        self.sources.get(r.source as usize)?.figures.get(r.figure as usize)
     }
 
     /// Every figure in the corpus that denotes the same quantity as `figure`, in source order.
     pub fn figures_like(&self, figure: &Figure) -> &[FigureRef] {
         let key = QuantityKey::of(figure);
-        let key_at = |r: &FigureRef| QuantityKey::of(self.figure(*r));
+        let key_at = |r: &FigureRef| self.figure(*r).map(QuantityKey::of);
+        let key = Some(key);
         let start = self.by_quantity.partition_point(|r| key_at(r) < key);
         let end = start + self.by_quantity[start..].partition_point(|r| key_at(r) == key);
         &self.by_quantity[start..end]
@@ -613,7 +679,7 @@ fn sort_by_quantity(docs: &[Arc<SourceDoc>]) -> Vec<FigureRef> {
 /// Whether `order` has one entry for each figure of `docs`, each naming a figure that exists (not whether
 /// they are in order, nor that none comes twice): what makes the order safe to search.
 fn names_every_figure(docs: &[Arc<SourceDoc>], order: &[FigureRef]) -> bool {
-    let counts: Vec<usize> = docs.iter().map(|d| d.figures.len()).collect();
+    let counts: Vec<usize> = docs.iter().map(|d| d.figures.counts()[0]).collect();
     order.len() == counts.iter().sum::<usize>()
         && order.par_iter().all(|r| counts.get(r.source as usize).is_some_and(|&n| (r.figure as usize) < n))
 }
@@ -653,7 +719,7 @@ fn in_quantity_order(docs: &[Arc<SourceDoc>], order: &[FigureRef]) -> bool {
 /// Merges the names of all sources into entities, assigns each source its mentions and lays out the
 /// postings. The name table the merge made is given back, for later updates.
 pub(crate) fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Entity>, Names) {
-    let names: Vec<&extract::DocNames> = docs.iter().map(|d| d.names.as_ref()).collect();
+    let names: Vec<&extract::DocNames> = docs.iter().map(|d| d.names.value()).collect();
     let (table, rows) = NameTable::of(&names);
     let grouping = table.resolve();
     let mut entities: Vec<Entity> = grouping.entities.iter().map(Entity::of_def).collect();
@@ -733,7 +799,7 @@ impl Index {
     fn names(&self) -> Option<Arc<Names>> {
         self.names
             .get_or_init(|| {
-                let names: Vec<&extract::DocNames> = self.sources.iter().map(|d| d.names.as_ref()).collect();
+                let names: Vec<&extract::DocNames> = self.sources.iter().map(|d| d.names.value()).collect();
                 let (table, rows) = NameTable::of(&names);
                 let grouping = table.resolve();
                 let same = grouping.entities.len() == self.entities.len()
@@ -893,6 +959,7 @@ impl Index {
             names: std::sync::OnceLock::new(),
             bytes,
             order_unchecked: self.order_unchecked,
+            postings_unchecked: self.postings_unchecked,
         };
         let _ = index.names.set(Some(names_after));
         Ok(index)
@@ -902,10 +969,16 @@ impl Index {
     /// the new ones put in where they belong, in one pass over the order in use (the keys of the figures
     /// there are worked out only where a new one is placed, by binary search).
     fn by_quantity_after(&self, sources: &[Arc<SourceDoc>], changed: &[SourceId]) -> Vec<FigureRef> {
+        // Every figure named here exists unless a part of the store did not decode: then sort afresh.
+        let damaged = changed.iter().any(|&sid| sources[sid as usize].damaged() || self.sources[sid as usize].damaged());
+        if damaged || self.sources.iter().any(|d| d.figures.failed()) {
+            return sort_by_quantity(sources);
+        }
         let key_in = |docs: &[Arc<SourceDoc>], r: &FigureRef| {
-            (QuantityKey::of(&docs[r.source as usize].figures[r.figure as usize]), r.source, r.figure)
+            let figure = docs.get(r.source as usize).and_then(|d| d.figures.get(r.figure as usize));
+            (figure.map(QuantityKey::of), r.source, r.figure)
         };
-        let mut added: Vec<((QuantityKey, SourceId, u32), FigureRef)> = changed
+        let mut added: Vec<((Option<QuantityKey>, SourceId, u32), FigureRef)> = changed
             .iter()
             .flat_map(|&sid| {
                 (0..sources[sid as usize].figures.len() as u32).map(move |figure| FigureRef { source: sid, figure })
@@ -916,7 +989,7 @@ impl Index {
         // The order in use is sorted by the keys of the index in use, its stale entries included: the place of
         // each stale entry, and of each new figure, is found by binary search, and the rest copied in runs.
         let old = &self.by_quantity;
-        let place = |key: &(QuantityKey, SourceId, u32)| old.partition_point(|k| key_in(&self.sources, k) < *key);
+        let place = |key: &(Option<QuantityKey>, SourceId, u32)| old.partition_point(|k| key_in(&self.sources, k) < *key);
         let mut stale: Vec<usize> = Vec::new();
         for &sid in changed {
             for figure in 0..self.sources[sid as usize].figures.len() as u32 {
@@ -971,12 +1044,17 @@ pub struct Prior {
     pub title_line: String,
     /// The text, where it was held in memory.
     pub held: Option<Arc<SourceText>>,
-    pub sentences: Arc<Vec<Sentence>>,
-    pub figures: Arc<Vec<Figure>>,
-    pub names: Arc<extract::DocNames>,
+    pub sentences: Arc<Lazy<Vec<Sentence>>>,
+    pub figures: Arc<Lazy<Vec<Figure>>>,
+    pub names: Arc<Lazy<extract::DocNames>>,
 }
 
 impl Prior {
+    /// Whether a part of this extraction was found not to decode (see [`SourceDoc::damaged`]).
+    pub fn damaged(&self) -> bool {
+        self.sentences.failed() || self.figures.failed() || self.names.failed()
+    }
+
     pub fn of(doc: &SourceDoc) -> Prior {
         Prior {
             path: doc.meta.path.clone(),
@@ -1006,9 +1084,9 @@ pub(crate) struct Part {
     len: usize,
     hash: u128,
     title_line: String,
-    sentences: Arc<Vec<Sentence>>,
-    figures: Arc<Vec<Figure>>,
-    names: Arc<extract::DocNames>,
+    sentences: Arc<Lazy<Vec<Sentence>>>,
+    figures: Arc<Lazy<Vec<Figure>>>,
+    names: Arc<Lazy<extract::DocNames>>,
     /// The position of the prior whose extraction this is.
     pub from_prior: Option<usize>,
 }
@@ -1017,7 +1095,7 @@ impl Part {
     /// The extraction of `text`: the one of `old` (its position in the priors, and itself) where the text is
     /// the same, else the extractors' work.
     fn of(text: &str, hash: u128, title_line: String, old: Option<(usize, &Prior)>) -> Part {
-        if let Some((i, old)) = old.filter(|(_, old)| old.len == text.len() && old.hash == hash) {
+        if let Some((i, old)) = old.filter(|(_, old)| old.len == text.len() && old.hash == hash && !old.damaged()) {
             return Part::reused(i, old, title_line);
         }
         let mut sentences = extract::sentences::split(text);
@@ -1032,9 +1110,9 @@ impl Part {
             len: text.len(),
             hash,
             title_line,
-            sentences: Arc::new(sentences),
-            figures: Arc::new(figures),
-            names: Arc::new(names),
+            sentences: Arc::new(Lazy::new(sentences)),
+            figures: Arc::new(Lazy::new(figures)),
+            names: Arc::new(Lazy::new(names)),
             from_prior: None,
         }
     }
@@ -1081,7 +1159,7 @@ pub(crate) fn gather(paths: &[std::path::PathBuf], prior: &[Prior]) -> Gathered 
     let known = |path: &std::path::Path, stamp: Stamp| {
         let i = *reusable.get(path)?;
         let old = &prior[i];
-        (old.stamp == Some(stamp)).then(|| (Part::reused(i, old, old.title_line.clone()), old.title_line.clone()))
+        (old.stamp == Some(stamp) && !old.damaged()).then(|| (Part::reused(i, old, old.title_line.clone()), old.title_line.clone()))
     };
     let digest = |path: &std::path::Path, text: Arc<String>, title: &str| {
         let hash = content_hash(&text);

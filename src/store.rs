@@ -24,10 +24,11 @@ use rayon::prelude::*;
 use crate::corpus::Stamp;
 use crate::extract::{AcronymDef, DocName, DocNames, EntityKind, Figure, NameMention, Sentence, Symbol, Unit};
 use crate::index::{self, Entity, FigureRef, Index, Prior, SourceDoc};
+use crate::lazy::Lazy;
 use crate::text::Span;
 
 /// Bumped whenever the layout below or what the extractors produce changes.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 const MAGIC: &[u8; 8] = b"RLSPIDX\0";
 /// Entities per separately decodable chunk.
 const ENTITY_CHUNK: usize = 1024;
@@ -164,7 +165,7 @@ pub fn read(path: &Path) -> Result<Stored, StoreError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(StoreError::Missing),
         Err(e) => return Err(StoreError::Io(e.to_string())),
     };
-    decode(&bytes)
+    decode_owned(bytes)
 }
 
 /// Writes `index` to `path`, atomically: a temporary file in the same directory, renamed into place.
@@ -248,8 +249,18 @@ pub fn reseal(bytes: &mut [u8]) {
     header[20..28].copy_from_slice(&xxhash_rust::xxh3::xxh3_64(payload).to_le_bytes());
 }
 
-/// Reads back what [`encode`] wrote, checking everything.
+/// Reads back what [`encode`] wrote (see [`decode_owned`]).
 pub fn decode(bytes: &[u8]) -> Result<Stored, StoreError> {
+    decode_owned(bytes.to_vec())
+}
+
+/// Reads back what [`encode`] wrote. Everything is checked: the header and the checksum, then the structure
+/// of what every answer needs (each source's path, length, hash and counts; the entities with their
+/// postings, each against its source's count of mentions; the figure order, each entry against its
+/// source's count of figures). Each source's sentences, figures and names stay in `bytes` and are decoded
+/// when first used ([`Lazy`]), where they are checked against those counts; that every posting is a mention
+/// of its own entity is checked off the path to the first answer ([`Index::with_checked_store`]).
+pub fn decode_owned(bytes: Vec<u8>) -> Result<Stored, StoreError> {
     if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
         return Err(corrupt("not a research-lsp index file"));
     }
@@ -267,23 +278,26 @@ pub fn decode(bytes: &[u8]) -> Result<Stored, StoreError> {
     if xxhash_rust::xxh3::xxh3_64(payload) != u64_at(20) {
         return Err(corrupt("checksum mismatch"));
     }
-    let mut r = Reader { data: payload, pos: 0 };
+    let bytes = Arc::new(bytes);
+    let mut r = Reader { data: &bytes, pos: HEADER_LEN };
     let version = r.str()?;
     if version != env!("CARGO_PKG_VERSION") {
         return Err(StoreError::Version(format!("written by {version}, this is {}", env!("CARGO_PKG_VERSION"))));
     }
     let n = r.count(1)?;
-    let mut slices: Vec<&[u8]> = Vec::with_capacity(n);
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(n);
     for _ in 0..n {
         let len = r.count(1)?;
-        slices.push(r.take(len)?);
+        let start = r.pos;
+        r.take(len)?;
+        ranges.push(start..r.pos);
     }
-    let docs: Vec<StoredDoc> = slices
+    let docs: Vec<StoredDoc> = ranges
         .into_par_iter()
-        .map(|part| {
-            let mut r = Reader { data: part, pos: 0 };
-            let doc = decode_doc(&mut r)?;
-            if r.pos != part.len() {
+        .map(|range| {
+            let mut part = Reader { data: &bytes[..range.end], pos: range.start };
+            let doc = decode_doc(&mut part, &bytes)?;
+            if part.pos != range.end {
                 return Err(corrupt("trailing bytes in a source"));
             }
             Ok(doc)
@@ -314,24 +328,11 @@ pub fn decode(bytes: &[u8]) -> Result<Stored, StoreError> {
         let figure = u32::try_from(r.uint()?).map_err(|_| corrupt("figure order"))?;
         by_quantity.push(FigureRef { source, figure });
     }
-    if r.pos != payload.len() {
+    if r.pos != bytes.len() {
         return Err(corrupt("trailing bytes"));
     }
     if docs.par_iter().any(|d| d.entity_of_name.iter().flatten().any(|&e| e as usize >= entities.len())) {
         return Err(corrupt("a name of an unknown entity"));
-    }
-    // Every posting is a mention of its own entity (checked in parallel: the lookups are scattered).
-    let postings_hold = entities.par_iter().enumerate().all(|(id, e)| {
-        e.by_source.iter().all(|(sid, list)| {
-            let doc = &docs[*sid as usize];
-            list.iter().all(|&at| {
-                let name = doc.prior.names.mentions.get(at as usize).map(|m| m.name as usize);
-                name.and_then(|n| doc.entity_of_name.get(n).copied().flatten()) == Some(id as u32)
-            })
-        })
-    });
-    if !postings_hold {
-        return Err(corrupt("a posting that is not a mention of its entity"));
     }
     Ok(Stored { docs, entities, by_quantity })
 }
@@ -351,15 +352,34 @@ fn encode_doc(w: &mut Writer, doc: &SourceDoc) {
         None => w.buf.push(0),
     }
     w.str(&doc.title_line);
-    w.uint(doc.sentences.len() as u64);
+    // Each part as its counts and its length in bytes, then the bytes, which decode on their own. A part not
+    // decoded since it was read is encoded without being kept.
+    let mut part = Writer::default();
+    doc.sentences.peek(|sentences| encode_sentences(&mut part, sentences));
+    w.section(doc.sentences.counts(), &mut part);
+    doc.figures.peek(|figures| encode_figures(&mut part, figures));
+    w.section(doc.figures.counts(), &mut part);
+    doc.names.peek(|names| encode_names(&mut part, names));
+    w.section(doc.names.counts(), &mut part);
+    w.uint(doc.entity_of_name.len() as u64);
+    for e in &doc.entity_of_name {
+        w.uint(e.map_or(0, |e| u64::from(e) + 1));
+    }
+}
+
+fn encode_sentences(w: &mut Writer, sentences: &[Sentence]) {
+    w.uint(sentences.len() as u64);
     let mut at = 0;
-    for s in doc.sentences.iter() {
+    for s in sentences {
         w.span_from(&mut at, s.span);
         w.buf.push(u8::from(s.chrome));
     }
-    w.uint(doc.figures.len() as u64);
+}
+
+fn encode_figures(w: &mut Writer, figures: &[Figure]) {
+    w.uint(figures.len() as u64);
     let mut at = 0;
-    for f in doc.figures.iter() {
+    for f in figures {
         w.span_from(&mut at, f.span);
         w.buf.extend_from_slice(&f.value.to_le_bytes());
         match f.high {
@@ -390,7 +410,9 @@ fn encode_doc(w: &mut Writer, doc: &SourceDoc) {
         }
         w.span_from(&mut 0, f.sentence);
     }
-    let names = &doc.names;
+}
+
+fn encode_names(w: &mut Writer, names: &DocNames) {
     w.uint(names.names.len() as u64);
     for n in &names.names {
         w.str(&n.surface);
@@ -408,13 +430,15 @@ fn encode_doc(w: &mut Writer, doc: &SourceDoc) {
         w.str(&a.short);
         w.str(&a.long);
     }
-    w.uint(doc.entity_of_name.len() as u64);
-    for e in &doc.entity_of_name {
-        w.uint(e.map_or(0, |e| u64::from(e) + 1));
-    }
 }
 
-fn decode_doc(r: &mut Reader<'_>) -> Result<StoredDoc, StoreError> {
+/// The least bytes an element of each part takes: a count larger than the part's bytes allow is damage.
+const SENTENCE_BYTES: usize = 3;
+const FIGURE_BYTES: usize = 13;
+const NAME_BYTES: usize = 2;
+const MENTION_BYTES: usize = 4;
+
+fn decode_doc(r: &mut Reader<'_>, bytes: &Arc<Vec<u8>>) -> Result<StoredDoc, StoreError> {
     let path = PathBuf::from(r.str()?);
     let len = usize::try_from(r.uint()?).map_err(|_| corrupt("length"))?;
     let hash = u128::from_le_bytes(r.take(16)?.try_into().map_err(|_| corrupt("hash"))?);
@@ -433,75 +457,14 @@ fn decode_doc(r: &mut Reader<'_>) -> Result<StoredDoc, StoreError> {
     };
     let title_line = r.str()?.to_string();
     let limit = u32::try_from(len).map_err(|_| corrupt("length"))?;
-    // Each element takes at least this many bytes, which bounds every count before anything is allocated.
-    let n = r.count(2)?;
-    let mut sentences = Vec::with_capacity(n);
-    let mut at = 0;
-    for _ in 0..n {
-        let span = r.span_from(&mut at, limit)?;
-        let chrome = match r.byte()? {
-            0 => false,
-            1 => true,
-            _ => return Err(corrupt("sentence")),
-        };
-        sentences.push(Sentence { span, chrome });
-    }
-    let n = r.count(13)?;
-    let mut figures = Vec::with_capacity(n);
-    let mut symbols = Symbols::default();
-    let mut at = 0;
-    for _ in 0..n {
-        let span = r.span_from(&mut at, limit)?;
-        let value = r.f64()?;
-        let high = match r.byte()? {
-            0 => None,
-            1 => Some(r.f64()?),
-            _ => return Err(corrupt("figure")),
-        };
-        let unit = match r.byte()? {
-            0 => Unit::Money(symbols.of(r.str()?)),
-            1 => Unit::Percent,
-            2 => Unit::Multiplier,
-            3 => Unit::Count(symbols.of(r.str()?)),
-            _ => return Err(corrupt("unit")),
-        };
-        let year = match r.byte()? {
-            0 => None,
-            1 => Some(i32::from_le_bytes(r.take(4)?.try_into().map_err(|_| corrupt("year"))?)),
-            _ => return Err(corrupt("year")),
-        };
-        let mut zero = 0;
-        let sentence = r.span_from(&mut zero, limit)?;
-        figures.push(Figure { span, value, high, unit, year, sentence });
-    }
-    let n = r.count(2)?;
-    let mut names = Vec::with_capacity(n);
-    for _ in 0..n {
-        let surface = r.str()?.to_string();
-        let key = r.str()?.to_string();
-        names.push(DocName { surface, key });
-    }
-    let n = r.count(4)?;
-    let mut mentions = Vec::with_capacity(n);
-    let mut at = 0;
-    for _ in 0..n {
-        let span = r.span_from(&mut at, limit)?;
-        let name = u32::try_from(r.uint()?).map_err(|_| corrupt("name"))?;
-        if name as usize >= names.len() {
-            return Err(corrupt("a mention of an unknown name"));
-        }
-        let kind = kind_of_code(r.byte()?)?;
-        mentions.push(NameMention { span, name, kind });
-    }
-    let n = r.count(2)?;
-    let mut acronyms = Vec::with_capacity(n);
-    for _ in 0..n {
-        let short = r.str()?.to_string();
-        let long = r.str()?.to_string();
-        acronyms.push(AcronymDef { short, long });
-    }
+    let (counts, range) = r.section([SENTENCE_BYTES, 0])?;
+    let sentences = Lazy::encoded(bytes.clone(), range, limit, counts, decode_sentences);
+    let (counts, range) = r.section([FIGURE_BYTES, 0])?;
+    let figures = Lazy::encoded(bytes.clone(), range, limit, counts, decode_figures);
+    let (counts, range) = r.section([NAME_BYTES, MENTION_BYTES])?;
+    let names = Lazy::encoded(bytes.clone(), range, limit, counts, decode_names);
     let n = r.count(1)?;
-    if n != names.len() {
+    if n != names.counts()[0] {
         return Err(corrupt("entities for a different number of names"));
     }
     let mut entity_of_name = Vec::with_capacity(n);
@@ -519,9 +482,100 @@ fn decode_doc(r: &mut Reader<'_>) -> Result<StoredDoc, StoreError> {
             held: None,
             sentences: Arc::new(sentences),
             figures: Arc::new(figures),
-            names: Arc::new(DocNames { names, mentions, acronyms }),
+            names: Arc::new(names),
         },
         entity_of_name,
+    })
+}
+
+/// Decodes one part with `decode`, which must take every byte.
+fn whole_part<T>(bytes: &[u8], decode: impl FnOnce(&mut Reader<'_>) -> Result<T, StoreError>) -> Option<T> {
+    let mut r = Reader { data: bytes, pos: 0 };
+    let value = decode(&mut r).ok()?;
+    (r.pos == bytes.len()).then_some(value)
+}
+
+fn decode_sentences(bytes: &[u8], limit: u32) -> Option<Vec<Sentence>> {
+    whole_part(bytes, |r| {
+        let n = r.count(SENTENCE_BYTES)?;
+        let mut sentences = Vec::with_capacity(n);
+        let mut at = 0;
+        for _ in 0..n {
+            let span = r.span_from(&mut at, limit)?;
+            let chrome = match r.byte()? {
+                0 => false,
+                1 => true,
+                _ => return Err(corrupt("sentence")),
+            };
+            sentences.push(Sentence { span, chrome });
+        }
+        Ok(sentences)
+    })
+}
+
+fn decode_figures(bytes: &[u8], limit: u32) -> Option<Vec<Figure>> {
+    whole_part(bytes, |r| {
+        let n = r.count(FIGURE_BYTES)?;
+        let mut figures = Vec::with_capacity(n);
+        let mut symbols = Symbols::default();
+        let mut at = 0;
+        for _ in 0..n {
+            let span = r.span_from(&mut at, limit)?;
+            let value = r.f64()?;
+            let high = match r.byte()? {
+                0 => None,
+                1 => Some(r.f64()?),
+                _ => return Err(corrupt("figure")),
+            };
+            let unit = match r.byte()? {
+                0 => Unit::Money(symbols.of(r.str()?)),
+                1 => Unit::Percent,
+                2 => Unit::Multiplier,
+                3 => Unit::Count(symbols.of(r.str()?)),
+                _ => return Err(corrupt("unit")),
+            };
+            let year = match r.byte()? {
+                0 => None,
+                1 => Some(i32::from_le_bytes(r.take(4)?.try_into().map_err(|_| corrupt("year"))?)),
+                _ => return Err(corrupt("year")),
+            };
+            let mut zero = 0;
+            let sentence = r.span_from(&mut zero, limit)?;
+            figures.push(Figure { span, value, high, unit, year, sentence });
+        }
+        Ok(figures)
+    })
+}
+
+fn decode_names(bytes: &[u8], limit: u32) -> Option<DocNames> {
+    whole_part(bytes, |r| {
+        let n = r.count(NAME_BYTES)?;
+        let mut names = Vec::with_capacity(n);
+        for _ in 0..n {
+            let surface = r.str()?.to_string();
+            let key = r.str()?.to_string();
+            names.push(DocName { surface, key });
+        }
+        let n = r.count(MENTION_BYTES)?;
+        let mut mentions = Vec::with_capacity(n);
+        let mut at = 0;
+        for _ in 0..n {
+            let span = r.span_from(&mut at, limit)?;
+            let name = u32::try_from(r.uint()?).map_err(|_| corrupt("name"))?;
+            if name as usize >= names.len() {
+                return Err(corrupt("a mention of an unknown name"));
+            }
+            let kind = kind_of_code(r.byte()?)?;
+            mentions.push(NameMention { span, name, kind });
+        }
+        let n = r.count(2)?;
+        let mut acronyms = Vec::with_capacity(n);
+        for _ in 0..n {
+            let short = r.str()?.to_string();
+            let long = r.str()?.to_string();
+            acronyms.push(AcronymDef { short, long });
+        }
+        Ok(DocNames { names, mentions, acronyms })
     })
 }
 
@@ -584,7 +638,7 @@ fn decode_entity(r: &mut Reader, docs: &[StoredDoc]) -> Result<Entity, StoreErro
         let mut at: u64 = 0;
         for _ in 0..k {
             at = at.checked_add(r.uint()?).ok_or_else(|| corrupt("posting"))?;
-            if at >= doc.prior.names.mentions.len() as u64 {
+            if at >= doc.prior.names.counts()[1] as u64 {
                 return Err(corrupt("a posting past the source's mentions"));
             }
             list.push(at as u32);
@@ -635,6 +689,14 @@ impl Writer {
         self.buf.extend_from_slice(s.as_bytes());
     }
 
+    /// A part written into `part` (which is left empty), after its `counts` and its length in bytes.
+    fn section(&mut self, counts: [usize; 2], part: &mut Writer) {
+        self.uint(counts[0] as u64);
+        self.uint(counts[1] as u64);
+        self.uint(part.buf.len() as u64);
+        self.buf.append(&mut part.buf);
+    }
+
     /// A span as its start's distance from `at` (the previous start: spans of a list mostly come in text
     /// order, so the distances are small; zigzag-coded, as they need not) and its length.
     fn span_from(&mut self, at: &mut u32, span: Span) {
@@ -683,6 +745,23 @@ impl<'a> Reader<'a> {
             return Err(corrupt("a count larger than the file"));
         }
         Ok(n as usize)
+    }
+
+    /// A part written by [`Writer::section`]: its counts, checked against its length (an element takes at
+    /// least `min_bytes`), and where its bytes are.
+    fn section(&mut self, min_bytes: [usize; 2]) -> Result<([usize; 2], std::ops::Range<usize>), StoreError> {
+        let mut counts = [0; 2];
+        for c in &mut counts {
+            *c = usize::try_from(self.uint()?).map_err(|_| corrupt("count"))?;
+        }
+        let len = self.count(1)?;
+        let least = counts[0].saturating_mul(min_bytes[0]).saturating_add(counts[1].saturating_mul(min_bytes[1]));
+        if least > len {
+            return Err(corrupt("a count larger than its part"));
+        }
+        let start = self.pos;
+        self.take(len)?;
+        Ok((counts, start..self.pos))
     }
 
     fn str(&mut self) -> Result<&'a str, StoreError> {
@@ -832,7 +911,7 @@ mod tests {
         let bytes = encode(&index);
         let restored = restore(decode(&bytes).expect("decodes"), std::slice::from_ref(&dir), &[]);
         assert_eq!(restored.index.figure_order(), index.figure_order());
-        assert!(restored.index.with_checked_figure_order().is_none(), "the stored order holds");
+        assert!(restored.index.with_checked_store().is_none(), "the stored order holds");
         let n = index.figure_order().len();
         assert!(n > 2);
         let damaged: [fn(&mut Vec<FigureRef>); 4] = [
@@ -848,7 +927,7 @@ mod tests {
             damage(&mut stored.by_quantity);
             let back = restore(stored, std::slice::from_ref(&dir), &[]).index;
             // Refused at once where an entry names no figure or one is missing; found by the check otherwise.
-            let back = back.with_checked_figure_order().unwrap_or(back);
+            let back = back.with_checked_store().unwrap_or(back);
             assert_eq!(back.figure_order(), index.figure_order(), "sorted afresh");
         }
         let _ = fs::remove_dir_all(dir.parent().unwrap_or(&dir));
@@ -862,39 +941,114 @@ mod tests {
         let (at, c) = text.char_indices().find(|(_, c)| c.len_utf8() > 1).expect("a multi-byte character");
         assert!(c.len_utf8() > 1);
         let inside = Span::new(at + 1, at + 2);
-        stored.docs[0].prior.sentences = Arc::new(vec![Sentence { span: inside, chrome: false }]);
+        stored.docs[0].prior.sentences = Arc::new(Lazy::new(vec![Sentence { span: inside, chrome: false }]));
         let restored = restore(stored, std::slice::from_ref(&dir), &[]);
         assert_eq!(restored.index.sources[0].text().err(), Some(crate::index::TextError::Unfit));
         assert_eq!(stale_sources(&restored.index), vec![index.sources[0].meta.path.clone()]);
         let _ = fs::remove_dir_all(dir.parent().unwrap_or(&dir));
     }
 
-    /// A file that passes the checksum but whose counts and spans lie is still refused (a writer bug, or
-    /// a file put together by hand).
+    /// A file that passes the checksum but whose counts and spans lie (a writer bug, or a file put together
+    /// by hand): a count larger than its part is refused at once; a span past the end of its source is found
+    /// when the part is decoded, which reads as empty and makes the source unfit.
     #[test]
     fn lying_contents_under_a_valid_checksum_are_refused() {
-        let mut w = Writer::default();
-        w.str(env!("CARGO_PKG_VERSION"));
-        w.uint(1);
-        let mut doc = Writer::default();
-        doc.str("/nowhere.txt");
-        doc.uint(10);
-        doc.buf.extend_from_slice(&0u128.to_le_bytes());
-        doc.buf.push(0);
-        doc.str("");
-        doc.uint(1);
-        doc.span_from(&mut 0, Span::new(5, 50));
-        doc.buf.push(0);
-        w.uint(doc.buf.len() as u64);
-        w.buf.extend_from_slice(&doc.buf);
-        w.uint(0);
-        let payload = w.buf;
-        let mut bytes = Vec::new();
-        bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes());
-        bytes.extend_from_slice(&payload);
-        assert!(matches!(decode(&bytes), Err(StoreError::Corrupt(_))));
+        let file = |sentence_count: u64, span: Span| {
+            let mut w = Writer::default();
+            w.str(env!("CARGO_PKG_VERSION"));
+            w.uint(1);
+            let mut doc = Writer::default();
+            doc.str("/nowhere.txt");
+            doc.uint(10);
+            doc.buf.extend_from_slice(&0u128.to_le_bytes());
+            doc.buf.push(0);
+            doc.str("");
+            let mut part = Writer::default();
+            part.uint(1);
+            part.span_from(&mut 0, span);
+            part.buf.push(0);
+            doc.section([sentence_count as usize, 0], &mut part);
+            encode_figures(&mut part, &[]);
+            doc.section([0, 0], &mut part);
+            encode_names(&mut part, &DocNames::default());
+            doc.section([0, 0], &mut part);
+            doc.uint(0);
+            w.uint(doc.buf.len() as u64);
+            w.buf.extend_from_slice(&doc.buf);
+            w.uint(0);
+            w.uint(0);
+            let payload = w.buf;
+            let mut bytes = Vec::new();
+            bytes.extend_from_slice(MAGIC);
+            bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+            bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+            bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes());
+            bytes.extend_from_slice(&payload);
+            bytes
+        };
+        let fine = decode(&file(1, Span::new(5, 9))).expect("a file that holds together");
+        assert!(!fine.docs[0].prior.damaged());
+        assert_eq!(fine.docs[0].prior.sentences.value().len(), 1);
+        assert!(matches!(decode(&file(1000, Span::new(5, 9))), Err(StoreError::Corrupt(_))), "more than fit");
+        let lying = decode(&file(1, Span::new(5, 50))).expect("the part is not decoded yet");
+        let sentences = &lying.docs[0].prior.sentences;
+        assert_eq!(sentences.counts(), [1, 0]);
+        assert!(sentences.value().is_empty(), "a part that does not decode reads as empty");
+        assert!(lying.docs[0].prior.damaged());
+        let miscounted = decode(&file(0, Span::new(5, 9))).expect("the part is not decoded yet");
+        assert!(miscounted.docs[0].prior.sentences.value().is_empty(), "decoded to another count");
+        assert!(miscounted.docs[0].prior.damaged());
+    }
+
+    /// A source whose stored part does not decode is unfit, found by the background check, and extracted
+    /// again instead of reused.
+    #[test]
+    fn a_part_that_does_not_decode_makes_its_source_unfit_and_extracted_again() {
+        let (dir, index) = on_disk("damaged");
+        let mut stored = decode(&encode(&index)).expect("decodes");
+        let count = index.sources[1].figures.len();
+        assert!(count > 0);
+        let broken = |_: &[u8], _: u32| -> Option<Vec<Figure>> { None };
+        stored.docs[1].prior.figures = Arc::new(Lazy::encoded(Arc::new(Vec::new()), 0..0, 0, [count, 0], broken));
+        let back = restore(stored, std::slice::from_ref(&dir), &[]).index;
+        assert_eq!(stale_sources(&back), vec![index.sources[1].meta.path.clone()]);
+        assert!(back.sources[1].damaged());
+        assert_eq!(back.sources[1].text().err(), Some(crate::index::TextError::Unfit));
+        // Its references fall through, none out of bounds.
+        let r = FigureRef { source: 1, figure: 0 };
+        assert!(back.figure(r).is_none());
+        // Indexed again with the damaged index as the prior: the source is extracted afresh.
+        let again = Index::load(std::slice::from_ref(&dir), &back.sources.iter().map(|d| Prior::of(d)).collect::<Vec<_>>());
+        assert_eq!(again.sources[1].figures, index.sources[1].figures);
+        let _ = fs::remove_dir_all(dir.parent().unwrap_or(&dir));
+    }
+
+    /// Restoring leaves each source's parts undecoded until used; the postings are checked to be mentions
+    /// of their own entities in the background, and a store where one is not is merged again.
+    #[test]
+    fn parts_decode_on_first_use_and_lying_postings_are_merged_again() {
+        let (dir, index) = on_disk("postings");
+        let bytes = encode(&index);
+        let back = restore(decode(&bytes).expect("decodes"), std::slice::from_ref(&dir), &[]).index;
+        assert!(back.sources.iter().all(|d| !d.sentences.is_decoded() && !d.figures.is_decoded()));
+        assert!(back.with_checked_store().is_none(), "the stored postings and order hold");
+        assert!(back.sources.iter().all(|d| !d.sentences.is_decoded()), "the check decodes only names");
+        // Point a posting at a mention of another entity.
+        let mut stored = decode(&bytes).expect("decodes");
+        let (a, b) = (0, 1);
+        let (sid, _) = stored.entities[a].by_source[0].clone();
+        let other = stored.entities[b].by_source.iter().find(|(s, _)| *s == sid).map(|(_, l)| l[0]);
+        let other = other.unwrap_or_else(|| {
+            let doc = &stored.docs[sid as usize];
+            let names = doc.prior.names.value();
+            let at = names.mentions.iter().position(|m| doc.entity_of_name[m.name as usize] != Some(a as u32));
+            at.expect("a mention of another entity") as u32
+        });
+        stored.entities[a].by_source[0].1 = Arc::from(vec![other]);
+        let lying = restore(stored, std::slice::from_ref(&dir), &[]).index;
+        let mended = lying.with_checked_store().expect("the postings do not hold");
+        same_entities(&mended, &index);
+        assert_eq!(mended.figure_order(), index.figure_order());
+        let _ = fs::remove_dir_all(dir.parent().unwrap_or(&dir));
     }
 }

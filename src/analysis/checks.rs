@@ -336,9 +336,9 @@ impl<'a> Context<'a> {
         }
         if cites.is_empty() {
             if let [only] = holder_sources.as_slice() {
-                let Some(r) = holders.first() else { return };
+                let Some((r, held)) = holders.first().and_then(|r| Some((r, self.index.figure(*r)?))) else { return };
                 let at = self.citation_point(f.sentence);
-                out.push(uncited_hint(f.span, &written, self.key(*only), at, (r.source, self.index.figure(*r).span)));
+                out.push(uncited_hint(f.span, &written, self.key(*only), at, (r.source, held.span)));
             }
             return;
         }
@@ -369,7 +369,9 @@ impl<'a> Context<'a> {
             let list = if more > 0 { format!("{} and {more} more", names.join(", ")) } else { join_and(&names) };
             message.push_str(&format!("; {list} {verb} it"));
             for r in holders.iter().filter(|r| others.contains(&r.source)).take(8) {
-                related.push((r.source, self.index.figure(*r).span));
+                if let Some(held) = self.index.figure(*r) {
+                    related.push((r.source, held.span));
+                }
             }
         }
         let fixes =

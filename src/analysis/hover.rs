@@ -104,7 +104,7 @@ pub fn figure_markdown(index: &Index, figure: &Figure, written: &str, linker: &d
     }
     let by_source: Vec<(SourceId, Vec<&Figure>)> = index
         .figures_like_by_source(figure)
-        .map(|(sid, refs)| (sid, refs.iter().map(|r| index.figure(*r)).collect()))
+        .map(|(sid, refs)| (sid, refs.iter().filter_map(|r| index.figure(*r)).collect()))
         .collect();
     let mut md = String::new();
     let _ = write!(md, "**{}** · {}", escape_markdown(written), quantity(figure));

@@ -30,7 +30,7 @@ pub fn definition(index: &Index, note: &Note, offset: usize) -> Vec<SourceLocati
             .figures_like(f)
             .iter()
             .take(MAX_DEFINITIONS)
-            .map(|r| SourceLocation { source: r.source, span: index.figure(*r).span })
+            .filter_map(|r| Some(SourceLocation { source: r.source, span: index.figure(*r)?.span }))
             .collect(),
         Some(Target::Citation(c)) => index
             .source_by_key(&c.key)

@@ -493,7 +493,7 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                     let _done = Decrement(&busy.background);
                     // The stored figure order, checked off the path to the first answer: where it does not hold,
                     // the figures are sorted afresh and the index swapped, unless a newer one is in use.
-                    if let Ok(Some(fixed)) = catch_unwind(AssertUnwindSafe(|| check.with_checked_figure_order())) {
+                    if let Ok(Some(fixed)) = catch_unwind(AssertUnwindSafe(|| check.with_checked_store())) {
                         if let Ok(mut slot) = busy.index.write() {
                             if Arc::ptr_eq(&slot.0, &check) {
                                 let generation = slot.1 + 1;
@@ -829,7 +829,7 @@ impl Backend {
                 Some(Target::Figure(f)) => {
                     groups = index
                         .figures_like_by_source(f)
-                        .map(|(sid, refs)| (sid, refs.iter().map(|r| index.figure(*r).span).collect()))
+                        .map(|(sid, refs)| (sid, refs.iter().filter_map(|r| index.figure(*r)).map(|f| f.span).collect()))
                         .collect();
                     (f.span.slice(&parsed.text).to_string(), "figure".to_string())
                 }
