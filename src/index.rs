@@ -424,7 +424,12 @@ impl Index {
     /// whose file has the same size and modification time as then is taken from `prior` without reading the
     /// file; one whose text hashes the same keeps its extraction.
     pub fn load(paths: &[std::path::PathBuf], prior: &[Prior]) -> Index {
-        let gathered = gather(paths, prior);
+        Index::load_listed(crate::corpus::list(paths), prior)
+    }
+
+    /// [`Index::load`] over a listing of the corpus made earlier ([`crate::corpus::list`]).
+    pub fn load_listed(listing: crate::corpus::Listing, prior: &[Prior]) -> Index {
+        let gathered = gather_listed(listing, prior);
         let (docs, entities, names) = merge_names(gathered.docs);
         Index::finish(docs, entities, gathered.warnings, Some(names))
     }
@@ -536,43 +541,55 @@ impl Index {
 
 impl NameLookup {
     /// The automaton that finds entity names in notes and the sorted name list for completion.
+    /// The matcher and the prefix list, each made on its own core.
     fn of(entities: &[Arc<Entity>]) -> NameLookup {
-        let mut seen: HashMap<String, EntityId> = HashMap::new();
-        for (eid, entity) in entities.iter().enumerate() {
-            for name in entity.names() {
-                for variant in extract::entities::spelling_variants(name) {
-                    if variant.chars().count() >= 2 {
-                        seen.entry(variant).or_insert(eid as EntityId);
-                    }
-                }
-            }
-        }
-        let mut pairs: Vec<(String, EntityId)> = seen.into_iter().collect();
-        pairs.sort();
-        let patterns = pairs.iter().map(|(_, e)| *e).collect();
-        let matcher = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(pairs.iter().map(|(p, _)| p.as_str()))
-            .ok();
-        // Every name from each of its word starts on, lower-cased: "economic union" finds the Eurasian
-        // Economic Union as well as "eurasian economic union" does.
-        let mut names: Vec<(String, EntityId)> = Vec::new();
-        for (eid, entity) in entities.iter().enumerate() {
-            for name in entity.names() {
-                let lower = name.to_lowercase();
-                let mut at_word_start = true;
-                for (i, c) in lower.char_indices() {
-                    if at_word_start && c.is_alphanumeric() {
-                        names.push((lower[i..].to_string(), eid as EntityId));
-                    }
-                    at_word_start = !c.is_alphanumeric();
-                }
-            }
-        }
-        names.sort();
-        names.dedup();
-        NameLookup { matcher, patterns, names_sorted: names }
+        let ((matcher, patterns), names_sorted) = rayon::join(|| matcher_of(entities), || prefixes_of(entities));
+        NameLookup { matcher, patterns, names_sorted }
     }
+}
+
+/// A matcher of every name, alias and spelling variant of `entities` (two characters or more), with the
+/// entity of each pattern.
+fn matcher_of(entities: &[Arc<Entity>]) -> (Option<AhoCorasick>, Vec<EntityId>) {
+    let mut seen: HashMap<String, EntityId> = HashMap::new();
+    for (eid, entity) in entities.iter().enumerate() {
+        for name in entity.names() {
+            for variant in extract::entities::spelling_variants(name) {
+                if variant.chars().count() >= 2 {
+                    seen.entry(variant).or_insert(eid as EntityId);
+                }
+            }
+        }
+    }
+    let mut pairs: Vec<(String, EntityId)> = seen.into_iter().collect();
+    pairs.sort();
+    let patterns = pairs.iter().map(|(_, e)| *e).collect();
+    let matcher = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(pairs.iter().map(|(p, _)| p.as_str()))
+        .ok();
+    (matcher, patterns)
+}
+
+/// Every name of `entities` from each of its word starts on, lower-cased and sorted: "economic union" finds
+/// the Eurasian Economic Union as well as "eurasian economic union" does.
+fn prefixes_of(entities: &[Arc<Entity>]) -> Vec<(String, EntityId)> {
+    let mut names: Vec<(String, EntityId)> = Vec::new();
+    for (eid, entity) in entities.iter().enumerate() {
+        for name in entity.names() {
+            let lower = name.to_lowercase();
+            let mut at_word_start = true;
+            for (i, c) in lower.char_indices() {
+                if at_word_start && c.is_alphanumeric() {
+                    names.push((lower[i..].to_string(), eid as EntityId));
+                }
+                at_word_start = !c.is_alphanumeric();
+            }
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
 }
 
 impl Index {
@@ -1153,8 +1170,8 @@ pub(crate) struct Gathered {
     pub from_prior: Vec<Option<usize>>,
 }
 
-/// Streams the corpus under `paths` through the extractors (see [`Index::load`]).
-pub(crate) fn gather(paths: &[std::path::PathBuf], prior: &[Prior]) -> Gathered {
+/// Streams the corpus `listing` lists through the extractors (see [`Index::load`]).
+pub(crate) fn gather_listed(listing: crate::corpus::Listing, prior: &[Prior]) -> Gathered {
     let reusable = by_path(prior);
     let known = |path: &std::path::Path, stamp: Stamp| {
         let i = *reusable.get(path)?;
@@ -1165,7 +1182,7 @@ pub(crate) fn gather(paths: &[std::path::PathBuf], prior: &[Prior]) -> Gathered 
         let hash = content_hash(&text);
         Part::of(&text, hash, title.to_string(), reusable.get(path).map(|&i| (i, &prior[i])))
     };
-    let (sources, warnings) = crate::corpus::load_with(paths, &known, &digest);
+    let (sources, warnings) = crate::corpus::load_listed(listing, &known, &digest);
     let from_prior = sources.iter().map(|(_, part)| part.from_prior).collect();
     let docs = sources.into_iter().map(|(meta, part)| part.into_doc(meta, None)).collect();
     Gathered { docs, warnings, from_prior }

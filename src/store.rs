@@ -122,6 +122,11 @@ pub struct Restored {
 /// ([`crate::index::SourceDoc::text`] checks its hash and that the stored spans fit it), and in one pass by
 /// [`stale_sources`], which a caller runs in the background to re-index whatever no longer matches.
 pub fn restore(stored: Stored, paths: &[PathBuf], also: &[Prior]) -> Restored {
+    restore_listed(stored, crate::corpus::list(paths), also)
+}
+
+/// [`restore`] over a listing of the corpus made earlier (while the store was read, say).
+pub fn restore_listed(stored: Stored, listing: crate::corpus::Listing, also: &[Prior]) -> Restored {
     let Stored { docs, entities, by_quantity } = stored;
     let n = docs.len();
     let mut assigned: Vec<Vec<Option<u32>>> = Vec::with_capacity(n);
@@ -131,7 +136,7 @@ pub fn restore(stored: Stored, paths: &[PathBuf], also: &[Prior]) -> Restored {
         prior.push(d.prior);
     }
     prior.extend_from_slice(also);
-    let gathered = index::gather(paths, &prior);
+    let gathered = index::gather_listed(listing, &prior);
     let extracted = gathered.from_prior.iter().filter(|f| f.is_none()).count();
     let whole = gathered.docs.len() == n && gathered.from_prior.iter().enumerate().all(|(i, f)| *f == Some(i));
     let index = if whole {

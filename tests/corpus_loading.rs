@@ -248,6 +248,26 @@ fn own_corpus_loads_entries_documents_and_warnings() {
     assert!(warning.message.starts_with("line 20: bad entry `broken2022` skipped"), "{}", warning.message);
 }
 
+/// A listing made on one thread (beside the store being read) loads the same corpus as one made in
+/// parallel: the same sources with their metadata and stamps, and the same warnings in the same order.
+#[test]
+fn a_listing_made_on_one_thread_loads_the_same_corpus() {
+    let root = manifest_dir().join("tests/fixtures/own-corpus-loading");
+    let roots = std::slice::from_ref(&root);
+    let load = |listing: corpus::Listing| corpus::load_listed(listing, &|_, _| None, &|_, text, _| text);
+    let (parallel, warnings) = load(corpus::list(roots));
+    let (here, warnings_here) = load(corpus::list_here(roots));
+    assert_eq!(parallel.len(), 4);
+    assert_eq!(warnings.len(), 1, "the malformed bibliography entry");
+    assert_eq!(warnings, warnings_here);
+    for ((a, text_a), (b, text_b)) in parallel.iter().zip(&here) {
+        assert_eq!(a, b);
+        assert!(a.stamp.is_some() && a.stamp == b.stamp, "{}", a.key);
+        assert_eq!(text_a, text_b);
+    }
+    assert_eq!(parallel.len(), here.len());
+}
+
 #[test]
 fn single_files_and_duplicate_keys_across_bibliographies() {
     let dir = TempDir::new("single-files");

@@ -109,12 +109,70 @@ pub fn load_with<T: Send>(
     known: &(dyn Fn(&Path, Stamp) -> Option<(T, String)> + Sync),
     digest: &(dyn Fn(&Path, Arc<String>, &str) -> T + Sync),
 ) -> (Vec<(SourceMeta, T)>, Vec<Warning>) {
-    let (found, mut warnings) = walk::discover(paths, walk::MAX_FILES);
-    let read: Vec<ReadFile<T>> = found.par_iter().map(|file| read_file(file, known, digest)).collect();
+    load_listed(list(paths), known, digest)
+}
+
+/// The files under some roots, before any document is read: each document with its [`Stamp`], and the
+/// bibliographies read. Made by [`list`]; a caller with other work to do meanwhile (reading the persisted
+/// index) lists on another thread and hands the listing to [`load_listed`].
+pub struct Listing {
+    found: Vec<(walk::Found, Listed)>,
+    warnings: Vec<Warning>,
+}
+
+/// What listing found of one file.
+enum Listed {
+    /// A document and its stamp, taken before it is read: a change while it is read shows next time.
+    Document(Option<Stamp>),
+    /// A bibliography, or a file not loaded, read in full.
+    Read(ReadFile<()>),
+}
+
+/// Walks `paths`, dates each document and reads each bibliography (in parallel).
+pub fn list(paths: &[PathBuf]) -> Listing {
+    let (found, warnings) = walk::discover(paths, walk::MAX_FILES);
+    Listing { found: found.into_par_iter().map(listed).collect(), warnings }
+}
+
+/// [`list`], all on the calling thread: one pass of system calls that leaves the cores to whatever runs
+/// beside it (the persisted index being read).
+pub fn list_here(paths: &[PathBuf]) -> Listing {
+    let (found, warnings) = walk::discover(paths, walk::MAX_FILES);
+    Listing { found: found.into_iter().map(listed).collect(), warnings }
+}
+
+fn listed(file: walk::Found) -> (walk::Found, Listed) {
+    let listed = match file.kind {
+        walk::FileKind::Document => Listed::Document(Stamp::of(&file.path)),
+        _ => Listed::Read(read_file(&file, &|_, _| None, &|_, _, _| ())),
+    };
+    (file, listed)
+}
+
+/// [`load_with`] over a [`Listing`] made earlier.
+pub fn load_listed<T: Send>(
+    listing: Listing,
+    known: &(dyn Fn(&Path, Stamp) -> Option<(T, String)> + Sync),
+    digest: &(dyn Fn(&Path, Arc<String>, &str) -> T + Sync),
+) -> (Vec<(SourceMeta, T)>, Vec<Warning>) {
+    let Listing { found, mut warnings } = listing;
+    let read: Vec<ReadFile<T>> = found
+        .par_iter()
+        .map(|(file, listed)| match listed {
+            Listed::Document(stamp) => read_document_file(&file.path, *stamp, known, digest),
+            Listed::Read(_) => ReadFile::Ignored,
+        })
+        .collect();
 
     let mut documents = Vec::new();
     let mut bibliographies = Vec::new();
-    for (file, read) in found.into_iter().zip(read) {
+    for ((file, listed), read) in found.into_iter().zip(read) {
+        let read = match listed {
+            Listed::Document(_) => read,
+            Listed::Read(ReadFile::Bibliography { entries, problems }) => ReadFile::Bibliography { entries, problems },
+            Listed::Read(ReadFile::Skipped(message)) => ReadFile::Skipped(message),
+            Listed::Read(ReadFile::Ignored | ReadFile::Document { .. }) => ReadFile::Ignored,
+        };
         let mut warn = |message: String| warnings.push(Warning { path: file.path.clone(), message });
         match read {
             ReadFile::Document { body, title, note, stamp } => {
@@ -165,21 +223,7 @@ fn read_file<T>(
 ) -> ReadFile<T> {
     let path = file.path.as_path();
     match file.kind {
-        walk::FileKind::Document => {
-            // The stamp is taken before reading: a change while the file is read shows next time.
-            let stamp = Stamp::of(path);
-            if let Some((body, title)) = stamp.and_then(|s| known(path, s)) {
-                return ReadFile::Document { body, title, note: None, stamp };
-            }
-            match decode::read_text(path) {
-                Ok(decoded) => {
-                    let title = assemble::derive_title(&decoded.text, path);
-                    let body = digest(path, Arc::new(decoded.text), &title);
-                    ReadFile::Document { body, title, note: decoded.note, stamp }
-                }
-                Err(message) => ReadFile::Skipped(message),
-            }
-        }
+        walk::FileKind::Document => read_document_file(path, Stamp::of(path), known, digest),
         walk::FileKind::BibTeX => match decode::read_text(path) {
             Ok(decoded) => {
                 let (entries, mut problems) = bib::parse_bibtex(path, &decoded.text);
@@ -199,6 +243,27 @@ fn read_file<T>(
             Err(message) if message == "binary file skipped" => ReadFile::Ignored,
             Err(message) => ReadFile::Skipped(message),
         },
+    }
+}
+
+/// A document whose stamp, taken before reading, is `stamp`: from `known` where it has the document at that
+/// stamp, else read.
+fn read_document_file<T>(
+    path: &Path,
+    stamp: Option<Stamp>,
+    known: &(dyn Fn(&Path, Stamp) -> Option<(T, String)> + Sync),
+    digest: &(dyn Fn(&Path, Arc<String>, &str) -> T + Sync),
+) -> ReadFile<T> {
+    if let Some((body, title)) = stamp.and_then(|s| known(path, s)) {
+        return ReadFile::Document { body, title, note: None, stamp };
+    }
+    match decode::read_text(path) {
+        Ok(decoded) => {
+            let title = assemble::derive_title(&decoded.text, path);
+            let body = digest(path, Arc::new(decoded.text), &title);
+            ReadFile::Document { body, title, note: decoded.note, stamp }
+        }
+        Err(message) => ReadFile::Skipped(message),
     }
 }
 

@@ -391,7 +391,14 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
             let corpus = match paths {
                 Some(paths) => {
                     if let Some(path) = read_store {
-                        let (index, state) = open_persisted(store::read(&path), &paths, &previous);
+                        // The corpus is listed (walked, dated) on a thread of its own while the store is
+                        // read: one is system calls, the other the cores.
+                        let (stored, listing) = std::thread::scope(|scope| {
+                            let listing = scope.spawn(|| corpus::list_here(&paths));
+                            let stored = store::read(&path);
+                            (stored, listing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                        });
+                        let (index, state) = open_persisted(stored, listing, &previous);
                         return (index, extra, state);
                     }
                     // Files the watchers named: followed in the index in use where that gives the same index
@@ -622,18 +629,18 @@ enum Persisted {
 /// [`store::restore`]); else built, reusing what the index in use has.
 fn open_persisted(
     stored: std::result::Result<store::Stored, store::StoreError>,
-    paths: &[PathBuf],
+    listing: corpus::Listing,
     previous: &Index,
 ) -> (Index, Persisted) {
     let prior: Vec<Prior> = previous.sources.iter().filter(|d| !d.meta.embedded).map(|d| Prior::of(d)).collect();
     match stored {
         Ok(stored) => {
-            let restored = store::restore(stored, paths, &prior);
+            let restored = store::restore_listed(stored, listing, &prior);
             let state = if restored.whole { Persisted::Loaded } else { Persisted::Built };
             (restored.index, state)
         }
-        Err(store::StoreError::Missing) => (Index::load(paths, &prior), Persisted::Built),
-        Err(e) => (Index::load(paths, &prior), Persisted::Unusable(e.to_string())),
+        Err(store::StoreError::Missing) => (Index::load_listed(listing, &prior), Persisted::Built),
+        Err(e) => (Index::load_listed(listing, &prior), Persisted::Unusable(e.to_string())),
     }
 }
 
