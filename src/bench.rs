@@ -228,6 +228,10 @@ struct StdioTimes {
     restart_first_hover_content_ms: f64,
     /// What the second server made of the persisted index (`loaded` when it used it whole).
     restart_persisted: String,
+    /// The server's resident memory once its background work is done: after the cold start (built, saved,
+    /// the latencies timed), and after the restart (the first hover answered, the stored index checked).
+    server_rss_bytes: Option<u64>,
+    restart_rss_bytes: Option<u64>,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -664,6 +668,13 @@ struct Client {
 const STDIO_TIMEOUT: Duration = Duration::from_secs(600);
 
 impl Client {
+    /// The server's resident set, where the system tells it (`/proc`).
+    fn rss_bytes(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+        line["VmRSS:".len()..].trim().trim_end_matches("kB").trim().parse::<u64>().ok().map(|kb| kb * 1024)
+    }
+
     fn spawn(exe: &Path, cache: &Path) -> Result<Client, String> {
         let mut child = Command::new(exe)
             .stdin(Stdio::piped())
@@ -817,6 +828,7 @@ fn stdio(exe: &Path, dir: &Path, note: &BenchNote, iterations: usize) -> Result<
         out.hover_plain = time("textDocument/hover", note.plain)?;
         out.completion = time("textDocument/completion", note.completion)?;
         out.definition = time("textDocument/definition", note.entity)?;
+        out.server_rss_bytes = client.rss_bytes();
         // One source changed on disk, then changed back; the persisted index follows.
         let file = corpus_dir.join(doc_path(0));
         let original = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
@@ -851,6 +863,8 @@ fn stdio(exe: &Path, dir: &Path, note: &BenchNote, iterations: usize) -> Result<
         out.restart_first_hover_content_ms = first_content(&mut client, spawned, &at(note.entity))?.content_ms;
         let status = wait_status(&mut client, |st| st["indexing"] != json!(true))?;
         out.restart_persisted = status["persisted"]["state"].as_str().unwrap_or("none").to_string();
+        wait_status(&mut client, |st| st["background"] == json!(0))?;
+        out.restart_rss_bytes = client.rss_bytes();
         Ok(())
     })();
     client.finish();
@@ -1655,6 +1669,15 @@ fn table(r: &Report) -> String {
                 st.restart_first_hover_content_ms,
                 100.0 * st.restart_first_hover_content_ms / st.first_hover_content_ms.max(1e-9),
                 st.restart_persisted
+            );
+            let per_byte = |b: Option<u64>| b.map_or("unknown".to_string(), |b| {
+                format!("{:.0} MB = {:.2}x corpus", b as f64 / 1e6, b as f64 / r.corpus.bytes.max(1) as f64)
+            });
+            let _ = writeln!(
+                s,
+                "server resident memory: after the cold start {}; after the restart {}",
+                per_byte(st.server_rss_bytes),
+                per_byte(st.restart_rss_bytes)
             );
         }
         (None, Some(e)) => {

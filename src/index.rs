@@ -515,8 +515,45 @@ impl Index {
         })
     }
 
-    /// Whether every posting is a mention of its own entity: one pass over each source's names (which
-    /// stay decoded: [`Index::prepare_updates`] needs them next).
+    /// This index with the extraction of each source taken from `priors` where it is of the same file and
+    /// text (the same path, length and hash): the parts just written to the store, still in its bytes, in
+    /// place of decoded ones (see [`crate::store::write_and_keep`]). `None` where no source was taken.
+    pub fn with_parts_of(&self, priors: &[Prior]) -> Option<Index> {
+        let mut taken = 0;
+        let sources: Vec<Arc<SourceDoc>> = self
+            .sources
+            .iter()
+            .zip(priors.iter().map(Some).chain(std::iter::repeat(None)))
+            .map(|(doc, prior)| match prior {
+                Some(p) if p.path == doc.meta.path && p.len == doc.len && p.hash == doc.hash && doc.held.is_none() => {
+                    taken += 1;
+                    Arc::new(SourceDoc {
+                        sentences: p.sentences.clone(),
+                        figures: p.figures.clone(),
+                        names: p.names.clone(),
+                        entity_of_name: doc.entity_of_name.clone(),
+                        ..doc.unmerged()
+                    })
+                }
+                _ => doc.clone(),
+            })
+            .collect();
+        (taken > 0).then(|| Index {
+            sources,
+            entities: self.entities.clone(),
+            warnings: self.warnings.clone(),
+            by_key: self.by_key.clone(),
+            by_quantity: self.by_quantity.clone(),
+            lookup: self.lookup.clone(),
+            names: self.names.clone(),
+            bytes: self.bytes,
+            order_unchecked: self.order_unchecked,
+            postings_unchecked: self.postings_unchecked,
+        })
+    }
+
+    /// Whether every posting is a mention of its own entity: one pass over each source's names, decoded
+    /// for the pass only.
     fn postings_hold(&self) -> bool {
         let mut of_source: Vec<Vec<(EntityId, &[u32])>> = vec![Vec::new(); self.sources.len()];
         for (eid, e) in self.entities.iter().enumerate() {
@@ -528,13 +565,15 @@ impl Index {
             }
         }
         self.sources.par_iter().zip(of_source).all(|(doc, lists)| {
-            let names = doc.names.value();
-            lists.iter().all(|&(eid, list)| {
-                list.iter().all(|&at| {
-                    let name = names.mentions.get(at as usize).map(|m| m.name as usize);
-                    name.and_then(|n| doc.entity_of_name.get(n).copied().flatten()) == Some(eid)
+            lists.is_empty()
+                || doc.names.peek(|names| {
+                    lists.iter().all(|&(eid, list)| {
+                        list.iter().all(|&at| {
+                            let name = names.mentions.get(at as usize).map(|m| m.name as usize);
+                            name.and_then(|n| doc.entity_of_name.get(n).copied().flatten()) == Some(eid)
+                        })
+                    })
                 })
-            })
         })
     }
 }
@@ -816,8 +855,10 @@ impl Index {
     fn names(&self) -> Option<Arc<Names>> {
         self.names
             .get_or_init(|| {
-                let names: Vec<&extract::DocNames> = self.sources.iter().map(|d| d.names.value()).collect();
-                let (table, rows) = NameTable::of(&names);
+                // One source's names at a time, decoded for the table only where they are still in the store.
+                let mut table = NameTable::default();
+                let rows: Vec<Vec<usize>> =
+                    self.sources.iter().enumerate().map(|(d, doc)| doc.names.peek(|names| table.add(d, names))).collect();
                 let grouping = table.resolve();
                 let same = grouping.entities.len() == self.entities.len()
                     && self.entities.iter().zip(&grouping.entities).all(|(e, def)| e.same_def(def))

@@ -175,14 +175,27 @@ pub fn read(path: &Path) -> Result<Stored, StoreError> {
 
 /// Writes `index` to `path`, atomically: a temporary file in the same directory, renamed into place.
 pub fn write(index: &Index, path: &Path) -> std::io::Result<()> {
+    write_bytes(&encode(index), path)
+}
+
+/// [`write`], giving back the extraction of each source as written, each part still in the bytes
+/// ([`Lazy`]): an index that takes them ([`Index::with_parts_of`]) holds its sources' extraction in the
+/// saved form, a quarter of the decoded one, and decodes a source's part when it is used.
+pub fn write_and_keep(index: &Index, path: &Path) -> std::io::Result<Vec<Prior>> {
     let bytes = encode(index);
+    write_bytes(&bytes, path)?;
+    let stored = decode_owned(bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
+    Ok(stored.docs.into_iter().map(|d| d.prior).collect())
+}
+
+fn write_bytes(bytes: &[u8], path: &Path) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir)?;
     }
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
     let result = (|| {
         let mut file = fs::File::create(&tmp)?;
-        file.write_all(&bytes)?;
+        file.write_all(bytes)?;
         file.sync_all()?;
         fs::rename(&tmp, path)
     })();
@@ -1054,6 +1067,32 @@ mod tests {
         let mended = lying.with_checked_store().expect("the postings do not hold");
         same_entities(&mended, &index);
         assert_eq!(mended.figure_order(), index.figure_order());
+        let _ = fs::remove_dir_all(dir.parent().unwrap_or(&dir));
+    }
+
+    /// An index that takes the parts it just saved holds them undecoded, and answers as before.
+    #[test]
+    fn an_index_takes_its_saved_parts_and_answers_the_same() {
+        let (dir, index) = on_disk("keep");
+        let file = dir.with_file_name("index.bin");
+        let saved = write_and_keep(&index, &file).expect("written");
+        assert_eq!(saved.len(), index.sources.len());
+        let lean = index.with_parts_of(&saved).expect("every source is taken");
+        assert!(lean.sources.iter().all(|d| !d.sentences.is_decoded() && !d.names.is_decoded()));
+        same_entities(&lean, &index);
+        assert_eq!(lean.figure_order(), index.figure_order());
+        for (a, b) in lean.sources.iter().zip(&index.sources) {
+            assert_eq!((&a.meta, a.hash, &a.entity_of_name), (&b.meta, b.hash, &b.entity_of_name));
+            assert_eq!(a.sentences, b.sentences);
+            assert_eq!(a.figures, b.figures);
+            assert_eq!(a.names, b.names);
+        }
+        assert!(stale_sources(&lean).is_empty());
+        assert_eq!(read(&file).expect("the file reads").len(), index.sources.len());
+        // Parts of other texts are not taken.
+        let mut other = saved.clone();
+        other.iter_mut().for_each(|p| p.hash ^= 1);
+        assert!(index.with_parts_of(&other).is_none());
         let _ = fs::remove_dir_all(dir.parent().unwrap_or(&dir));
     }
 }

@@ -139,11 +139,65 @@ pub struct QuoteIndex {
     /// [`QuoteIndex::shared`]).
     hashes: Vec<u128>,
     /// The sources of each word, as built for an earlier index of the same sources (shared with it).
-    postings: Arc<HashMap<u64, Vec<SourceId>>>,
+    postings: Arc<WordPostings>,
     /// The sources whose text changed since `postings` was built, sorted: their entries there are stale.
     changed: Vec<SourceId>,
     /// The words of the `changed` sources now.
     added: HashMap<u64, Vec<SourceId>>,
+}
+
+/// For each word (its key, a hash), the sources whose text has it, in source order: the keys sorted, and
+/// each key's sources a run of one list. Twelve bytes a distinct word and four a (word, source) pair, where
+/// a map of lists took several times that (a list of its own for each of a corpus's many rare words).
+#[derive(Debug, Default)]
+struct WordPostings {
+    keys: Vec<u64>,
+    /// The sources of `keys[i]` are `sources[starts[i]..starts[i + 1]]`.
+    starts: Vec<u32>,
+    sources: Vec<SourceId>,
+}
+
+impl WordPostings {
+    /// From the sorted distinct keys of each source. Built a range of keys at a time (by their top bits), so
+    /// that what is sorted at once is a sixteenth of the pairs.
+    fn build(per_source: &[Vec<u64>]) -> WordPostings {
+        const SHARD_BITS: u32 = 4;
+        let total: usize = per_source.iter().map(Vec::len).sum();
+        let mut out = WordPostings { keys: Vec::new(), starts: Vec::new(), sources: Vec::with_capacity(total) };
+        for shard in 0..1u64 << SHARD_BITS {
+            let in_shard = |keys: &[u64]| {
+                let start = keys.partition_point(|&k| k >> (64 - SHARD_BITS) < shard);
+                let end = keys.partition_point(|&k| k >> (64 - SHARD_BITS) <= shard);
+                start..end
+            };
+            let mut pairs: Vec<(u64, SourceId)> = per_source
+                .par_iter()
+                .enumerate()
+                .flat_map_iter(|(sid, keys)| keys[in_shard(keys)].iter().map(move |&k| (k, sid as SourceId)))
+                .collect();
+            pairs.par_sort_unstable();
+            for (key, sid) in pairs {
+                if out.keys.last() != Some(&key) {
+                    out.keys.push(key);
+                    out.starts.push(out.sources.len() as u32);
+                }
+                out.sources.push(sid);
+            }
+        }
+        out.starts.push(out.sources.len() as u32);
+        out.keys.shrink_to_fit();
+        out.starts.shrink_to_fit();
+        out
+    }
+
+    /// The sources of the word with `key`, in source order.
+    fn get(&self, key: u64) -> &[SourceId] {
+        let Ok(i) = self.keys.binary_search(&key) else { return &[] };
+        match (self.starts.get(i), self.starts.get(i + 1)) {
+            (Some(&start), Some(&end)) => self.sources.get(start as usize..end as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
 }
 
 /// How many changed sources a quote index follows on top of the one it was built from, before it is built
@@ -158,6 +212,9 @@ fn distinct_words(doc: &crate::index::SourceDoc) -> Vec<u64> {
     let mut keys: Vec<u64> = tokenize(text, Span::new(0, text.len())).into_iter().map(|w| w.key).collect();
     keys.sort_unstable();
     keys.dedup();
+    // The list was collected in place into the words' allocation (twice the size, for every word): kept
+    // for every source until the map is built, that was several times the map itself.
+    keys.shrink_to_fit();
     keys
 }
 
@@ -168,15 +225,8 @@ impl QuoteIndex {
     /// Builds the word map of `index` in one parallel pass over its sources.
     pub fn build(index: &Index) -> QuoteIndex {
         let per_source: Vec<Vec<u64>> = index.sources.par_iter().map(|doc| distinct_words(doc)).collect();
-        let mut postings: HashMap<u64, Vec<SourceId>> = HashMap::new();
-        for (sid, keys) in per_source.into_iter().enumerate() {
-            for key in keys {
-                postings.entry(key).or_default().push(sid as SourceId);
-            }
-        }
-        for list in postings.values_mut() {
-            list.shrink_to_fit();
-        }
+        let postings = WordPostings::build(&per_source);
+        drop(per_source);
         QuoteIndex {
             hashes: index.sources.iter().map(|d| d.hash).collect(),
             postings: Arc::new(postings),
@@ -240,7 +290,7 @@ impl QuoteIndex {
 
     /// The sources that hold the word with `key`, in source order.
     pub fn sources_of(&self, key: u64) -> std::borrow::Cow<'_, [SourceId]> {
-        let built = self.postings.get(&key).map_or(&[][..], Vec::as_slice);
+        let built = self.postings.get(key);
         let added = self.added.get(&key).map_or(&[][..], Vec::as_slice);
         if added.is_empty() && self.changed.iter().all(|s| built.binary_search(s).is_err()) {
             return std::borrow::Cow::Borrowed(built);
@@ -720,7 +770,7 @@ mod tests {
             let followed = last.following(&index).expect("two changed sources are followed");
             let fresh = QuoteIndex::build(&index);
             assert!(followed.is_for(&index));
-            let mut keys: Vec<u64> = fresh.postings.keys().chain(last.postings.keys()).copied().collect();
+            let mut keys: Vec<u64> = fresh.postings.keys.iter().chain(&last.postings.keys).copied().collect();
             keys.extend(followed.added.keys());
             keys.sort_unstable();
             keys.dedup();
@@ -733,6 +783,42 @@ mod tests {
         // Another corpus (other sources) is not followed.
         let other = Index::build(crate::index::corpus_of(&["one source only"]));
         assert!(last.following(&other).is_none());
+    }
+
+    /// The compact word map gives, for every key, the sources a map of lists gives: keys in every range
+    /// of top bits (the build's shards), the extremes, keys of one source and of many.
+    #[test]
+    fn word_postings_hold_what_a_map_of_lists_holds() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let common: Vec<u64> = vec![0, 1, u64::MAX, 1 << 60, (1 << 60) - 1, 0xF000_0000_0000_0000];
+        let per_source: Vec<Vec<u64>> = (0..40)
+            .map(|i| {
+                let mut keys: Vec<u64> = (0..(i * 7) % 50).map(|_| next()).collect();
+                keys.extend(common.iter().copied().filter(|k| (*k as usize + i) % 3 != 0));
+                keys.sort_unstable();
+                keys.dedup();
+                keys
+            })
+            .collect();
+        let mut expected: HashMap<u64, Vec<SourceId>> = HashMap::new();
+        for (sid, keys) in per_source.iter().enumerate() {
+            for &k in keys {
+                expected.entry(k).or_default().push(sid as SourceId);
+            }
+        }
+        let built = WordPostings::build(&per_source);
+        assert_eq!(built.keys.len(), expected.len());
+        for (key, sources) in &expected {
+            assert_eq!(built.get(*key), sources.as_slice(), "key {key:#x}");
+        }
+        assert!(built.get(42).is_empty() || expected.contains_key(&42));
+        assert!(WordPostings::build(&[]).get(0).is_empty());
     }
 
     fn words_of(s: &str) -> Vec<&str> {
