@@ -8,6 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use research_lsp::index::{Index, NotUpdated};
+use research_lsp::store;
 
 mod support;
 use support::TempDir;
@@ -189,6 +190,21 @@ fn random_edits_either_give_the_full_index_or_are_refused() {
             }
             lines.join("\n") + "\n"
         });
+        // Every third round the index in use is one that holds its extraction as saved, and every third one
+        // read back from the store, its parts decoded on use: the update must not care.
+        let store_file = dir.0.join("index.bin");
+        match round % 3 {
+            1 => {
+                let saved = store::write_and_keep(&index, &store_file).expect("saved");
+                index = index.with_parts_of(&saved).expect("the saved parts are taken");
+            }
+            2 => {
+                store::write(&index, &store_file).expect("saved");
+                let stored = store::read(&store_file).expect("read back");
+                index = store::restore(stored, &roots, &[]).index;
+            }
+            _ => {}
+        }
         match index.update(std::slice::from_ref(file)) {
             Ok(updated) => {
                 assert_same(&updated, &Index::load(&roots, &[]));
