@@ -1670,9 +1670,11 @@ fn table(r: &Report) -> String {
                 100.0 * st.restart_first_hover_content_ms / st.first_hover_content_ms.max(1e-9),
                 st.restart_persisted
             );
-            let per_byte = |b: Option<u64>| b.map_or("unknown".to_string(), |b| {
-                format!("{:.0} MB = {:.2}x corpus", b as f64 / 1e6, b as f64 / r.corpus.bytes.max(1) as f64)
-            });
+            let per_byte = |b: Option<u64>| {
+                b.map_or("unknown".to_string(), |b| {
+                    format!("{:.0} MB = {:.2}x corpus", b as f64 / 1e6, b as f64 / r.corpus.bytes.max(1) as f64)
+                })
+            };
             let _ = writeln!(
                 s,
                 "server resident memory: after the cold start {}; after the restart {}",

@@ -123,7 +123,8 @@ impl SourceDoc {
     fn text_with(&self, keep: bool) -> Result<Arc<SourceText>, TextError> {
         let text = match &self.held {
             Some(held) => held.clone(),
-            None => match text_cache::get(self.hash) {
+            // A cached text is the text of this hash; its length must be this source's too.
+            None => match text_cache::get(self.hash).filter(|hit| hit.text.len() == self.len) {
                 Some(hit) => hit,
                 None => {
                     let text = crate::corpus::read_document(&self.meta.path).map_err(TextError::Unreadable)?;
@@ -857,8 +858,12 @@ impl Index {
             .get_or_init(|| {
                 // One source's names at a time, decoded for the table only where they are still in the store.
                 let mut table = NameTable::default();
-                let rows: Vec<Vec<usize>> =
-                    self.sources.iter().enumerate().map(|(d, doc)| doc.names.peek(|names| table.add(d, names))).collect();
+                let rows: Vec<Vec<usize>> = self
+                    .sources
+                    .iter()
+                    .enumerate()
+                    .map(|(d, doc)| doc.names.peek(|names| table.add(d, names)))
+                    .collect();
                 let grouping = table.resolve();
                 let same = grouping.entities.len() == self.entities.len()
                     && self.entities.iter().zip(&grouping.entities).all(|(e, def)| e.same_def(def))
@@ -1028,7 +1033,8 @@ impl Index {
     /// there are worked out only where a new one is placed, by binary search).
     fn by_quantity_after(&self, sources: &[Arc<SourceDoc>], changed: &[SourceId]) -> Vec<FigureRef> {
         // Every figure named here exists unless a part of the store did not decode: then sort afresh.
-        let damaged = changed.iter().any(|&sid| sources[sid as usize].damaged() || self.sources[sid as usize].damaged());
+        let damaged =
+            changed.iter().any(|&sid| sources[sid as usize].damaged() || self.sources[sid as usize].damaged());
         if damaged || self.sources.iter().any(|d| d.figures.failed()) {
             return sort_by_quantity(sources);
         }
@@ -1047,7 +1053,8 @@ impl Index {
         // The order in use is sorted by the keys of the index in use, its stale entries included: the place of
         // each stale entry, and of each new figure, is found by binary search, and the rest copied in runs.
         let old = &self.by_quantity;
-        let place = |key: &(Option<QuantityKey>, SourceId, u32)| old.partition_point(|k| key_in(&self.sources, k) < *key);
+        let place =
+            |key: &(Option<QuantityKey>, SourceId, u32)| old.partition_point(|k| key_in(&self.sources, k) < *key);
         let mut stale: Vec<usize> = Vec::new();
         for &sid in changed {
             for figure in 0..self.sources[sid as usize].figures.len() as u32 {
@@ -1217,7 +1224,8 @@ pub(crate) fn gather_listed(listing: crate::corpus::Listing, prior: &[Prior]) ->
     let known = |path: &std::path::Path, stamp: Stamp| {
         let i = *reusable.get(path)?;
         let old = &prior[i];
-        (old.stamp == Some(stamp) && !old.damaged()).then(|| (Part::reused(i, old, old.title_line.clone()), old.title_line.clone()))
+        (old.stamp == Some(stamp) && !old.damaged())
+            .then(|| (Part::reused(i, old, old.title_line.clone()), old.title_line.clone()))
     };
     let digest = |path: &std::path::Path, text: Arc<String>, title: &str| {
         let hash = content_hash(&text);

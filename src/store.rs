@@ -1036,7 +1036,8 @@ mod tests {
         let r = FigureRef { source: 1, figure: 0 };
         assert!(back.figure(r).is_none());
         // Indexed again with the damaged index as the prior: the source is extracted afresh.
-        let again = Index::load(std::slice::from_ref(&dir), &back.sources.iter().map(|d| Prior::of(d)).collect::<Vec<_>>());
+        let again =
+            Index::load(std::slice::from_ref(&dir), &back.sources.iter().map(|d| Prior::of(d)).collect::<Vec<_>>());
         assert_eq!(again.sources[1].figures, index.sources[1].figures);
         let _ = fs::remove_dir_all(dir.parent().unwrap_or(&dir));
     }

@@ -210,10 +210,15 @@ pub fn store(data: &[u8]) {
             }
         }
         let _ = checks::check(&index, text, &note);
+        // The checks run in the background after a restart: postings and figure order.
+        if let Some(mended) = index.with_checked_store() {
+            let note = Note::parse(text, &mended);
+            let _ = hover::hover(&mended, text, &note, 0, &NoLinks);
+        }
         // What was accepted but does not fit the files is found by the check, never used.
         for path in store::stale_sources(&index) {
             let doc = index.sources.iter().find(|d| d.meta.path == path).expect("a source of the index");
-            assert!(doc.text().is_err(), "{path:?} is stale yet its text is served");
+            assert!(doc.text().is_err(), "{path:?} is stale ({:?}) yet its text is served", doc.check_file());
         }
     }
 }

@@ -847,7 +847,9 @@ impl Backend {
                 Some(Target::Figure(f)) => {
                     groups = index
                         .figures_like_by_source(f)
-                        .map(|(sid, refs)| (sid, refs.iter().filter_map(|r| index.figure(*r)).map(|f| f.span).collect()))
+                        .map(|(sid, refs)| {
+                            (sid, refs.iter().filter_map(|r| index.figure(*r)).map(|f| f.span).collect())
+                        })
                         .collect();
                     (f.span.slice(&parsed.text).to_string(), "figure".to_string())
                 }
