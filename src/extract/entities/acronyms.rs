@@ -67,10 +67,10 @@ pub fn find(text: &str, toks: &[Tok]) -> Vec<Definition> {
                     });
                 }
             }
-        } else if !toks[k - 1].possessive && acronym_like(toks[k - 1].text(text)) && e - k < MAX_WORDS {
+        } else if !toks[k - 1].possessive() && acronym_like(toks[k - 1].text(text)) && e - k < MAX_WORDS {
             let short = toks[k - 1].text(text);
             let inner_ok = toks[k + 1..=e].iter().all(|t| matches!(t.gap, Gap::Space | Gap::Dash));
-            if inner_ok && toks[k].cap && toks[e].cap {
+            if inner_ok && toks[k].cap() && toks[e].cap() {
                 if let Some(score) = align(text, &toks[k..=e], short) {
                     if score > 0 {
                         out.push(Definition {
@@ -92,7 +92,7 @@ fn closing(text: &str, toks: &[Tok], k: usize) -> Option<usize> {
     loop {
         let after_end = toks.get(e + 1).map_or(text.len(), |t| t.start);
         let after = text.get(toks[e].end..after_end).unwrap_or("");
-        if toks[e].possessive {
+        if toks[e].possessive() {
             return None;
         }
         if after.trim_start().starts_with(')') {
@@ -107,7 +107,7 @@ fn closing(text: &str, toks: &[Tok], k: usize) -> Option<usize> {
 
 /// The best start of an expansion ending at token `last`, with its score.
 fn best_expansion(text: &str, toks: &[Tok], last: usize, short: &str) -> Option<(usize, i32)> {
-    if !toks[last].cap || toks[last].possessive {
+    if !toks[last].cap() || toks[last].possessive() {
         return None;
     }
     let letters = short.chars().filter(|c| c.is_uppercase() || c.is_ascii_digit()).count();
@@ -115,7 +115,7 @@ fn best_expansion(text: &str, toks: &[Tok], last: usize, short: &str) -> Option<
     let mut best: Option<(usize, i32)> = None;
     let mut s = last;
     loop {
-        if toks[s].cap && !is_article(toks[s].text(text)) {
+        if toks[s].cap() && !is_article(toks[s].text(text)) {
             if let Some(score) = align(text, &toks[s..=last], short) {
                 if score > 0 && best.is_none_or(|(_, b)| score > b) {
                     best = Some((s, score));
@@ -126,7 +126,7 @@ fn best_expansion(text: &str, toks: &[Tok], last: usize, short: &str) -> Option<
             break;
         }
         // The expansion cannot reach across punctuation or a possessive.
-        if !matches!(toks[s].gap, Gap::Space | Gap::Dash) || toks[s - 1].possessive {
+        if !matches!(toks[s].gap, Gap::Space | Gap::Dash) || toks[s - 1].possessive() {
             break;
         }
         s -= 1;
@@ -144,9 +144,9 @@ fn extend_left(text: &str, toks: &[Tok], mut s: usize) -> usize {
     while s > 0 && toks[s].gap == Gap::Space {
         let prev = &toks[s - 1];
         let lower = prev.text(text).to_lowercase();
-        let plain = prev.cap
-            && !prev.possessive
-            && !prev.acronym
+        let plain = prev.cap()
+            && !prev.possessive()
+            && !prev.acronym()
             && prev.gap != Gap::Start
             && !lexicon::is_common_word(&lower)
             && !lexicon::is_adjective_of_place(&lower)
@@ -198,7 +198,7 @@ fn align(text: &str, words: &[Tok], short: &str) -> Option<i32> {
             if w != 0 && w != nw - 1 && best[(w + 1) * row + l] != NONE {
                 let cost = if is_connector {
                     0
-                } else if words[w].cap {
+                } else if words[w].cap() {
                     -2
                 } else {
                     NONE

@@ -56,8 +56,6 @@ struct Cand {
 }
 
 /// Bits of a word's [`Flags`] above the lexicon's own: what is known of the word so far.
-/// The word is all ASCII (set when the word is added).
-const ASCII: Flags = flag::FREE;
 /// The lexicon bits of the word's lower-case form are filled in.
 const LOOKED_UP: Flags = flag::FREE << 1;
 /// [`PLURAL_DEMONYM`] is filled in.
@@ -70,60 +68,73 @@ const PHRASE_START_LOOKED_UP: Flags = flag::FREE << 4;
 /// [`Words::may_start_place`]).
 const PHRASE_START: Flags = flag::FREE << 5;
 
-/// What is known of one word besides its token (one record, so that a word costs one push).
-struct WordInfo {
-    /// The word's lower-case form is `lowered[lower_from..lower_from + lower_len]`.
-    lower_from: u32,
-    lower_len: u32,
-    /// What the lexicon says of the word, looked up the first time a rule asks.
-    flags: Cell<Flags>,
-}
-
-/// The words of a document's prose sentences, one sentence after another, each lower-cased once; a
-/// sentence's [`Words`] is a view of its part. Built in one pass and then only read.
+/// The words of a document's prose sentences, one sentence after another, with the text lower-cased once;
+/// a sentence's [`Words`] is a view of its part. Built in one pass and then only read.
 #[derive(Default)]
 struct DocWords {
     toks: Vec<Tok>,
-    /// For each word, where its lower-case form is and what the lexicon says of it.
-    info: Vec<WordInfo>,
+    /// For each word, what the lexicon says of it, looked up the first time a rule asks (0 until then).
+    flags: Vec<Cell<Flags>>,
+    /// The text lower-cased (ASCII letters only, which keeps every byte where it was; see
+    /// [`DocWords::add_lower`]), then the lower-case forms of `own_lower`.
     lowered: String,
+    /// The text has a character outside ASCII.
+    non_ascii: bool,
+    /// The lower-case forms that are no copy of their word's span in `lowered` (of words with capitals
+    /// outside ASCII), each `(word, from, len)`: the word's index in its sentence and
+    /// `lowered[from..from + len]`. In word order within each sentence.
+    own_lower: Vec<(u32, u32, u32)>,
     /// A buffer for phrases looked up in the lexicon.
     scratch: RefCell<String>,
 }
 
+/// Where one sentence's words are in a [`DocWords`].
+#[derive(Clone)]
+struct Part {
+    /// The sentence's words in [`DocWords::toks`].
+    toks: std::ops::Range<usize>,
+    /// Its words' entries in [`DocWords::own_lower`].
+    own_lower: std::ops::Range<usize>,
+}
+
 impl DocWords {
-    /// Lower-cases the words from `from` on (those just tokenized), the words of the sentence
-    /// `text[start..end]`. The sentence is copied and lower-cased whole (ASCII letters only, which keeps
-    /// every byte where it was): the lower-case form of a word without capitals outside ASCII is then the
-    /// copy of its span, with no work per word. A word with such capitals gets its own lower-case form
-    /// after the copy.
-    fn add_lower(&mut self, text: &str, from: usize, start: usize, end: usize) {
-        let lowered = &mut self.lowered;
-        let base = lowered.len();
-        lowered.push_str(text.get(start..end).unwrap_or(""));
-        if let Some(copy) = lowered.get_mut(base..) {
-            copy.make_ascii_lowercase();
+    /// Lower-cases the words from `from` on (those just tokenized), the words of a sentence of `text`. The
+    /// first time, the whole text is copied and lower-cased (ASCII letters only, which keeps every byte
+    /// where it was): the lower-case form of a word without capitals outside ASCII is then the copy of its
+    /// span, with no work per word. A word with such capitals gets its own lower-case form after the copy.
+    /// Returns where the sentence's words are.
+    fn add_lower(&mut self, text: &str, from: usize) -> Part {
+        if self.lowered.is_empty() {
+            // (Made again for an empty text, which costs nothing.)
+            self.non_ascii = !text.is_ascii();
+            // Room for the words' own lower-case forms too, which are rare.
+            self.lowered.reserve(text.len() + if self.non_ascii { text.len() / 8 } else { 0 });
+            self.lowered.push_str(text);
+            self.lowered.make_ascii_lowercase();
         }
         let toks = self.toks.get(from..).unwrap_or(&[]);
-        self.info.extend(toks.iter().map(|t| {
-            let flags = Cell::new(if t.ascii { ASCII } else { 0 });
-            if t.ascii || !t.has_upper {
-                let at = base + t.start.saturating_sub(start);
-                return WordInfo { lower_from: at as u32, lower_len: (t.end - t.start) as u32, flags };
+        self.flags.resize(self.toks.len(), Cell::new(0));
+        let own_from = self.own_lower.len();
+        if self.non_ascii {
+            for (i, t) in toks.iter().enumerate() {
+                if !Words::lower_is_copy(t) {
+                    let at = self.lowered.len();
+                    self.lowered.push_str(&t.text(text).to_lowercase());
+                    self.own_lower.push((i as u32, at as u32, (self.lowered.len() - at) as u32));
+                }
             }
-            let at = lowered.len();
-            lowered.push_str(&t.text(text).to_lowercase());
-            WordInfo { lower_from: at as u32, lower_len: (lowered.len() - at) as u32, flags }
-        }));
+        }
+        Part { toks: from..self.toks.len(), own_lower: own_from..self.own_lower.len() }
     }
 
-    /// The words `range` (one sentence).
-    fn view<'a>(&'a self, text: &'a str, range: std::ops::Range<usize>) -> Words<'a> {
+    /// The words of one sentence.
+    fn view<'a>(&'a self, text: &'a str, part: &Part) -> Words<'a> {
         Words {
             text,
-            toks: &self.toks[range.clone()],
-            info: &self.info[range],
+            toks: &self.toks[part.toks.clone()],
+            flags: &self.flags[part.toks.clone()],
             lowered: &self.lowered,
+            own_lower: &self.own_lower[part.own_lower.clone()],
             scratch: &self.scratch,
         }
     }
@@ -134,8 +145,11 @@ impl DocWords {
 struct Words<'a> {
     text: &'a str,
     toks: &'a [Tok],
-    info: &'a [WordInfo],
+    flags: &'a [Cell<Flags>],
+    /// The text lower-cased ([`DocWords::lowered`]); `own_lower` are the lower-case forms of words its
+    /// copy does not give.
     lowered: &'a str,
+    own_lower: &'a [(u32, u32, u32)],
     scratch: &'a RefCell<String>,
 }
 
@@ -145,23 +159,51 @@ impl<'a> Words<'a> {
         self.toks[i].text(self.text)
     }
 
-    /// The word in lower case (`str::to_lowercase` of it).
+    /// Whether the lower-case form of the word is its span in the lower-case copy of the text: for a
+    /// word without capitals outside ASCII.
     #[inline]
+    fn lower_is_copy(t: &Tok) -> bool {
+        t.ascii() || !t.has_upper()
+    }
+
+    /// The word in lower case (`str::to_lowercase` of it).
+    #[inline(always)]
     fn lower(&self, i: usize) -> &'a str {
-        let info = &self.info[i];
-        let from = info.lower_from as usize;
-        self.lowered.get(from..from + info.lower_len as usize).unwrap_or("")
+        let t = &self.toks[i];
+        if !Words::lower_is_copy(t) {
+            return self.own_lower(i);
+        }
+        self.lowered.get(t.start..t.end).unwrap_or("")
+    }
+
+    /// [`Words::lower`] of a word with capitals outside ASCII.
+    #[cold]
+    #[inline(never)]
+    fn own_lower(&self, i: usize) -> &'a str {
+        match self.own_lower.binary_search_by_key(&i, |&(word, _, _)| word as usize) {
+            Ok(k) => {
+                let (_, from, len) = self.own_lower[k];
+                self.lowered.get(from as usize..(from + len) as usize).unwrap_or("")
+            }
+            Err(_) => "",
+        }
     }
 
     /// The lexicons the word's lower-case form is in (see [`lexicon::flag`]), looked up once.
-    #[inline]
+    #[inline(always)]
     fn flags(&self, i: usize) -> Flags {
-        let f = self.info[i].flags.get();
+        let f = self.flags[i].get();
         if f & LOOKED_UP != 0 {
             return f;
         }
-        let f = f | LOOKED_UP | lexicon::flags(self.lower(i));
-        self.info[i].flags.set(f);
+        self.look_up(i)
+    }
+
+    /// [`Words::flags`] the first time: looks the word up.
+    #[inline(never)]
+    fn look_up(&self, i: usize) -> Flags {
+        let f = self.flags[i].get() | LOOKED_UP | lexicon::flags(self.lower(i));
+        self.flags[i].set(f);
         f
     }
 
@@ -173,23 +215,23 @@ impl<'a> Words<'a> {
 
     /// `Russians`, `Kazakhs`: the plural of a demonym.
     fn is_plural_demonym(&self, i: usize) -> bool {
-        let f = self.info[i].flags.get();
+        let f = self.flags[i].get();
         if f & PLURAL_LOOKED_UP != 0 {
             return f & PLURAL_DEMONYM != 0;
         }
         let yes = is_plural_demonym(self.lower(i));
-        self.info[i].flags.set(f | PLURAL_LOOKED_UP | if yes { PLURAL_DEMONYM } else { 0 });
+        self.flags[i].set(f | PLURAL_LOOKED_UP | if yes { PLURAL_DEMONYM } else { 0 });
         yes
     }
 
     /// Whether a phrase of several words starting with this one may be a place: `false` when the word's
     /// first part (up to a dash) starts no place, abbreviation or directional word of the lexicon.
     fn may_start_place(&self, i: usize) -> bool {
-        let f = self.info[i].flags.get();
+        let f = self.flags[i].get();
         if f & PHRASE_START_LOOKED_UP != 0 {
             return f & PHRASE_START != 0;
         }
-        let yes = if f & ASCII == 0 {
+        let yes = if !self.toks[i].ascii() {
             true
         } else {
             let lower = self.lower(i);
@@ -198,14 +240,14 @@ impl<'a> Words<'a> {
                 None => self.has(i, flag::PLACE_FIRST),
             }
         };
-        let f = self.info[i].flags.get();
-        self.info[i].flags.set(f | PHRASE_START_LOOKED_UP | if yes { PHRASE_START } else { 0 });
+        let f = self.flags[i].get();
+        self.flags[i].set(f | PHRASE_START_LOOKED_UP | if yes { PHRASE_START } else { 0 });
         yes
     }
 
     /// Whether the words `first..=last` name a place of the lexicon (see [`Words::lower_phrase_into`]).
     fn is_place(&self, first: usize, last: usize) -> bool {
-        if first == last && self.info[first].flags.get() & ASCII != 0 {
+        if first == last && self.toks[first].ascii() {
             // One ASCII word is its own phrase, without a space: a place or an abbreviation, not a region.
             return self.has(first, flag::PLACE_OR_ABBREVIATION);
         }
@@ -248,9 +290,10 @@ impl<'a> Words<'a> {
     }
 }
 
-/// One prose sentence between the passes: its words and its candidates, as ranges of the document's.
+/// One prose sentence with candidates, between the passes: its words and its candidates, as ranges of the
+/// document's.
 struct Pending {
-    toks: std::ops::Range<usize>,
+    part: Part,
     mode: Mode,
     cands: std::ops::Range<usize>,
 }
@@ -258,6 +301,8 @@ struct Pending {
 /// Buffers reused from sentence to sentence.
 #[derive(Default)]
 struct Scratch {
+    /// The capitalised words of the sentence, in order: the only words a name starts with.
+    caps: Vec<usize>,
     units: Vec<Option<usize>>,
     chains: Vec<(usize, usize)>,
     phrase: String,
@@ -272,14 +317,18 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
     let mut dw = DocWords::default();
     let words_guess = text.len() / 5 + 16;
     dw.toks.reserve(words_guess);
-    dw.info.reserve(words_guess);
-    dw.lowered.reserve(text.len() + 16);
+    dw.flags.reserve(words_guess);
     let mut all_cands: Vec<Cand> = Vec::with_capacity(text.len() / 40 + 16);
     let mut work: Vec<Pending> = Vec::new();
     let mut scratch = Scratch::default();
     for sentence in sentences {
         let (start, end) = (sentence.span.start as usize, sentence.span.end as usize);
-        if text.get(start..end).is_none() {
+        let Some(s) = text.get(start..end) else {
+            continue;
+        };
+        // Chrome gives only the acronyms it defines, and a definition needs an opening bracket, which no
+        // word holds (the bracket `tokenize_into` reports is any `(` of the sentence).
+        if sentence.chrome && !s.as_bytes().contains(&b'(') {
             continue;
         }
         let from = dw.toks.len();
@@ -297,9 +346,8 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
             dw.toks.truncate(from);
             continue;
         }
-        dw.add_lower(text, from, start, end);
-        let words = dw.view(text, from..dw.toks.len());
-        let mode = mode_of(text, &words, end);
+        let part = dw.add_lower(text, from);
+        let words = dw.view(text, &part);
         let first_cand = all_cands.len();
         candidates(&words, &mut scratch, &mut all_cands);
         for d in &defs {
@@ -307,7 +355,12 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
             let kind = kind_of(&words, first, last);
             all_cands.push(Cand { first, last, kind, unconfirmed: false, expansion: true });
         }
-        work.push(Pending { toks: from..dw.toks.len(), mode, cands: first_cand..all_cands.len() });
+        // A sentence without candidates gives no names, and its mode matters to no other sentence: the
+        // passes below need only the sentences with candidates.
+        if all_cands.len() > first_cand {
+            let mode = mode_of(text, &words, end);
+            work.push(Pending { part, mode, cands: first_cand..all_cands.len() });
+        }
     }
     let dw = dw;
 
@@ -321,7 +374,7 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
         if p.mode != Mode::Prose {
             continue;
         }
-        let words = dw.view(text, p.toks.clone());
+        let words = dw.view(text, &p.part);
         for c in all_cands[p.cands.clone()].iter().filter(|c| !c.unconfirmed) {
             // The key of the display form, which is the key of the surface: both collapse whitespace and
             // straighten apostrophes. Each distinct surface is normalised once.
@@ -358,7 +411,7 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
     let mut surface = String::new();
     let mut headline = KnownWithin::default();
     for p in &work {
-        let words = dw.view(text, p.toks.clone());
+        let words = dw.view(text, &p.part);
         kept.clear();
         for c in &all_cands[p.cands.clone()] {
             match p.mode {
@@ -477,7 +530,7 @@ impl KnownWithin {
             }
             let mut matched = None;
             for len in (1..=self.key_ends.len()).rev() {
-                let acronym = len == 1 && mode == Mode::Title && words.toks[p].acronym && !common_acronym(words, p);
+                let acronym = len == 1 && mode == Mode::Title && words.toks[p].acronym() && !common_acronym(words, p);
                 if known.contains(&self.key[..self.key_ends[len - 1]])
                     || lexicon::is_place(&self.phrase[..self.phrase_ends[len - 1]])
                     || acronym
@@ -544,7 +597,7 @@ fn mode_of(text: &str, words: &Words, end: usize) -> Mode {
     let mut any_lower_letter = false;
     let mut cased_words = 0;
     for t in words.toks {
-        let starts_with_letter = if t.ascii {
+        let starts_with_letter = if t.ascii() {
             text.as_bytes().get(t.start).is_some_and(u8::is_ascii_alphabetic)
         } else {
             t.text(text).chars().next().is_some_and(char::is_alphabetic)
@@ -553,10 +606,10 @@ fn mode_of(text: &str, words: &Words, end: usize) -> Mode {
             continue;
         }
         // The tokenizer saw the cases of the word's letters.
-        let (lower, cased) = (t.has_lower, t.has_lower || t.has_upper);
+        let (lower, cased) = (t.has_lower(), t.has_lower() || t.has_upper());
         any_lower_letter |= lower;
         cased_words += cased as usize;
-        if t.cap {
+        if t.cap() {
             caps_words += 1;
         } else if !has_lower_word && !is_title_small_word(t.text(text)) {
             has_lower_word = true;
@@ -602,15 +655,16 @@ fn is_handle(words: &Words, i: usize) -> bool {
 }
 
 /// For each word, the last word of the longest lexicon place that starts there (`Trinidad and Tobago`).
-fn place_units(words: &Words, units: &mut Vec<Option<usize>>, phrase: &mut String) {
+/// `caps` are the sentence's capitalised words, the only ones a place starts with.
+fn place_units(words: &Words, caps: &[usize], units: &mut Vec<Option<usize>>, phrase: &mut String) {
     let n = words.n();
     let max = lexicon::max_place_words();
     units.clear();
     units.resize(n, None);
-    for (i, unit) in units.iter_mut().enumerate() {
+    for &i in caps {
         // A place of several words starts with a word that is a place's prefix or a directional word
         // (what `place_may_continue` says of one word).
-        if !words.toks[i].cap || words.toks[i].possessive || !words.has(i, flag::PLACE_PREFIX | flag::DIRECTION) {
+        if words.toks[i].possessive() || !words.has(i, flag::PLACE_PREFIX | flag::DIRECTION) {
             continue;
         }
         phrase.clear();
@@ -623,33 +677,37 @@ fn place_units(words: &Words, units: &mut Vec<Option<usize>>, phrase: &mut Strin
                 phrase.push(if words.toks[j].gap == Gap::Dash { '-' } else { ' ' });
             }
             phrase.push_str(words.lower(j));
-            if j > i && words.toks[j].cap && lexicon::is_place(phrase) {
+            if j > i && words.toks[j].cap() && lexicon::is_place(phrase) {
                 best = Some(j);
             }
             // No longer place starts with this phrase: the words after it cannot make one.
-            if words.toks[j].possessive || !lexicon::place_may_continue(phrase) {
+            if words.toks[j].possessive() || !lexicon::place_may_continue(phrase) {
                 break;
             }
         }
-        *unit = best;
+        units[i] = best;
     }
 }
 
 /// The raw runs of capitalised words of a sentence, joined across connectors where a head makes them one
-/// name. Returns inclusive token ranges.
-fn chains(words: &Words, units: &[Option<usize>], out: &mut Vec<(usize, usize)>) {
+/// name. Returns inclusive token ranges. `caps` are the sentence's capitalised words, the only ones a chain
+/// starts with.
+fn chains(words: &Words, caps: &[usize], units: &[Option<usize>], out: &mut Vec<(usize, usize)>) {
     let n = words.n();
     out.clear();
-    let mut i = 0;
-    while i < n {
-        if !words.toks[i].cap || is_handle(words, i) {
-            i += 1;
+    // A chain starts at a capitalised word after the previous chain: `after` is where that one ended.
+    let mut after = 0;
+    for &i in caps {
+        if i < after {
+            continue;
+        }
+        if is_handle(words, i) {
             continue;
         }
         let mut j = i;
         let mut phrase: Option<&'static str> = None;
         loop {
-            if words.toks[j].possessive || j + 1 >= n {
+            if words.toks[j].possessive() || j + 1 >= n {
                 break;
             }
             let k = j + 1;
@@ -662,11 +720,11 @@ fn chains(words: &Words, units: &[Option<usize>], out: &mut Vec<(usize, usize)>)
             let gap = words.toks[k].gap;
             let period_ok = gap == Gap::Period && joins_over_period(words, j);
             // A dashed part continues the name only when a head follows (`Central Asia-Russia Summit`).
-            let dash_ok = gap == Gap::Dash && words.toks[k].cap && head_ahead(words, k);
+            let dash_ok = gap == Gap::Dash && words.toks[k].cap() && head_ahead(words, k);
             if gap != Gap::Space && !period_ok && !dash_ok {
                 break;
             }
-            if words.toks[k].cap {
+            if words.toks[k].cap() {
                 if is_handle(words, k) {
                     break;
                 }
@@ -682,13 +740,13 @@ fn chains(words: &Words, units: &[Option<usize>], out: &mut Vec<(usize, usize)>)
             let conn = words.lower(k);
             // The connector run (`of the`) and the capitalised word after it.
             let mut m = k;
-            while m < n && m - k < 3 && !words.toks[m].cap && words.toks[m].gap == Gap::Space {
+            while m < n && m - k < 3 && !words.toks[m].cap() && words.toks[m].gap == Gap::Space {
                 if !words.has(m, flag::CONNECTOR) {
                     break;
                 }
                 m += 1;
             }
-            if m >= n || !words.toks[m].cap || words.toks[m].gap != Gap::Space || m == k {
+            if m >= n || !words.toks[m].cap() || words.toks[m].gap != Gap::Space || m == k {
                 break;
             }
             let run_has_the = (k..m).any(|x| words.word(x) == "the");
@@ -701,7 +759,7 @@ fn chains(words: &Words, units: &[Option<usize>], out: &mut Vec<(usize, usize)>)
                     !run_has_the
                         && m == k + 1
                         && !is_place_word(words, j)
-                        && !words.toks[j].acronym
+                        && !words.toks[j].acronym()
                         && !is_place_word(words, m)
                         && !words.has(m, flag::DEMONYM)
                         && (phrase.is_some() || head_ahead(words, m))
@@ -710,7 +768,7 @@ fn chains(words: &Words, units: &[Option<usize>], out: &mut Vec<(usize, usize)>)
                     matches!(phrase, Some("for" | "on"))
                         && m == k + 1
                         && is_place_word(words, m)
-                        && !(m + 1 < n && words.toks[m + 1].cap && words.toks[m + 1].gap == Gap::Space)
+                        && !(m + 1 < n && words.toks[m + 1].cap() && words.toks[m + 1].gap == Gap::Space)
                 }
                 "the" => false,
                 _ => m == k + 1 && j - i < 3 && !is_place_word(words, j) && !(i..=j).any(|p| words.has(p, flag::HEAD)),
@@ -727,13 +785,13 @@ fn chains(words: &Words, units: &[Option<usize>], out: &mut Vec<(usize, usize)>)
             j = m;
         }
         out.push((i, j));
-        i = j + 1;
+        after = j + 1;
     }
 }
 
 /// `Dr. Luca`, `J. Smith`, `St. Petersburg`: a period that stays inside a name.
 fn joins_over_period(words: &Words, j: usize) -> bool {
-    (words.toks[j].cap && words.lower(j).chars().count() == 1)
+    (words.toks[j].cap() && words.lower(j).chars().count() == 1)
         || words.has(j, flag::TITLE_ABBREVIATION | flag::NAME_ABBREVIATION)
 }
 
@@ -745,11 +803,11 @@ fn is_place_word(words: &Words, i: usize) -> bool {
 /// Whether the capitalised words from `m` on reach a head noun (`Road Initiative` after `Belt and`).
 fn head_ahead(words: &Words, m: usize) -> bool {
     let mut p = m;
-    while p < words.n() && p < m + 6 && words.toks[p].cap && (p == m || words.toks[p].gap == Gap::Space) {
+    while p < words.n() && p < m + 6 && words.toks[p].cap() && (p == m || words.toks[p].gap == Gap::Space) {
         if words.has(p, flag::HEAD) {
             return true;
         }
-        if words.toks[p].possessive {
+        if words.toks[p].possessive() {
             break;
         }
         p += 1;
@@ -767,10 +825,18 @@ fn is_title_word(words: &Words, i: usize) -> bool {
 }
 
 /// The name candidates of one sentence, before confirmation.
+// Out of line: inlined into `extract`, its loops ran short of registers and cost more instructions.
+#[inline(never)]
 fn candidates(words: &Words, scratch: &mut Scratch, out: &mut Vec<Cand>) {
+    scratch.caps.clear();
+    scratch.caps.extend(words.toks.iter().enumerate().filter(|(_, t)| t.cap()).map(|(i, _)| i));
+    if scratch.caps.is_empty() {
+        // Every name starts with a capitalised word.
+        return;
+    }
     let initial = initial_index(words);
-    place_units(words, &mut scratch.units, &mut scratch.phrase);
-    chains(words, &scratch.units, &mut scratch.chains);
+    place_units(words, &scratch.caps, &mut scratch.units, &mut scratch.phrase);
+    chains(words, &scratch.caps, &scratch.units, &mut scratch.chains);
     for &(first, last) in &scratch.chains {
         split_titles(words, &scratch.units, first, last, initial, out);
     }
@@ -793,7 +859,7 @@ fn split_titles(
         if is_title_word(words, next) || words.has(next, flag::TITLE_MODIFIER) {
             continue;
         }
-        if (next..=last).any(|x| words.has(x, flag::HEAD) || words.toks[x].acronym) || words.is_place(next, last) {
+        if (next..=last).any(|x| words.has(x, flag::HEAD) || words.toks[x].acronym()) || words.is_place(next, last) {
             continue;
         }
         let mut q = p;
@@ -820,7 +886,7 @@ fn split_titles(
     if let Some(e) = place_end {
         if e < last
             && words.toks[e + 1].gap == Gap::Space
-            && !(e + 1..=last).any(|x| words.has(x, flag::HEAD) || !words.toks[x].cap)
+            && !(e + 1..=last).any(|x| words.has(x, flag::HEAD) || !words.toks[x].cap())
             && !words.is_place(first, last)
         {
             finish(words, first, e, initial, None, out);
@@ -863,11 +929,11 @@ fn finish(
         first += 1;
         at_start = false;
     }
-    if first == last && words.toks[first].gap == Gap::Dash && !words.toks[first].cap {
+    if first == last && words.toks[first].gap == Gap::Dash && !words.toks[first].cap() {
         return;
     }
     // `Russian MIR`: a demonym before an acronym is not part of its name.
-    if last == first + 1 && words.toks[last].acronym && words.has(first, flag::DEMONYM) {
+    if last == first + 1 && words.toks[last].acronym() && words.has(first, flag::DEMONYM) {
         first = last;
         at_start = false;
     }
@@ -876,10 +942,10 @@ fn finish(
     if single {
         let t = &words.toks[first];
         let w = words.lower(first);
-        if w.chars().count() < 2 || t.compound || !t.cap {
+        if w.chars().count() < 2 || t.compound() || !t.cap() {
             return;
         }
-        if t.acronym {
+        if t.acronym() {
             if common_acronym(words, first) {
                 return;
             }
@@ -916,7 +982,7 @@ fn finish(
         }
     }
     let kind = if place { Some(EntityKind::Place) } else { kind.or_else(|| kind_of_non_place(words, first, last)) };
-    let unconfirmed = single && at_start && !place && !words.toks[first].acronym && kind != Some(EntityKind::Person);
+    let unconfirmed = single && at_start && !place && !words.toks[first].acronym() && kind != Some(EntityKind::Person);
     out.push(Cand { first, last, kind, unconfirmed, expansion: false });
 }
 
@@ -933,7 +999,7 @@ fn kind_of_non_place(words: &Words, first: usize, last: usize) -> Option<EntityK
     // The head: the word before the first `of`, `for`, `on` or `in`, else the last word.
     let mut head = last;
     for x in first + 1..=last {
-        if !words.toks[x].cap && matches!(words.lower(x), "of" | "for" | "on" | "in") {
+        if !words.toks[x].cap() && matches!(words.lower(x), "of" | "for" | "on" | "in") {
             head = x - 1;
             break;
         }
@@ -954,13 +1020,13 @@ fn kind_of_non_place(words: &Words, first: usize, last: usize) -> Option<EntityK
     let toks = &words.toks;
     let n = words.n();
     let count = last - first + 1;
-    if toks[first].acronym || count > 4 {
+    if toks[first].acronym() || count > 4 {
         return None;
     }
     // A role word right before: `president Kassym-Jomart Tokayev`, `counterpart Emomali Rahmon`.
     if first > 0
         && matches!(toks[first].gap, Gap::Space | Gap::Comma)
-        && !toks[first - 1].cap
+        && !toks[first - 1].cap()
         && words.has(first - 1, flag::ROLE)
     {
         return Some(EntityKind::Person);
@@ -1000,8 +1066,8 @@ fn kind_of_non_place(words: &Words, first: usize, last: usize) -> Option<EntityK
     // `Dushanbe, Tajikistan`: a city before its country.
     if count <= 2 && last + 1 < n && toks[last + 1].gap == Gap::Comma {
         let c = last + 1;
-        let after_ok = c + 1 >= n || toks[c + 1].gap != Gap::Space || !toks[c + 1].cap;
-        if !toks[c].possessive && after_ok && is_place_word(words, c) {
+        let after_ok = c + 1 >= n || toks[c + 1].gap != Gap::Space || !toks[c + 1].cap();
+        if !toks[c].possessive() && after_ok && is_place_word(words, c) {
             return Some(EntityKind::Place);
         }
     }

@@ -5,8 +5,9 @@
 //! (`’s`, `'s`) is cut from the word and flagged; a trailing apostrophe (`States’`) is left outside it.
 //! A dashed word is kept whole when it is one name (`Kassym-Jomart`, `North–South`, `Co-operation`) and cut
 //! into its parts when a part is a place, a demonym or an acronym (`Russia-Central`, `Moscow-led`).
-//! Every span lies on character boundaries of the text; the scan is linear (ASCII read byte by byte) and
-//! allocates only the output (plus a lower-case copy of the rare dashed word).
+//! Every span lies on character boundaries of the text; the scan is linear (ASCII read by table lookups, the
+//! letters of a word two at a time) and allocates only the output (plus a lower-case copy of the rare
+//! dashed word).
 
 use super::lexicon;
 
@@ -33,26 +34,82 @@ pub struct Tok {
     pub start: usize,
     pub end: usize,
     pub gap: Gap,
-    /// The word was followed by a possessive `’s`, cut from the span.
-    pub possessive: bool,
-    /// A dashed compound whose later part is lower case (`Co-operation`, `Euro-optimist`).
-    pub compound: bool,
-    /// The first character is upper case.
-    pub cap: bool,
-    /// At least two letters, all upper case (`EAEU`, `BRICS+`).
-    pub acronym: bool,
-    /// The word is all ASCII.
-    pub ascii: bool,
-    /// Some letter is upper case.
-    pub has_upper: bool,
-    /// Some letter is lower case.
-    pub has_lower: bool,
+    /// What else is known of the word, as the bits [`Tok::POSSESSIVE`] to [`Tok::ASCII`] (one byte, so that
+    /// making a word stores four fields rather than ten).
+    bits: u8,
 }
 
 impl Tok {
+    /// The word was followed by a possessive `’s`, cut from the span.
+    const POSSESSIVE: u8 = 1;
+    /// Some letter is upper case (the bit of [`UPPER`] among the byte classes).
+    const HAS_UPPER: u8 = UPPER;
+    /// Some letter is lower case (the bit of [`LOWER`] among the byte classes).
+    const HAS_LOWER: u8 = LOWER;
+    /// A dashed compound whose later part is lower case (`Co-operation`, `Euro-optimist`).
+    const COMPOUND: u8 = 8;
+    /// The first character is upper case.
+    const CAP: u8 = 16;
+    /// At least two letters, all upper case (`EAEU`, `BRICS+`).
+    const ACRONYM: u8 = 32;
+    /// The word is all ASCII.
+    const ASCII: u8 = 64;
+
     #[inline]
     pub fn text<'a>(&self, text: &'a str) -> &'a str {
         text.get(self.start..self.end).unwrap_or("")
+    }
+
+    /// The word was followed by a possessive `’s`, cut from the span.
+    #[inline]
+    pub fn possessive(&self) -> bool {
+        self.bits & Tok::POSSESSIVE != 0
+    }
+
+    /// A dashed compound whose later part is lower case (`Co-operation`, `Euro-optimist`).
+    #[inline]
+    pub fn compound(&self) -> bool {
+        self.bits & Tok::COMPOUND != 0
+    }
+
+    /// The first character is upper case.
+    #[inline]
+    pub fn cap(&self) -> bool {
+        self.bits & Tok::CAP != 0
+    }
+
+    /// At least two letters, all upper case (`EAEU`, `BRICS+`).
+    #[inline]
+    pub fn acronym(&self) -> bool {
+        self.bits & Tok::ACRONYM != 0
+    }
+
+    /// The word is all ASCII.
+    #[inline]
+    pub fn ascii(&self) -> bool {
+        self.bits & Tok::ASCII != 0
+    }
+
+    /// Some letter is upper case.
+    #[inline]
+    pub fn has_upper(&self) -> bool {
+        self.bits & Tok::HAS_UPPER != 0
+    }
+
+    /// Some letter is lower case.
+    #[inline]
+    pub fn has_lower(&self) -> bool {
+        self.bits & Tok::HAS_LOWER != 0
+    }
+}
+
+/// The bit `bit` if `yes`, else 0.
+#[inline]
+fn bit_if(yes: bool, bit: u8) -> u8 {
+    if yes {
+        bit
+    } else {
+        0
     }
 }
 
@@ -94,9 +151,11 @@ pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Tok> {
     toks
 }
 
-/// The words of `text[start..end]`, in order, appended to `toks`. ASCII is read byte by byte; other
-/// characters are decoded. Returns whether an opening bracket `(` lies outside the words (which an
+/// The words of `text[start..end]`, in order, appended to `toks`. ASCII is read by table lookups (see
+/// [`alnum_run`]); other characters are decoded. Returns whether an opening bracket `(` lies outside the words (which an
 /// acronym's definition needs), so that a sentence without one need not be searched for it again.
+// Out of line: inlined into `extract`, its loops ran short of registers and cost more instructions.
+#[inline(never)]
 pub fn tokenize_into(text: &str, start: usize, end: usize, toks: &mut Vec<Tok>) -> bool {
     let mut bracket = false;
     let Some(s) = text.get(start..end) else {
@@ -123,7 +182,8 @@ pub fn tokenize_into(text: &str, start: usize, end: usize, toks: &mut Vec<Tok>) 
                 first = false;
                 gap = GapScan::default();
                 toks.push(ascii_tok(start + pos, &bytes[pos..word_end], this_gap, false, classes));
-                pos = word_end;
+                // Most words end at one space, which changes no gap: it is passed over at once.
+                pos = if bytes.get(word_end) == Some(&b' ') { word_end + 1 } else { word_end };
                 continue;
             }
             1
@@ -246,16 +306,8 @@ pub fn tokenize_into(text: &str, start: usize, end: usize, toks: &mut Vec<Tok>) 
 /// scan.
 #[inline]
 fn plain_ascii_word(bytes: &[u8], pos: usize, first_class: u8) -> Option<(usize, u8)> {
-    let mut end = pos + 1;
-    let mut classes = first_class;
-    while let Some(&b) = bytes.get(end) {
-        let class = CLASS[b as usize];
-        if class & ALNUM == 0 {
-            break;
-        }
-        classes |= class;
-        end += 1;
-    }
+    let (end, classes) = alnum_run(bytes, pos + 1);
+    let classes = classes | first_class;
     let ends_outright = |b: u8| b < 0x80 && CLASS[b as usize] & ALNUM == 0;
     match bytes.get(end) {
         None => Some((end, classes)),
@@ -265,26 +317,85 @@ fn plain_ascii_word(bytes: &[u8], pos: usize, first_class: u8) -> Option<(usize,
     }
 }
 
+/// The end of the run of ASCII letters and digits that starts at `pos`, and the union of their classes.
+/// The bytes are read two at a time, each pair looked up once in [`PAIRS`].
+#[inline]
+fn alnum_run(bytes: &[u8], pos: usize) -> (usize, u8) {
+    let mut end = pos;
+    let mut classes = 0;
+    // Four bytes (two pairs) at a time while there are four, then one pair.
+    while let Some(&[a, b, c, d]) = bytes.get(end..).and_then(<[u8]>::first_chunk::<4>) {
+        let first = PAIRS[u16::from_le_bytes([a, b]) as usize];
+        classes |= first;
+        if first < FULL_PAIR {
+            return (end + (first >> PAIR_RUN_SHIFT) as usize, classes & !PAIR_RUN_MASK);
+        }
+        let second = PAIRS[u16::from_le_bytes([c, d]) as usize];
+        classes |= second;
+        end += 2 + (second >> PAIR_RUN_SHIFT) as usize;
+        if second < FULL_PAIR {
+            return (end, classes & !PAIR_RUN_MASK);
+        }
+    }
+    if let Some(&pair) = bytes.get(end..).and_then(<[u8]>::first_chunk::<2>) {
+        let entry = PAIRS[u16::from_le_bytes(pair) as usize];
+        classes |= entry;
+        end += (entry >> PAIR_RUN_SHIFT) as usize;
+        if entry < FULL_PAIR {
+            return (end, classes & !PAIR_RUN_MASK);
+        }
+    }
+    // The last byte of the text alone.
+    if let Some(&b) = bytes.get(end) {
+        let class = CLASS[b as usize];
+        if class & ALNUM != 0 {
+            classes |= class;
+            end += 1;
+        }
+    }
+    (end, classes & !PAIR_RUN_MASK)
+}
+
+/// Where a [`PAIRS`] entry keeps its run length: the top two bits, which no class of a letter or a digit
+/// uses.
+const PAIR_RUN_SHIFT: u32 = 6;
+const PAIR_RUN_MASK: u8 = 0b11 << PAIR_RUN_SHIFT;
+/// The least entry of a pair whose two bytes both continue the run.
+const FULL_PAIR: u8 = 2 << PAIR_RUN_SHIFT;
+
+/// For two bytes `a`, `b` (the index `a | b << 8`): how many of them start a run of ASCII letters and
+/// digits (0, 1 or 2, in the top two bits) and the union of those bytes' classes ([`ALNUM`], [`UPPER`],
+/// [`LOWER`]) in the bits below.
+static PAIRS: [u8; 1 << 16] = {
+    let mut t = [0u8; 1 << 16];
+    let mut i = 0;
+    while i < 1 << 16 {
+        let (a, b) = (CLASS[i & 0xff], CLASS[i >> 8]);
+        let word = ALNUM | UPPER | LOWER;
+        t[i] = if a & ALNUM == 0 {
+            0
+        } else if b & ALNUM == 0 {
+            (1 << PAIR_RUN_SHIFT) | (a & word)
+        } else {
+            (2 << PAIR_RUN_SHIFT) | ((a | b) & word)
+        };
+        i += 1;
+    }
+    t
+};
+
 /// The word of ASCII bytes `word` that starts at `start`, with `classes` the union of its bytes' classes
 /// (what [`make`] gives, without reading the word again unless it may be an acronym).
 #[inline]
 fn ascii_tok(start: usize, word: &[u8], gap: Gap, possessive: bool, classes: u8) -> Tok {
-    let has_upper = classes & UPPER != 0;
+    // The classes' bits of capitals and small letters are the word's.
+    let case = classes & (UPPER | LOWER);
     // Capitals are counted only in a word without small letters (an acronym or a number).
-    let acronym =
-        has_upper && classes & LOWER == 0 && word.iter().filter(|&&b| CLASS[b as usize] & UPPER != 0).nth(1).is_some();
-    Tok {
-        start,
-        end: start + word.len(),
-        gap,
-        possessive,
-        compound: false,
-        cap: word.first().is_some_and(|&b| CLASS[b as usize] & UPPER != 0),
-        acronym,
-        ascii: true,
-        has_upper,
-        has_lower: classes & LOWER != 0,
-    }
+    let acronym = case == UPPER && word.iter().filter(|&&b| CLASS[b as usize] & UPPER != 0).nth(1).is_some();
+    let cap = word.first().is_some_and(|&b| CLASS[b as usize] & UPPER != 0);
+    let bits =
+        case | Tok::ASCII | bit_if(possessive, Tok::POSSESSIVE) | bit_if(cap, Tok::CAP) | bit_if(acronym, Tok::ACRONYM);
+    Tok { start, end: start + word.len(), gap, bits }
 }
 
 /// Classes of ASCII bytes: letters and digits, capitals, small letters, and the marks that may join two
@@ -347,8 +458,7 @@ fn make(text: &str, start: usize, end: usize, gap: Gap, possessive: bool, compou
             upper += b.is_ascii_uppercase() as u32;
             lower += b.is_ascii_lowercase() as u32;
         }
-        let (acronym, has_upper, has_lower) = (upper >= 2 && lower == 0, upper > 0, lower > 0);
-        return Tok { start, end, gap, possessive, compound, cap, acronym, ascii: true, has_upper, has_lower };
+        return tok_of_counts(start, end, gap, possessive, compound, cap, true, (upper, lower));
     }
     for c in w.chars() {
         if c.is_uppercase() {
@@ -357,8 +467,30 @@ fn make(text: &str, start: usize, end: usize, gap: Gap, possessive: bool, compou
             lower += 1;
         }
     }
-    let (acronym, has_upper, has_lower) = (upper >= 2 && lower == 0, upper > 0, lower > 0);
-    Tok { start, end, gap, possessive, compound, cap, acronym, ascii: false, has_upper, has_lower }
+    tok_of_counts(start, end, gap, possessive, compound, cap, false, (upper, lower))
+}
+
+/// The word `start..end` of [`make`], from what it found: whether the word is possessive, a compound,
+/// capitalised and all ASCII, and how many of its letters are capitals and how many small.
+#[allow(clippy::too_many_arguments)]
+fn tok_of_counts(
+    start: usize,
+    end: usize,
+    gap: Gap,
+    possessive: bool,
+    compound: bool,
+    cap: bool,
+    ascii: bool,
+    (upper, lower): (u32, u32),
+) -> Tok {
+    let bits = bit_if(possessive, Tok::POSSESSIVE)
+        | bit_if(compound, Tok::COMPOUND)
+        | bit_if(cap, Tok::CAP)
+        | bit_if(upper >= 2 && lower == 0, Tok::ACRONYM)
+        | bit_if(ascii, Tok::ASCII)
+        | bit_if(upper > 0, Tok::HAS_UPPER)
+        | bit_if(lower > 0, Tok::HAS_LOWER);
+    Tok { start, end, gap, bits }
 }
 
 /// Keeps a dashed word whole or cuts it into parts (see the module documentation).
@@ -381,7 +513,9 @@ fn push_dashed(text: &str, start: usize, end: usize, gap: Gap, possessive: bool,
     let part_is_cap =
         |&(s, e): &(usize, usize)| text.get(s..e).and_then(|w| w.chars().next()).is_some_and(char::is_uppercase);
     let any_known = lower.split('-').zip(&parts).any(|(p, &(s, e))| {
-        lexicon::is_place(p) || lexicon::is_adjective_of_place(p) || make(text, s, e, Gap::Space, false, false).acronym
+        lexicon::is_place(p)
+            || lexicon::is_adjective_of_place(p)
+            || make(text, s, e, Gap::Space, false, false).acronym()
     });
     let all_cap = parts.iter().all(part_is_cap);
     let first_lower = lower.split('-').next().unwrap_or("");
@@ -461,7 +595,7 @@ mod tests {
                     Gap::Dash => "~",
                     Gap::Other => "|",
                 };
-                format!("{g}{}{}", t.text(text), if t.possessive { "'s" } else { "" })
+                format!("{g}{}{}", t.text(text), if t.possessive() { "'s" } else { "" })
             })
             .collect()
     }
@@ -532,12 +666,53 @@ mod tests {
     }
 
     #[test]
+    fn alnum_run_agrees_with_the_byte_loop() {
+        let by_bytes = |b: &[u8], pos: usize| {
+            let mut end = pos;
+            let mut classes = 0;
+            while let Some(&c) = b.get(end) {
+                if CLASS[c as usize] & ALNUM == 0 {
+                    break;
+                }
+                classes |= CLASS[c as usize];
+                end += 1;
+            }
+            (end, classes)
+        };
+        let mut inputs: Vec<Vec<u8>> = ["", "a", "Oslo", "EAEU)", "word1234567890 x", "abcdefgh", "Z9z.q", "Amwajé M"]
+            .iter()
+            .map(|s| s.as_bytes().to_vec())
+            .collect();
+        // Every byte at every position of a run of letters.
+        for b in 0..=255u8 {
+            for at in 0..6 {
+                let mut v = b"aBcDe".to_vec();
+                v[at.min(4)] = b;
+                v.truncate(at.max(1));
+                inputs.push(v.clone());
+                v.extend_from_slice(b"fG");
+                inputs.push(v);
+            }
+        }
+        for input in &inputs {
+            for pos in 0..=input.len() {
+                assert_eq!(alnum_run(input, pos), by_bytes(input, pos), "{input:?} from {pos}");
+            }
+        }
+    }
+
+    #[test]
     fn reports_an_opening_bracket() {
         // (input, whether an opening bracket lies outside the words)
         for (input, want) in
             [("Union (EAEU)", true), ("Union EAEU", false), ("(EAEU", true), ("Union [EAEU]", false), ("", false)]
         {
             assert_eq!(tokenize_into(input, 0, input.len(), &mut Vec::new()), want, "{input}");
+        }
+        // No word holds a `(`: the report is whether the text has one (which `extract` relies on to pass
+        // over chrome without a bracket).
+        for input in ["x(y", "a-(b", "O'(x", "é(", "U.S.(", "BRICS+(1)", "Russia’s(", "(", "a.b.(c", "–(", "x y"] {
+            assert_eq!(tokenize_into(input, 0, input.len(), &mut Vec::new()), input.contains('('), "{input}");
         }
     }
 
@@ -551,11 +726,11 @@ mod tests {
     #[test]
     fn flags() {
         let t = tokenize("EAEU Russia co-operation", 0, 24);
-        assert!(t[0].acronym && t[0].cap);
-        assert!(!t[1].acronym && t[1].cap);
-        assert!(!t[2].cap);
-        assert!(t[0].has_upper && !t[0].has_lower);
-        assert!(t[1].has_upper && t[1].has_lower);
-        assert!(!t[2].has_upper && t[2].has_lower);
+        assert!(t[0].acronym() && t[0].cap());
+        assert!(!t[1].acronym() && t[1].cap());
+        assert!(!t[2].cap());
+        assert!(t[0].has_upper() && !t[0].has_lower());
+        assert!(t[1].has_upper() && t[1].has_lower());
+        assert!(!t[2].has_upper() && t[2].has_lower());
     }
 }

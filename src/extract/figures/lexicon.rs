@@ -51,34 +51,44 @@ const MULTIPLIER_VERBS: [(&str, f64); 11] = [
     ("halving", 0.5),
 ];
 
-/// For each lower-case first letter, the set of word lengths (bit `n` for length `n`) a word must have to
+/// For each first and last letter, the set of word lengths (bit `n` for length `n`) a word must have to
 /// possibly start a figure spelled in words: a number word, `a`/`an`, a `-fold` word or a multiplier verb.
-/// Every word of a text is checked against it, so that almost all of them cost two table reads.
-static WORD_GATE: [u32; 26] = {
-    let mut gate = [0u32; 26];
+/// Every word of a text is checked against it, so that almost all of them cost three table reads (the last
+/// letter turns away `the` and `at`; `there` is one of the few that pass). A letter is indexed by its low
+/// five bits, the same for both cases.
+static WORD_GATE: [[u32; 32]; 32] = {
+    const fn add(gate: &mut [[u32; 32]; 32], first: u8, last: u8, len: usize) {
+        gate[(first & 0x1f) as usize][(last & 0x1f) as usize] |= 1 << len;
+    }
+    let mut gate = [[0u32; 32]; 32];
     let mut i = 0;
     while i < NUMBER_WORDS.len() {
         let w = NUMBER_WORDS[i].0.as_bytes();
-        gate[(w[0] - b'a') as usize] |= (1 << w.len()) | (1 << (w.len() + 4));
+        add(&mut gate, w[0], w[w.len() - 1], w.len());
+        // The `-fold` word.
+        add(&mut gate, w[0], b'd', w.len() + 4);
         i += 1;
     }
     let mut i = 0;
     while i < MULTIPLIER_VERBS.len() {
         let w = MULTIPLIER_VERBS[i].0.as_bytes();
-        gate[(w[0] - b'a') as usize] |= 1 << w.len();
+        add(&mut gate, w[0], w[w.len() - 1], w.len());
         i += 1;
     }
-    gate[(b'h' - b'a') as usize] |= 1 << "hundredfold".len();
-    gate[(b't' - b'a') as usize] |= 1 << "thousandfold".len();
-    gate[0] |= (1 << 1) | (1 << 2);
+    add(&mut gate, b'h', b'd', "hundredfold".len());
+    add(&mut gate, b't', b'd', "thousandfold".len());
+    add(&mut gate, b'a', b'a', 1);
+    add(&mut gate, b'a', b'n', 2);
     gate
 };
 
-/// Whether an ASCII word of `len` letters starting with `first` may be a number word, `a`/`an`, a `-fold`
-/// word or a multiplier verb (a cheap necessary condition, not a sufficient one).
-pub(super) fn may_be_word_figure(first: u8, len: usize) -> bool {
-    let letter = first.to_ascii_lowercase();
-    letter.is_ascii_lowercase() && len < 32 && WORD_GATE[(letter - b'a') as usize] & (1 << len) != 0
+/// Whether a word of ASCII letters may be a number word, `a`/`an`, a `-fold` word or a multiplier verb, in
+/// any case (a cheap necessary condition, not a sufficient one; a word with other bytes may pass too).
+pub(super) fn may_be_word_figure(word: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (word.first(), word.last()) else {
+        return false;
+    };
+    word.len() < 32 && WORD_GATE[(first & 0x1f) as usize][(last & 0x1f) as usize] & (1 << word.len()) != 0
 }
 
 /// The value of a cardinal number word from one to ninety (`five`, `twenty`).
@@ -889,11 +899,11 @@ mod tests {
             words.push(w.to_string());
         }
         for w in &words {
-            assert!(may_be_word_figure(w.as_bytes()[0], w.len()), "{w} is shut out by the gate");
+            assert!(may_be_word_figure(w.as_bytes()), "{w} is shut out by the gate");
         }
         // The gate does turn away common words, which is what it is for.
-        for w in ["and", "that", "which", "Russia", "cooperation", "of", "is"] {
-            assert!(!may_be_word_figure(w.as_bytes()[0], w.len()), "{w} passes the gate");
+        for w in ["and", "that", "which", "Russia", "cooperation", "of", "is", "the", "at", "for", ""] {
+            assert!(!may_be_word_figure(w.as_bytes()), "{w} passes the gate");
         }
     }
 

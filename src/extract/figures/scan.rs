@@ -124,12 +124,12 @@ fn after_prefix(text: &str, start: usize, after: usize, code: &'static str) -> O
 }
 
 /// A cheap necessary condition for [`word_figure`]: the word stands before `$`, is a capitalised word
-/// of one or three letters (`U.S.$`, `USD`), or passes the lexicon's first-letter and length gate.
+/// of one or three letters (`U.S.$`, `USD`), or passes the lexicon's gate of first and last letter and length.
 fn may_start_word_figure(b: &[u8], start: usize, end: usize) -> bool {
     let len = end - start;
     b.get(end) == Some(&b'$')
         || (b[start].is_ascii_uppercase() && (len == 1 || len == 3))
-        || lex::may_be_word_figure(b[start], len)
+        || lex::may_be_word_figure(&b[start..end])
 }
 
 /// A figure that starts with a word: `US$45bn`, `USD 2.5 billion`, `five countries`, `sevenfold`,
@@ -156,10 +156,10 @@ fn word_figure(text: &str, start: usize, end: usize) -> Option<Found> {
             }
         }
     }
-    if !lex::may_be_word_figure(b[start], word.len()) {
+    if !lex::may_be_word_figure(word.as_bytes()) {
         return None;
     }
-    // Lower-cased on the stack: this runs for a good share of the words of a text.
+    // Lower-cased on the stack, without an allocation.
     let mut buf = [0u8; 16];
     let lower = lower_ascii(word, &mut buf);
     if let Some(value) = lex::fold_word(lower).or_else(|| lex::multiplier_verb(lower)) {
