@@ -712,7 +712,7 @@ impl Index {
 
     /// Counts for a one-line summary.
     pub fn figure_count(&self) -> usize {
-        self.sources.iter().map(|s| s.figures.len()).sum()
+        self.sources.iter().map(|s| s.figures.counts()[0]).sum()
     }
 }
 

@@ -174,7 +174,7 @@ pub fn citation_markdown(index: &Index, key: &str, linker: &dyn Linker) -> Strin
         md,
         "\n\n{} · {} · {}",
         plural(entities, "entity"),
-        plural(doc.figures.len(), "figure"),
+        plural(doc.figures.counts()[0], "figure"),
         plural(doc.len, "byte")
     );
     if let Some(link) = linker.link(doc, Span::new(0, 0)) {
