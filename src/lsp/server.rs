@@ -494,12 +494,9 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                 // now checked in the background, and any that no longer match (or that the stored extraction
                 // does not fit) are indexed again, as if a watcher had named them.
                 let check = index.clone();
-                let busy = shared.clone();
-                busy.background.fetch_add(1, Ordering::SeqCst);
-                tokio::task::spawn_blocking(move || {
-                    let _done = Decrement(&busy.background);
-                    // The stored figure order, checked off the path to the first answer: where it does not hold,
-                    // the figures are sorted afresh and the index swapped, unless a newer one is in use.
+                spawn_background(&shared, move |busy| {
+                    // What the store gave unchecked (postings, figure order), checked off the path to the first
+                    // answer: where it does not hold, the index is mended and swapped, unless a newer one is in use.
                     if let Ok(Some(fixed)) = catch_unwind(AssertUnwindSafe(|| check.with_checked_store())) {
                         if let Ok(mut slot) = busy.index.write() {
                             if Arc::ptr_eq(&slot.0, &check) {
@@ -507,7 +504,7 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                                 *slot = (Arc::new(fixed), generation);
                             }
                         }
-                        eprintln!("research-lsp: the stored figure order did not hold; the figures were sorted afresh");
+                        eprintln!("research-lsp: the stored postings or figure order did not hold; mended");
                     }
                     let stale = catch_unwind(AssertUnwindSafe(|| store::stale_sources(&check))).unwrap_or_default();
                     // What following an edited source needs, worked out now rather than on the first edit.
@@ -521,11 +518,8 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
             }
             // The word map that quotation checks use, built now rather than on the first check.
             let warm = index.clone();
-            let busy = shared.clone();
-            busy.background.fetch_add(1, Ordering::SeqCst);
-            tokio::task::spawn_blocking(move || {
+            spawn_background(&shared, move |_| {
                 let _ = catch_unwind(AssertUnwindSafe(|| crate::analysis::quotes::QuoteIndex::shared(&warm)));
-                busy.background.fetch_sub(1, Ordering::SeqCst);
             });
             if let Ok(mut d) = shared.corpus_desc.write() {
                 *d = desc;
@@ -600,6 +594,24 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
             })
             .await;
     }
+}
+
+/// How long the background work that follows an index job waits before it starts: the first requests on
+/// the new index (a hover while the editor opens) get the cores first.
+const BACKGROUND_DELAY: Duration = Duration::from_millis(250);
+
+/// Runs `work` on the blocking pool after [`BACKGROUND_DELAY`], counted in `background` from now on.
+fn spawn_background(shared: &Arc<Shared>, work: impl FnOnce(&Arc<Shared>) + Send + 'static) {
+    shared.background.fetch_add(1, Ordering::SeqCst);
+    let shared = shared.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(BACKGROUND_DELAY).await;
+        let _ = tokio::task::spawn_blocking(move || {
+            let _done = Decrement(&shared.background);
+            work(&shared);
+        })
+        .await;
+    });
 }
 
 /// Counts a background task as done when it ends, however it ends.
