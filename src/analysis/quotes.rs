@@ -800,7 +800,7 @@ mod tests {
         let per_source: Vec<Vec<u64>> = (0..40)
             .map(|i| {
                 let mut keys: Vec<u64> = (0..(i * 7) % 50).map(|_| next()).collect();
-                keys.extend(common.iter().copied().filter(|k| (*k as usize + i) % 3 != 0));
+                keys.extend(common.iter().copied().filter(|k| k.wrapping_add(i as u64) % 3 != 0));
                 keys.sort_unstable();
                 keys.dedup();
                 keys
