@@ -474,8 +474,8 @@ pub fn child(args: &BenchChildArgs) -> ExitCode {
         sources: index.sources.len() as u64,
         entities: index.entities.len() as u64,
         figures: index.figure_count() as u64,
-        peak_rss_bytes: proc_status_kb("VmHWM").map(|kb| kb * 1024),
-        rss_after_bytes: proc_status_kb("VmRSS").map(|kb| kb * 1024),
+        peak_rss_bytes: proc_status_kb("self", "VmHWM").map(|kb| kb * 1024),
+        rss_after_bytes: proc_status_kb("self", "VmRSS").map(|kb| kb * 1024),
     };
     match serde_json::to_string(&report) {
         Ok(line) => {
@@ -489,9 +489,9 @@ pub fn child(args: &BenchChildArgs) -> ExitCode {
     }
 }
 
-/// A `kB` field of `/proc/self/status` (Linux only).
-fn proc_status_kb(field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+/// A `kB` field of `/proc/<process>/status` (`self`, or a process id; Linux only).
+fn proc_status_kb(process: &str, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{process}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with(field) && l[field.len()..].starts_with(':'))?;
     line[field.len() + 1..].trim().trim_end_matches("kB").trim().parse().ok()
 }
@@ -700,9 +700,7 @@ const STDIO_TIMEOUT: Duration = Duration::from_secs(600);
 impl Client {
     /// The server's resident set, where the system tells it (`/proc`).
     fn rss_bytes(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
-        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-        line["VmRSS:".len()..].trim().trim_end_matches("kB").trim().parse::<u64>().ok().map(|kb| kb * 1024)
+        proc_status_kb(&self.child.id().to_string(), "VmRSS").map(|kb| kb * 1024)
     }
 
     fn spawn(exe: &Path, cache: &Path) -> Result<Client, String> {

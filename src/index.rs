@@ -1032,10 +1032,9 @@ impl Index {
     /// the new ones put in where they belong, in one pass over the order in use (the keys of the figures
     /// there are worked out only where a new one is placed, by binary search).
     fn by_quantity_after(&self, sources: &[Arc<SourceDoc>], changed: &[SourceId]) -> Vec<FigureRef> {
-        // Every figure named here exists unless a part of the store did not decode: then sort afresh.
-        let damaged =
-            changed.iter().any(|&sid| sources[sid as usize].damaged() || self.sources[sid as usize].damaged());
-        if damaged || self.sources.iter().any(|d| d.figures.failed()) {
+        // Every figure named here exists unless a source's figures in the store did not decode (the changed
+        // sources' new figures were just extracted): then sort afresh.
+        if self.sources.iter().any(|d| d.figures.failed()) {
             return sort_by_quantity(sources);
         }
         let key_in = |docs: &[Arc<SourceDoc>], r: &FigureRef| {
