@@ -531,6 +531,18 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
             "indexing failed".to_string()
         }
     };
+    // The progress ends before the status says the indexing is over, so that a client that sees the one has
+    // seen the other.
+    if progress {
+        client
+            .send_notification::<Progress>(ProgressParams {
+                token,
+                value: ProgressParamsValue::WorkDone(WorkDoneProgress::End(WorkDoneProgressEnd {
+                    message: Some(summary.clone()),
+                })),
+            })
+            .await;
+    }
     shared.indexing.store(false, Ordering::SeqCst);
     let warnings = messages.iter().filter(|(t, _)| *t == MessageType::WARNING).count();
     for (typ, msg) in messages {
@@ -583,16 +595,6 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
     let uris: Vec<Uri> = docs.iter().map(|d| d.key().clone()).collect();
     for uri in uris {
         schedule_check(shared.clone(), docs.clone(), client.clone(), uri, Duration::ZERO);
-    }
-    if progress {
-        client
-            .send_notification::<Progress>(ProgressParams {
-                token,
-                value: ProgressParamsValue::WorkDone(WorkDoneProgress::End(WorkDoneProgressEnd {
-                    message: Some(summary),
-                })),
-            })
-            .await;
     }
 }
 
