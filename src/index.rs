@@ -499,7 +499,13 @@ impl Index {
             let (docs, entities, names) = merge_names(docs);
             return Some(Index::finish(docs, entities, self.warnings.clone(), Some(names)));
         }
-        if !self.order_unchecked || in_quantity_order(&self.sources, &self.by_quantity) {
+        if !self.order_unchecked {
+            return None;
+        }
+        // Sorting again, each source's figures decoded for the pass only, is what checking the order in place
+        // would cost once every figure were decoded and kept.
+        let sorted = sort_by_quantity(&self.sources);
+        if sorted == self.by_quantity {
             return None;
         }
         Some(Index {
@@ -507,49 +513,12 @@ impl Index {
             entities: self.entities.clone(),
             warnings: self.warnings.clone(),
             by_key: self.by_key.clone(),
-            by_quantity: sort_by_quantity(&self.sources),
+            by_quantity: sorted,
             lookup: self.lookup.clone(),
             names: self.names.clone(),
             bytes: self.bytes,
             order_unchecked: false,
             postings_unchecked: false,
-        })
-    }
-
-    /// This index with the extraction of each source taken from `priors` where it is of the same file and
-    /// text (the same path, length and hash): the parts just written to the store, still in its bytes, in
-    /// place of decoded ones (see [`crate::store::write_and_keep`]). `None` where no source was taken.
-    pub fn with_parts_of(&self, priors: &[Prior]) -> Option<Index> {
-        let mut taken = 0;
-        let sources: Vec<Arc<SourceDoc>> = self
-            .sources
-            .iter()
-            .zip(priors.iter().map(Some).chain(std::iter::repeat(None)))
-            .map(|(doc, prior)| match prior {
-                Some(p) if p.path == doc.meta.path && p.len == doc.len && p.hash == doc.hash && doc.held.is_none() => {
-                    taken += 1;
-                    Arc::new(SourceDoc {
-                        sentences: p.sentences.clone(),
-                        figures: p.figures.clone(),
-                        names: p.names.clone(),
-                        entity_of_name: doc.entity_of_name.clone(),
-                        ..doc.unmerged()
-                    })
-                }
-                _ => doc.clone(),
-            })
-            .collect();
-        (taken > 0).then(|| Index {
-            sources,
-            entities: self.entities.clone(),
-            warnings: self.warnings.clone(),
-            by_key: self.by_key.clone(),
-            by_quantity: self.by_quantity.clone(),
-            lookup: self.lookup.clone(),
-            names: self.names.clone(),
-            bytes: self.bytes,
-            order_unchecked: self.order_unchecked,
-            postings_unchecked: self.postings_unchecked,
         })
     }
 
@@ -722,10 +691,11 @@ fn sort_by_quantity(docs: &[Arc<SourceDoc>]) -> Vec<FigureRef> {
         .par_iter()
         .enumerate()
         .flat_map_iter(|(sid, doc)| {
-            doc.figures
-                .iter()
-                .enumerate()
-                .map(move |(fi, f)| (QuantityKey::of(f), FigureRef { source: sid as SourceId, figure: fi as u32 }))
+            // Decoded for this pass only, where the figures are still encoded.
+            doc.figures.peek(|figures| {
+                let key = |(fi, f)| (QuantityKey::of(f), FigureRef { source: sid as SourceId, figure: fi as u32 });
+                figures.iter().enumerate().map(key).collect::<Vec<_>>()
+            })
         })
         .collect();
     keyed
@@ -741,55 +711,29 @@ fn names_every_figure(docs: &[Arc<SourceDoc>], order: &[FigureRef]) -> bool {
         && order.par_iter().all(|r| counts.get(r.source as usize).is_some_and(|&n| (r.figure as usize) < n))
 }
 
-/// Whether `order` is what [`sort_by_quantity`] gives for `docs`: as many refs as figures, each of a figure
-/// that exists, in strictly increasing order of (quantity, source, figure), so none twice. One pass in
-/// parallel chunks, each key worked out once (and the one before each chunk's first).
-fn in_quantity_order(docs: &[Arc<SourceDoc>], order: &[FigureRef]) -> bool {
-    const CHUNK: usize = 1 << 14;
-    let total: usize = docs.iter().map(|d| d.figures.len()).sum();
-    if order.len() != total {
-        return false;
-    }
-    let key = |r: &FigureRef| {
-        let f = docs.get(r.source as usize)?.figures.get(r.figure as usize)?;
-        Some((QuantityKey::of(f), r.source, r.figure))
-    };
-    order.par_chunks(CHUNK).enumerate().all(|(c, chunk)| {
-        let mut before = match c.checked_mul(CHUNK).and_then(|at| at.checked_sub(1)) {
-            Some(at) => match key(&order[at]) {
-                Some(k) => Some(k),
-                None => return false,
-            },
-            None => None,
-        };
-        for r in chunk {
-            let Some(k) = key(r) else { return false };
-            if before.is_some_and(|b| b >= k) {
-                return false;
-            }
-            before = Some(k);
-        }
-        true
-    })
-}
-
 /// Merges the names of all sources into entities, assigns each source its mentions and lays out the
 /// postings. The name table the merge made is given back, for later updates.
 pub(crate) fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Entity>, Names) {
-    let names: Vec<&extract::DocNames> = docs.iter().map(|d| d.names.value()).collect();
-    let (table, rows) = NameTable::of(&names);
+    // Each source's names are decoded for each pass only (they are kept encoded: see `Part::of`).
+    let mut table = NameTable::default();
+    let rows: Vec<Vec<usize>> =
+        docs.iter().enumerate().map(|(d, doc)| doc.names.peek(|names| table.add(d, names))).collect();
     let grouping = table.resolve();
     let mut entities: Vec<Entity> = grouping.entities.iter().map(Entity::of_def).collect();
     let mut postings: Vec<Vec<(SourceId, Vec<u32>)>> = vec![Vec::new(); entities.len()];
     for ((sid, doc), row) in docs.iter_mut().enumerate().zip(&rows) {
         doc.entity_of_name = grouping.assign(row);
-        for (i, m) in doc.mentions() {
-            let lists = &mut postings[m.entity as usize];
-            match lists.last_mut() {
-                Some((s, list)) if *s == sid as SourceId => list.push(i),
-                _ => lists.push((sid as SourceId, vec![i])),
+        let entity_of_name = &doc.entity_of_name;
+        doc.names.peek(|names| {
+            for (i, m) in names.mentions.iter().enumerate() {
+                let Some(&Some(entity)) = entity_of_name.get(m.name as usize) else { continue };
+                let lists = &mut postings[entity as usize];
+                match lists.last_mut() {
+                    Some((s, list)) if *s == sid as SourceId => list.push(i as u32),
+                    _ => lists.push((sid as SourceId, vec![i as u32])),
+                }
             }
-        }
+        });
     }
     for (entity, lists) in entities.iter_mut().zip(postings) {
         entity.total = lists.iter().map(|(_, l)| l.len() as u32).sum();
@@ -1162,21 +1106,18 @@ impl Part {
         if let Some((i, old)) = old.filter(|(_, old)| old.len == text.len() && old.hash == hash && !old.damaged()) {
             return Part::reused(i, old, title_line);
         }
-        let mut sentences = extract::sentences::split(text);
-        let mut names = extract::entities::extract(text, &sentences);
-        let mut figures = extract::figures::extract(text, &sentences);
-        // The lists live as long as the index: no room left over from growing them.
-        sentences.shrink_to_fit();
-        figures.shrink_to_fit();
-        names.mentions.shrink_to_fit();
-        names.names.shrink_to_fit();
+        let sentences = extract::sentences::split(text);
+        let names = extract::entities::extract(text, &sentences);
+        let figures = extract::figures::extract(text, &sentences);
+        // Kept in the store's form from the start (see `store::encoded_parts`).
+        let (sentences, figures, names) = crate::store::encoded_parts(text.len(), sentences, figures, names);
         Part {
             len: text.len(),
             hash,
             title_line,
-            sentences: Arc::new(Lazy::new(sentences)),
-            figures: Arc::new(Lazy::new(figures)),
-            names: Arc::new(Lazy::new(names)),
+            sentences: Arc::new(sentences),
+            figures: Arc::new(figures),
+            names: Arc::new(names),
             from_prior: None,
         }
     }

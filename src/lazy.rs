@@ -109,6 +109,13 @@ impl<T: Counted> Lazy<T> {
         self.value.get().is_some()
     }
 
+    /// The bytes the part is decoded from, with its counts: `None` for a part made at hand or found not to
+    /// decode. What [`crate::store`] writes as it is, without decoding it and encoding it again.
+    pub fn encoded_bytes(&self) -> Option<(&[u8], [usize; 2])> {
+        let e = self.encoded.as_ref().filter(|_| !self.failed())?;
+        Some((e.bytes.get(e.range.clone())?, e.counts))
+    }
+
     fn decode(&self) -> T {
         let decoded = self.encoded.as_ref().and_then(|e| {
             let value = (e.decode)(e.bytes.get(e.range.clone())?, e.limit)?;

@@ -568,19 +568,8 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                 return;
             }
             let started = Instant::now();
-            let mut state = match catch_unwind(AssertUnwindSafe(|| store::write_and_keep(&index, &path))) {
-                Ok(Ok(saved)) => {
-                    // From now on the index holds its sources' extraction as saved, a quarter of the
-                    // decoded size, each part decoded when used; unless a newer index is in use.
-                    if let Ok(Some(lean)) = catch_unwind(AssertUnwindSafe(|| index.with_parts_of(&saved))) {
-                        if let Ok(mut slot) = shared.index.write() {
-                            if Arc::ptr_eq(&slot.0, &index) {
-                                *slot = (Arc::new(lean), slot.1);
-                            }
-                        }
-                    }
-                    json!({ "path": path, "state": "saved", "ms": started.elapsed().as_millis() as u64 })
-                }
+            let mut state = match catch_unwind(AssertUnwindSafe(|| store::write(&index, &path))) {
+                Ok(Ok(())) => json!({ "path": path, "state": "saved", "ms": started.elapsed().as_millis() as u64 }),
                 Ok(Err(e)) => json!({ "path": path, "state": "error", "error": e.to_string() }),
                 Err(_) => json!({ "path": path, "state": "error", "error": "panic while writing" }),
             };
