@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use crate::corpus::{Corpus, SourceMeta, Stamp, Warning};
 use crate::extract::entities::{Grouping, NameTable};
 use crate::extract::{self, EntityKind, Figure, Sentence};
+use crate::figure_order::FigureOrder;
 use crate::lazy::Lazy;
 use crate::text::{LineIndex, Span};
 
@@ -305,7 +306,7 @@ pub struct Index {
     by_key: Arc<HashMap<String, SourceId>>,
     /// Every figure, ordered by its quantity (then source order): the figures of one quantity are a run,
     /// found by binary search. Eight bytes a figure, where a map of lists took ten times that.
-    by_quantity: Vec<FigureRef>,
+    by_quantity: FigureOrder,
     lookup: Arc<NameLookup>,
     /// The merge's table of names, for [`Index::update`]: kept from the merge that built the index, or
     /// worked out on the first update of an index read from the store.
@@ -459,7 +460,7 @@ impl Index {
         docs: Vec<SourceDoc>,
         entities: Vec<Entity>,
         warnings: Vec<Warning>,
-        by_quantity: Option<Vec<FigureRef>>,
+        by_quantity: Option<FigureOrder>,
     ) -> Index {
         let mut by_key = HashMap::new();
         let mut bytes = 0;
@@ -603,7 +604,7 @@ fn prefixes_of(entities: &[Arc<Entity>]) -> Vec<(String, EntityId)> {
 
 impl Index {
     /// Every figure, in quantity order (then source order).
-    pub fn figure_order(&self) -> &[FigureRef] {
+    pub fn figure_order(&self) -> &FigureOrder {
         &self.by_quantity
     }
 
@@ -627,18 +628,17 @@ impl Index {
     }
 
     /// Every figure in the corpus that denotes the same quantity as `figure`, in source order.
-    pub fn figures_like(&self, figure: &Figure) -> &[FigureRef] {
-        let key = QuantityKey::of(figure);
+    pub fn figures_like(&self, figure: &Figure) -> Vec<FigureRef> {
+        let key = Some(QuantityKey::of(figure));
         let key_at = |r: &FigureRef| self.figure(*r).map(QuantityKey::of);
-        let key = Some(key);
         let start = self.by_quantity.partition_point(|r| key_at(r) < key);
-        let end = start + self.by_quantity[start..].partition_point(|r| key_at(r) == key);
-        &self.by_quantity[start..end]
+        self.by_quantity.run_from(start, |r| key_at(r) == key)
     }
 
     /// The same figures as [`Index::figures_like`], grouped by source (the list is in source order).
-    pub fn figures_like_by_source(&self, figure: &Figure) -> impl Iterator<Item = (SourceId, &[FigureRef])> {
-        self.figures_like(figure).chunk_by(|a, b| a.source == b.source).map(|group| (group[0].source, group))
+    pub fn figures_like_by_source(&self, figure: &Figure) -> Vec<(SourceId, Vec<FigureRef>)> {
+        let like = self.figures_like(figure);
+        like.chunk_by(|a, b| a.source == b.source).map(|group| (group[0].source, group.to_vec())).collect()
     }
 
     /// Finds the entity names in `text` (a note): whole words only, longest match first.
@@ -686,7 +686,7 @@ impl Index {
 }
 
 /// Every figure of `docs`, ordered by quantity, then source, then position.
-fn sort_by_quantity(docs: &[Arc<SourceDoc>]) -> Vec<FigureRef> {
+fn sort_by_quantity(docs: &[Arc<SourceDoc>]) -> FigureOrder {
     let mut keyed: Vec<(QuantityKey, FigureRef)> = docs
         .par_iter()
         .enumerate()
@@ -700,15 +700,15 @@ fn sort_by_quantity(docs: &[Arc<SourceDoc>]) -> Vec<FigureRef> {
         .collect();
     keyed
         .par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.source.cmp(&b.1.source)).then(a.1.figure.cmp(&b.1.figure)));
-    keyed.into_iter().map(|(_, r)| r).collect()
+    FigureOrder::new(keyed.into_iter().map(|(_, r)| r).collect())
 }
 
 /// Whether `order` has one entry for each figure of `docs`, each naming a figure that exists (not whether
 /// they are in order, nor that none comes twice): what makes the order safe to search.
-fn names_every_figure(docs: &[Arc<SourceDoc>], order: &[FigureRef]) -> bool {
+fn names_every_figure(docs: &[Arc<SourceDoc>], order: &FigureOrder) -> bool {
     let counts: Vec<usize> = docs.iter().map(|d| d.figures.counts()[0]).collect();
-    order.len() == counts.iter().sum::<usize>()
-        && order.par_iter().all(|r| counts.get(r.source as usize).is_some_and(|&n| (r.figure as usize) < n))
+    let exists = |r: &FigureRef| counts.get(r.source as usize).is_some_and(|&n| (r.figure as usize) < n);
+    order.len() == counts.iter().sum::<usize>() && order.chunks().par_iter().all(|chunk| chunk.iter().all(exists))
 }
 
 /// Merges the names of all sources into entities, assigns each source its mentions and lays out the
@@ -973,9 +973,9 @@ impl Index {
     }
 
     /// The quantity order once the figures of `changed` (sorted) are those of `sources`: theirs taken out,
-    /// the new ones put in where they belong, in one pass over the order in use (the keys of the figures
-    /// there are worked out only where a new one is placed, by binary search).
-    fn by_quantity_after(&self, sources: &[Arc<SourceDoc>], changed: &[SourceId]) -> Vec<FigureRef> {
+    /// the new ones put in where they belong (the keys of the figures in the order in use are worked out only
+    /// where one is placed, by binary search).
+    fn by_quantity_after(&self, sources: &[Arc<SourceDoc>], changed: &[SourceId]) -> FigureOrder {
         // Every figure named here exists unless a source's figures in the store did not decode (the changed
         // sources' new figures were just extracted): then sort afresh.
         if self.sources.iter().any(|d| d.figures.failed()) {
@@ -994,11 +994,12 @@ impl Index {
             .collect();
         added.sort_unstable_by_key(|a| a.0);
         // The order in use is sorted by the keys of the index in use, its stale entries included: the place of
-        // each stale entry, and of each new figure, is found by binary search, and the rest copied in runs.
+        // each stale entry, and of each new figure, is found by binary search; only the chunks of the order
+        // where entries leave or come in are copied (see `crate::figure_order`).
         let old = &self.by_quantity;
         let place =
             |key: &(Option<QuantityKey>, SourceId, u32)| old.partition_point(|k| key_in(&self.sources, k) < *key);
-        let mut stale: Vec<usize> = Vec::new();
+        let mut stale = Vec::new();
         for &sid in changed {
             for figure in 0..self.sources[sid as usize].figures.len() as u32 {
                 let r = FigureRef { source: sid, figure };
@@ -1010,27 +1011,8 @@ impl Index {
                 stale.push(at);
             }
         }
-        stale.sort_unstable();
-        let mut stale = stale.into_iter().peekable();
-        let mut out = Vec::with_capacity(old.len() + added.len());
-        let mut copy = |out: &mut Vec<FigureRef>, from: usize, to: usize| {
-            let mut start = from;
-            while let Some(&at) = stale.peek().filter(|&&at| at < to) {
-                out.extend_from_slice(&old[start..at]);
-                start = at + 1;
-                stale.next();
-            }
-            out.extend_from_slice(&old[start..to]);
-        };
-        let mut from = 0;
-        for (key, r) in added {
-            let at = place(&key).max(from);
-            copy(&mut out, from, at);
-            out.push(r);
-            from = at;
-        }
-        copy(&mut out, from, old.len());
-        out
+        let added = added.into_iter().map(|(key, r)| (place(&key), r)).collect();
+        old.edited(&stale, added)
     }
 }
 
@@ -1238,7 +1220,7 @@ mod tests {
         assert_eq!(like.iter().map(|r| r.0).collect::<Vec<_>>(), [0, 2, 2]);
         assert!(index.figures_like(&find(1, "45 percent")).iter().all(|r| r.source == 1));
         let groups: Vec<(u32, usize)> =
-            index.figures_like_by_source(&find(2, "$45 billion")).map(|(s, g)| (s, g.len())).collect();
+            index.figures_like_by_source(&find(2, "$45 billion")).into_iter().map(|(s, g)| (s, g.len())).collect();
         assert_eq!(groups, [(0, 1), (2, 2)]);
     }
 

@@ -14,6 +14,7 @@ pub mod text;
 pub mod corpus;
 pub mod extract;
 pub mod index;
+pub mod figure_order;
 pub mod lazy;
 pub mod store;
 pub mod note;

@@ -23,6 +23,7 @@ use rayon::prelude::*;
 
 use crate::corpus::Stamp;
 use crate::extract::{AcronymDef, DocName, DocNames, EntityKind, Figure, NameMention, Sentence, Symbol, Unit};
+use crate::figure_order::FigureOrder;
 use crate::index::{self, Entity, FigureRef, Index, Prior, SourceDoc};
 use crate::lazy::{Counted, Lazy};
 use crate::text::Span;
@@ -81,7 +82,7 @@ pub struct Stored {
     docs: Vec<StoredDoc>,
     entities: Vec<Entity>,
     /// The figures in quantity order; checked when used (see [`Index::finish_with`]).
-    by_quantity: Vec<FigureRef>,
+    by_quantity: FigureOrder,
 }
 
 #[derive(Debug)]
@@ -232,7 +233,7 @@ pub fn encode(index: &Index) -> Vec<u8> {
     // The figures in quantity order, which would otherwise be sorted again.
     let order = index.figure_order();
     w.uint(order.len() as u64);
-    for r in order {
+    for r in order.iter() {
         w.uint(u64::from(r.source));
         w.uint(u64::from(r.figure));
     }
@@ -342,7 +343,7 @@ pub fn decode_owned(bytes: Vec<u8>) -> Result<Stored, StoreError> {
     if docs.par_iter().any(|d| d.entity_of_name.iter().flatten().any(|&e| e as usize >= entities.len())) {
         return Err(corrupt("a name of an unknown entity"));
     }
-    Ok(Stored { docs, entities, by_quantity })
+    Ok(Stored { docs, entities, by_quantity: FigureOrder::new(by_quantity) })
 }
 
 fn encode_doc(w: &mut Writer, doc: &SourceDoc) {
@@ -974,7 +975,9 @@ mod tests {
         ];
         for damage in damaged {
             let mut stored = decode(&bytes).expect("decodes");
-            damage(&mut stored.by_quantity);
+            let mut order: Vec<FigureRef> = stored.by_quantity.iter().copied().collect();
+            damage(&mut order);
+            stored.by_quantity = FigureOrder::new(order);
             let back = restore(stored, std::slice::from_ref(&dir), &[]).index;
             // Refused at once where an entry names no figure or one is missing; found by the check otherwise.
             let back = back.with_checked_store().unwrap_or(back);

@@ -329,7 +329,7 @@ impl<'a> Context<'a> {
         let cited = self.known_sources(&cites);
         let holders = self.index.figures_like(f);
         let mut holder_sources: Vec<SourceId> = Vec::new();
-        for r in holders {
+        for r in &holders {
             if !holder_sources.contains(&r.source) {
                 holder_sources.push(r.source);
             }

@@ -104,6 +104,7 @@ pub fn figure_markdown(index: &Index, figure: &Figure, written: &str, linker: &d
     }
     let by_source: Vec<(SourceId, Vec<&Figure>)> = index
         .figures_like_by_source(figure)
+        .into_iter()
         .map(|(sid, refs)| (sid, refs.iter().filter_map(|r| index.figure(*r)).collect()))
         .collect();
     let mut md = String::new();

@@ -850,6 +850,7 @@ impl Backend {
                 Some(Target::Figure(f)) => {
                     groups = index
                         .figures_like_by_source(f)
+                        .into_iter()
                         .map(|(sid, refs)| {
                             (sid, refs.iter().filter_map(|r| index.figure(*r)).map(|f| f.span).collect())
                         })
