@@ -714,26 +714,38 @@ fn names_every_figure(docs: &[Arc<SourceDoc>], order: &FigureOrder) -> bool {
 /// Merges the names of all sources into entities, assigns each source its mentions and lays out the
 /// postings. The name table the merge made is given back, for later updates.
 pub(crate) fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Entity>, Names) {
-    // Each source's names are decoded for each pass only (they are kept encoded: see `Part::of`).
-    let mut table = NameTable::default();
-    let rows: Vec<Vec<usize>> =
-        docs.iter().enumerate().map(|(d, doc)| doc.names.peek(|names| table.add(d, names))).collect();
+    let (table, rows) = name_table(&docs.iter().map(|d| &*d.names).collect::<Vec<_>>());
     let grouping = table.resolve();
     let mut entities: Vec<Entity> = grouping.entities.iter().map(Entity::of_def).collect();
+    docs.par_iter_mut().zip(&rows).for_each(|(doc, row)| doc.entity_of_name = grouping.assign(row));
+    // The postings, in source order. Each source's mentions of entities are worked out (its names decoded
+    // for this pass only) a chunk of sources ahead, on the other cores, while the postings take the chunk
+    // before.
+    let mentions_of = |chunk: &[SourceDoc]| -> Vec<Vec<(EntityId, u32)>> {
+        chunk.par_iter().map(|doc| doc.names.peek(|names| entity_mentions(names, &doc.entity_of_name))).collect()
+    };
     let mut postings: Vec<Vec<(SourceId, Vec<u32>)>> = vec![Vec::new(); entities.len()];
-    for ((sid, doc), row) in docs.iter_mut().enumerate().zip(&rows) {
-        doc.entity_of_name = grouping.assign(row);
-        let entity_of_name = &doc.entity_of_name;
-        doc.names.peek(|names| {
-            for (i, m) in names.mentions.iter().enumerate() {
-                let Some(&Some(entity)) = entity_of_name.get(m.name as usize) else { continue };
-                let lists = &mut postings[entity as usize];
-                match lists.last_mut() {
-                    Some((s, list)) if *s == sid as SourceId => list.push(i as u32),
-                    _ => lists.push((sid as SourceId, vec![i as u32])),
+    let mut chunks = docs.chunks(DECODED_AHEAD);
+    let mut ready = chunks.next().map(mentions_of).unwrap_or_default();
+    let mut sid: SourceId = 0;
+    loop {
+        let next = chunks.next();
+        let add = || {
+            for mentions in &ready {
+                for &(entity, i) in mentions {
+                    let lists = &mut postings[entity as usize];
+                    match lists.last_mut() {
+                        Some((s, list)) if *s == sid => list.push(i),
+                        _ => lists.push((sid, vec![i])),
+                    }
                 }
+                sid += 1;
             }
-        });
+        };
+        match rayon::join(add, || next.map(mentions_of)) {
+            (_, Some(more)) => ready = more,
+            (_, None) => break,
+        }
     }
     for (entity, lists) in entities.iter_mut().zip(postings) {
         entity.total = lists.iter().map(|(_, l)| l.len() as u32).sum();
@@ -741,6 +753,42 @@ pub(crate) fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Enti
         entity.by_source.sort_by(by_mentions);
     }
     (docs, entities, Names { table, grouping })
+}
+
+/// How many sources' names are decoded ahead, in parallel, of the serial passes of the merge.
+const DECODED_AHEAD: usize = 64;
+
+/// The merge's table of the names of every source (`names[d]` of source `d`), with the key slot of each of
+/// a source's names. The table takes the sources one at a time, in order; their names (kept encoded: see
+/// `Part::of`) are decoded a chunk of sources ahead, on the other cores, each for this pass only.
+fn name_table<'a>(names: &[&'a Lazy<extract::DocNames>]) -> (NameTable, Vec<Vec<usize>>) {
+    let decode = |chunk: &[&'a Lazy<extract::DocNames>]| -> Vec<std::borrow::Cow<'a, extract::DocNames>> {
+        chunk.par_iter().map(|n| n.get_or_decode()).collect()
+    };
+    let mut table = NameTable::default();
+    let mut rows: Vec<Vec<usize>> = Vec::with_capacity(names.len());
+    let mut chunks = names.chunks(DECODED_AHEAD);
+    let mut ready = chunks.next().map(decode).unwrap_or_default();
+    loop {
+        let next = chunks.next();
+        let add = || {
+            for doc in &ready {
+                let d = rows.len();
+                rows.push(table.add(d, doc));
+            }
+        };
+        match rayon::join(add, || next.map(decode)) {
+            (_, Some(more)) => ready = more,
+            (_, None) => break,
+        }
+    }
+    (table, rows)
+}
+
+/// The mentions of `names` whose name is an entity (`entity_of_name`), with their positions.
+fn entity_mentions(names: &extract::DocNames, entity_of_name: &[Option<EntityId>]) -> Vec<(EntityId, u32)> {
+    let entity = |m: &extract::NameMention| entity_of_name.get(m.name as usize).copied().flatten();
+    names.mentions.iter().enumerate().filter_map(|(i, m)| Some((entity(m)?, i as u32))).collect()
 }
 
 /// The order of an entity's sources: most mentions first, then source order.
@@ -800,14 +848,7 @@ impl Index {
     fn names(&self) -> Option<Arc<Names>> {
         self.names
             .get_or_init(|| {
-                // One source's names at a time, decoded for the table only where they are still in the store.
-                let mut table = NameTable::default();
-                let rows: Vec<Vec<usize>> = self
-                    .sources
-                    .iter()
-                    .enumerate()
-                    .map(|(d, doc)| doc.names.peek(|names| table.add(d, names)))
-                    .collect();
+                let (table, rows) = name_table(&self.sources.iter().map(|d| &*d.names).collect::<Vec<_>>());
                 let grouping = table.resolve();
                 let same = grouping.entities.len() == self.entities.len()
                     && self.entities.iter().zip(&grouping.entities).all(|(e, def)| e.same_def(def))
