@@ -1106,6 +1106,62 @@ mod tests {
         let _ = fs::remove_dir_all(dir.parent().unwrap_or(&dir));
     }
 
+    const PIECES: &[&str] = &[
+        "Russia",
+        "Kazakhstan",
+        " ",
+        ". ",
+        "\n\n",
+        "$45 billion",
+        "62 percent",
+        "1,200",
+        "3.5%",
+        "€12m",
+        "£7",
+        "the Eurasian Economic Union (EEU)",
+        " said ",
+        "Mr. Putin",
+        "Vladimir Putin's",
+        "Nazarbayev",
+        "twice",
+        "in 2019",
+        "(",
+        ")",
+        "\"",
+        "é",
+        "Ж",
+        "Россия",
+        "😀",
+        "\r\n",
+        "\t",
+        "U.S.",
+        "Shanghai Cooperation",
+        "# Title\n",
+        "- ",
+        "|",
+        "**",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Whatever the extractors find in a text, its encoded form decodes to exactly that: a build keeps
+        /// nothing else of it.
+        #[test]
+        fn encoded_parts_decode_to_the_extraction(
+            pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..120),
+        ) {
+            let text = pieces.concat();
+            let sentences = crate::extract::sentences::split(&text);
+            let names = crate::extract::entities::extract(&text, &sentences);
+            let figures = crate::extract::figures::extract(&text, &sentences);
+            let (s, f, n) = encoded_parts(text.len(), sentences.clone(), figures.clone(), names.clone());
+            proptest::prop_assert_eq!(s.value(), &sentences);
+            proptest::prop_assert_eq!(f.value(), &figures);
+            proptest::prop_assert_eq!(n.value(), &names);
+            proptest::prop_assert!(!s.failed() && !f.failed() && !n.failed());
+        }
+    }
+
     /// A built index holds each source's extraction encoded, none of it decoded; the store copies those bytes
     /// as they are, which are the bytes it would encode from the decoded parts.
     #[test]
