@@ -206,7 +206,7 @@ fn to_json<'a>(index: &'a Index, texts: &'a [Arc<SourceText>]) -> JsonIndex<'a> 
         .map(|e| {
             let counts = e.by_source.iter().map(|(sid, m)| (index.source(*sid).meta.key.as_str(), m.len())).collect();
             let mut mentions = Vec::with_capacity(e.total as usize);
-            for (sid, ids) in &e.by_source {
+            for (sid, ids) in e.by_source.iter() {
                 let doc = index.source(*sid);
                 let Some(source) = texts.get(*sid as usize) else { continue };
                 for &i in ids.iter() {

@@ -264,6 +264,10 @@ pub struct Mention {
     pub entity: EntityId,
 }
 
+/// Where an entity is mentioned: each source that mentions it, with the positions of the mentions in the
+/// source's `names.mentions`.
+pub type Postings = Vec<(SourceId, Arc<[u32]>)>;
+
 /// An entity with its postings.
 #[derive(Debug)]
 pub struct Entity {
@@ -273,8 +277,9 @@ pub struct Entity {
     /// The sources that mention the entity, most mentions first (ties: source order), each with the
     /// positions of its mentions in the source's `names.mentions` (see [`SourceDoc::mention`]).
     /// Each list is shared, so that an entity whose postings change in one source ([`Index::update`]) copies
-    /// the others' lists by reference.
-    pub by_source: Vec<(SourceId, Arc<[u32]>)>,
+    /// the others' lists by reference. Held encoded, as the persisted index has them, until first used (see
+    /// [`crate::lazy`]); their number is known without decoding them (`by_source.counts()[0]`).
+    pub by_source: Lazy<Postings>,
     /// The number of mentions in the whole corpus.
     pub total: u32,
 }
@@ -526,22 +531,29 @@ impl Index {
     /// Whether every posting is a mention of its own entity: one pass over each source's names, decoded
     /// for the pass only.
     fn postings_hold(&self) -> bool {
-        let mut of_source: Vec<Vec<(EntityId, &[u32])>> = vec![Vec::new(); self.sources.len()];
+        let mut of_source: Vec<Vec<(EntityId, Arc<[u32]>)>> = vec![Vec::new(); self.sources.len()];
         for (eid, e) in self.entities.iter().enumerate() {
-            for (sid, list) in &e.by_source {
-                match of_source.get_mut(*sid as usize) {
-                    Some(lists) => lists.push((eid as EntityId, list)),
-                    None => return false,
-                }
+            // Each entity's postings decoded for the pass only; the lists are shared until it ends.
+            let known = e.by_source.peek(|by_source| {
+                by_source.iter().all(|(sid, list)| match of_source.get_mut(*sid as usize) {
+                    Some(lists) => {
+                        lists.push((eid as EntityId, list.clone()));
+                        true
+                    }
+                    None => false,
+                })
+            });
+            if !known || e.by_source.failed() {
+                return false;
             }
         }
         self.sources.par_iter().zip(of_source).all(|(doc, lists)| {
             lists.is_empty()
                 || doc.names.peek(|names| {
-                    lists.iter().all(|&(eid, list)| {
+                    lists.iter().all(|(eid, list)| {
                         list.iter().all(|&at| {
                             let name = names.mentions.get(at as usize).map(|m| m.name as usize);
-                            name.and_then(|n| doc.entity_of_name.get(n).copied().flatten()) == Some(eid)
+                            name.and_then(|n| doc.entity_of_name.get(n).copied().flatten()) == Some(*eid)
                         })
                     })
                 })
@@ -747,11 +759,14 @@ pub(crate) fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Enti
             (_, None) => break,
         }
     }
-    for (entity, lists) in entities.iter_mut().zip(postings) {
+    let n_sources = docs.len();
+    entities.par_iter_mut().zip(postings).for_each(|(entity, mut lists)| {
         entity.total = lists.iter().map(|(_, l)| l.len() as u32).sum();
-        entity.by_source = lists.into_iter().map(|(sid, list)| (sid, Arc::from(list))).collect();
-        entity.by_source.sort_by(by_mentions);
-    }
+        // Most mentions first, then source order (as `by_mentions`); kept in the store's form (see `Part::of`)
+        // and decoded when an answer first needs it.
+        lists.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+        entity.by_source = crate::store::encoded_postings(&lists, n_sources);
+    });
     (docs, entities, Names { table, grouping })
 }
 
@@ -798,7 +813,13 @@ fn by_mentions(a: &(SourceId, Arc<[u32]>), b: &(SourceId, Arc<[u32]>)) -> std::c
 
 impl Entity {
     fn of_def(def: &extract::EntityDef) -> Entity {
-        Entity { name: def.name.clone(), kind: def.kind, aliases: def.aliases.clone(), by_source: Vec::new(), total: 0 }
+        Entity {
+            name: def.name.clone(),
+            kind: def.kind,
+            aliases: def.aliases.clone(),
+            by_source: Lazy::new(Vec::new()),
+            total: 0,
+        }
     }
 
     fn same_def(&self, def: &extract::EntityDef) -> bool {
@@ -975,7 +996,7 @@ impl Index {
         let mut entities = self.entities.clone();
         for eid in touched {
             let Some(old) = self.entities.get(eid as usize) else { continue };
-            let mut by_source: Vec<(SourceId, Arc<[u32]>)> =
+            let mut by_source: Postings =
                 old.by_source.iter().filter(|(s, _)| sids.binary_search(s).is_err()).cloned().collect();
             for &sid in &sids {
                 let list: Vec<u32> =
@@ -991,7 +1012,7 @@ impl Index {
                 name: old.name.clone(),
                 kind: old.kind,
                 aliases: old.aliases.clone(),
-                by_source,
+                by_source: Lazy::new(by_source),
                 total,
             });
         }
@@ -1263,6 +1284,24 @@ mod tests {
         let groups: Vec<(u32, usize)> =
             index.figures_like_by_source(&find(2, "$45 billion")).into_iter().map(|(s, g)| (s, g.len())).collect();
         assert_eq!(groups, [(0, 1), (2, 2)]);
+    }
+
+    /// The entities a source's names belong to are the entities whose postings name the source: what the
+    /// hover on a citation counts without decoding every entity's postings.
+    #[test]
+    fn a_sources_entities_are_those_whose_postings_name_it() {
+        let index = Index::build(crate::corpus::embedded::seeds());
+        assert!(index.entities.len() > 10);
+        for (sid, doc) in index.sources.iter().enumerate() {
+            let mut of_names: Vec<EntityId> = doc.entity_of_name.iter().flatten().copied().collect();
+            of_names.sort_unstable();
+            of_names.dedup();
+            let of_postings: Vec<EntityId> = (0..index.entities.len() as EntityId)
+                .filter(|&e| index.entity(e).by_source.iter().any(|(s, _)| *s == sid as SourceId))
+                .collect();
+            assert!(!of_postings.is_empty());
+            assert_eq!(of_names, of_postings, "source {sid}");
+        }
     }
 
     #[test]

@@ -24,12 +24,12 @@ use rayon::prelude::*;
 use crate::corpus::Stamp;
 use crate::extract::{AcronymDef, DocName, DocNames, EntityKind, Figure, NameMention, Sentence, Symbol, Unit};
 use crate::figure_order::FigureOrder;
-use crate::index::{self, Entity, FigureRef, Index, Prior, SourceDoc};
+use crate::index::{self, Entity, FigureRef, Index, Postings, Prior, SourceDoc, SourceId};
 use crate::lazy::{Counted, Lazy};
 use crate::text::Span;
 
 /// Bumped whenever the layout below or what the extractors produce changes.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 const MAGIC: &[u8; 8] = b"RLSPIDX\0";
 /// Entities per separately decodable chunk.
 const ENTITY_CHUNK: usize = 1024;
@@ -264,11 +264,12 @@ pub fn decode(bytes: &[u8]) -> Result<Stored, StoreError> {
 }
 
 /// Reads back what [`encode`] wrote. Everything is checked: the header and the checksum, then the structure
-/// of what every answer needs (each source's path, length, hash and counts; the entities with their
-/// postings, each against its source's count of mentions; the figure order, each entry against its
-/// source's count of figures). Each source's sentences, figures and names stay in `bytes` and are decoded
-/// when first used ([`Lazy`]), where they are checked against those counts; that every posting is a mention
-/// of its own entity is checked off the path to the first answer ([`Index::with_checked_store`]).
+/// of what every answer needs (each source's path, length, hash and counts; the entities with the number of
+/// their postings; the figure order, each entry against its source's count of figures). Each source's
+/// sentences, figures and names, and each entity's postings, stay in `bytes` and are decoded when first used
+/// ([`Lazy`]), where they are checked against those counts (and a posting against the number of sources);
+/// that every posting decodes and is a mention of its own entity is checked off the path to the first answer
+/// ([`Index::with_checked_store`]).
 pub fn decode_owned(bytes: Vec<u8>) -> Result<Stored, StoreError> {
     if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
         return Err(corrupt("not a research-lsp index file"));
@@ -313,17 +314,19 @@ pub fn decode_owned(bytes: Vec<u8>) -> Result<Stored, StoreError> {
         })
         .collect::<Result<_, _>>()?;
     let n = r.count(1)?;
-    let mut chunks: Vec<(&[u8], usize)> = Vec::with_capacity(n.div_ceil(ENTITY_CHUNK));
+    let mut chunks: Vec<(std::ops::Range<usize>, usize)> = Vec::with_capacity(n.div_ceil(ENTITY_CHUNK));
     for first in (0..n).step_by(ENTITY_CHUNK) {
         let len = r.count(1)?;
-        chunks.push((r.take(len)?, ENTITY_CHUNK.min(n - first)));
+        let start = r.pos;
+        r.take(len)?;
+        chunks.push((start..r.pos, ENTITY_CHUNK.min(n - first)));
     }
     let decoded: Vec<Vec<Entity>> = chunks
         .into_par_iter()
         .map(|(chunk, count)| {
-            let mut r = Reader { data: chunk, pos: 0 };
-            let entities = (0..count).map(|_| decode_entity(&mut r, &docs)).collect::<Result<Vec<_>, _>>()?;
-            if r.pos != chunk.len() {
+            let mut r = Reader { data: &bytes[..chunk.end], pos: chunk.start };
+            let entities = (0..count).map(|_| decode_entity(&mut r, &docs, &bytes)).collect::<Result<Vec<_>, _>>()?;
+            if r.pos != chunk.end {
                 return Err(corrupt("trailing bytes in the entities"));
             }
             Ok(entities)
@@ -658,19 +661,62 @@ fn encode_entity(w: &mut Writer, e: &Entity) {
         w.str(a);
     }
     w.uint(u64::from(e.total));
-    w.uint(e.by_source.len() as u64);
-    for (sid, list) in &e.by_source {
+    copy_or_encode(w, &mut Writer::default(), &e.by_source, |w, p| encode_postings(w, p));
+}
+
+/// An entity's postings: each source, and the distances between the positions of its mentions there.
+fn encode_postings<L: AsRef<[u32]>>(w: &mut Writer, by_source: &[(SourceId, L)]) {
+    w.uint(by_source.len() as u64);
+    for (sid, list) in by_source {
+        let list = list.as_ref();
         w.uint(u64::from(*sid));
         w.uint(list.len() as u64);
         let mut prev = 0;
-        for &i in list.iter() {
-            w.uint(u64::from(i - prev));
+        for &i in list {
+            w.uint(u64::from(i.saturating_sub(prev)));
             prev = i;
         }
     }
 }
 
-fn decode_entity(r: &mut Reader, docs: &[StoredDoc]) -> Result<Entity, StoreError> {
+/// An entity's postings in the form the store keeps them, decoded on first use ([`Lazy`]): at 1 GB the
+/// decoded postings are millions of small shared lists, several times the size of their bytes.
+pub(crate) fn encoded_postings<L: AsRef<[u32]>>(by_source: &[(SourceId, L)], sources: usize) -> Lazy<Postings> {
+    let Ok(limit) = u32::try_from(sources) else {
+        return Lazy::new(by_source.iter().map(|(sid, l)| (*sid, Arc::from(l.as_ref()))).collect());
+    };
+    let mut w = Writer::default();
+    encode_postings(&mut w, by_source);
+    w.buf.shrink_to_fit();
+    let len = w.buf.len();
+    Lazy::encoded(Arc::new(w.buf), 0..len, limit, [by_source.len(), 0], decode_postings)
+}
+
+/// Postings of sources below `sources`. That each position is a mention of the entity is checked in the
+/// background ([`Index::with_checked_store`]); until then a position past its source's mentions finds none.
+fn decode_postings(bytes: &[u8], sources: u32) -> Option<Postings> {
+    whole_part(bytes, |r| {
+        let n = r.count(2)?;
+        let mut by_source = Vec::with_capacity(n);
+        for _ in 0..n {
+            let sid = u32::try_from(r.uint()?).ok().filter(|&s| s < sources).ok_or_else(|| corrupt("source"))?;
+            let k = r.count(1)?;
+            let mut list = Vec::with_capacity(k);
+            let mut at: u64 = 0;
+            for _ in 0..k {
+                at = at
+                    .checked_add(r.uint()?)
+                    .filter(|&a| a <= u64::from(u32::MAX))
+                    .ok_or_else(|| corrupt("posting"))?;
+                list.push(at as u32);
+            }
+            by_source.push((sid, Arc::from(list)));
+        }
+        Ok(by_source)
+    })
+}
+
+fn decode_entity(r: &mut Reader, docs: &[StoredDoc], bytes: &Arc<Vec<u8>>) -> Result<Entity, StoreError> {
     let name = r.str()?.to_string();
     let kind = kind_of_code(r.byte()?)?.ok_or_else(|| corrupt("entity kind"))?;
     let n = r.count(1)?;
@@ -679,23 +725,9 @@ fn decode_entity(r: &mut Reader, docs: &[StoredDoc]) -> Result<Entity, StoreErro
         aliases.push(r.str()?.to_string());
     }
     let total = u32::try_from(r.uint()?).map_err(|_| corrupt("total"))?;
-    let n = r.count(2)?;
-    let mut by_source = Vec::with_capacity(n);
-    for _ in 0..n {
-        let sid = u32::try_from(r.uint()?).map_err(|_| corrupt("source"))?;
-        let doc = docs.get(sid as usize).ok_or_else(|| corrupt("a posting of an unknown source"))?;
-        let k = r.count(1)?;
-        let mut list = Vec::with_capacity(k);
-        let mut at: u64 = 0;
-        for _ in 0..k {
-            at = at.checked_add(r.uint()?).ok_or_else(|| corrupt("posting"))?;
-            if at >= doc.prior.names.counts()[1] as u64 {
-                return Err(corrupt("a posting past the source's mentions"));
-            }
-            list.push(at as u32);
-        }
-        by_source.push((sid, std::sync::Arc::from(list)));
-    }
+    let (counts, range) = r.section([2, 0])?;
+    let sources = u32::try_from(docs.len()).map_err(|_| corrupt("sources"))?;
+    let by_source = Lazy::encoded(bytes.clone(), range, sources, counts, decode_postings);
     Ok(Entity { name, kind, aliases, by_source, total })
 }
 
@@ -1098,12 +1130,30 @@ mod tests {
             let at = names.mentions.iter().position(|m| doc.entity_of_name[m.name as usize] != Some(a as u32));
             at.expect("a mention of another entity") as u32
         });
-        stored.entities[a].by_source[0].1 = Arc::from(vec![other]);
+        let mut lying = stored.entities[a].by_source.value().clone();
+        lying[0].1 = Arc::from(vec![other]);
+        stored.entities[a].by_source = Lazy::new(lying);
         let lying = restore(stored, std::slice::from_ref(&dir), &[]).index;
         let mended = lying.with_checked_store().expect("the postings do not hold");
         same_entities(&mended, &index);
         assert_eq!(mended.figure_order(), index.figure_order());
+        // Postings past their source's mentions, of a source that does not exist, or that do not decode.
+        let mentions = stored_mentions(&bytes, 0);
+        let past = vec![(0, Arc::from(vec![mentions as u32 + 3]))];
+        let unknown = vec![(index.sources.len() as u32 + 1, Arc::from(vec![0]))];
+        for lie in [past, unknown] {
+            let mut stored = decode(&bytes).expect("decodes");
+            stored.entities[a].by_source = encoded_postings(&lie, stored.docs.len());
+            let lying = restore(stored, std::slice::from_ref(&dir), &[]).index;
+            let mended = lying.with_checked_store().expect("the postings do not hold");
+            same_entities(&mended, &index);
+        }
         let _ = fs::remove_dir_all(dir.parent().unwrap_or(&dir));
+    }
+
+    /// The number of mentions source `sid` has in the store `bytes`.
+    fn stored_mentions(bytes: &[u8], sid: usize) -> usize {
+        decode(bytes).expect("decodes").docs[sid].prior.names.counts()[1]
     }
 
     const PIECES: &[&str] = &[

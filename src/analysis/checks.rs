@@ -183,7 +183,7 @@ pub fn entity_first_mentions(index: &Index, note: &Note) -> Vec<(Span, EntityId,
     mentions
         .into_iter()
         .filter(|m| seen.insert(m.entity))
-        .filter_map(|m| Some((m.span, m.entity, index.entities.get(m.entity as usize)?.by_source.len())))
+        .filter_map(|m| Some((m.span, m.entity, index.entities.get(m.entity as usize)?.by_source.counts()[0])))
         .collect()
 }
 

@@ -280,7 +280,7 @@ fn entities(index: &Index, before: &str) -> Completions {
             .enumerate()
             .map(|(i, eid)| {
                 let entity = index.entity(eid);
-                let n = entity.by_source.len();
+                let n = entity.by_source.counts()[0];
                 Item {
                     label: entity.name.clone(),
                     kind: ItemKind::Entity(eid),

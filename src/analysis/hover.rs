@@ -170,7 +170,11 @@ pub fn citation_markdown(index: &Index, key: &str, linker: &dyn Linker) -> Strin
     };
     let doc = index.source(sid);
     let mut md = format!("**@{}**\n\n{}", escape_markdown(key), reference(&doc.meta));
-    let entities = index.entities.iter().filter(|e| e.by_source.iter().any(|(s, _)| *s == sid)).count();
+    // The entities the source mentions: those of its names (each distinct name has a mention).
+    let mut entities: Vec<EntityId> = doc.entity_of_name.iter().flatten().copied().collect();
+    entities.sort_unstable();
+    entities.dedup();
+    let entities = entities.len();
     let _ = write!(
         md,
         "\n\n{} · {} · {}",

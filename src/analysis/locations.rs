@@ -53,7 +53,7 @@ pub fn entity_at(note: &Note, offset: usize) -> Option<EntityId> {
 pub fn entity_mentions(index: &Index, eid: EntityId, limit: usize) -> Vec<SourceLocation> {
     let entity = index.entity(eid);
     let mut out = Vec::new();
-    for (sid, mention_ids) in &entity.by_source {
+    for (sid, mention_ids) in entity.by_source.iter() {
         let doc = index.source(*sid);
         for &i in mention_ids.iter() {
             if out.len() >= limit {

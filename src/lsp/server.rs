@@ -841,7 +841,7 @@ impl Backend {
             let (name, kind) = match parsed.note.at(offset) {
                 Some(Target::Entity(m)) => {
                     let e = index.entity(m.entity);
-                    for (sid, ids) in &e.by_source {
+                    for (sid, ids) in e.by_source.iter() {
                         let doc = index.source(*sid);
                         groups.push((*sid, ids.iter().filter_map(|&i| doc.mention(i)).map(|m| m.span).collect()));
                     }
