@@ -475,12 +475,15 @@ impl Index {
         }
         let docs: Vec<Arc<SourceDoc>> = docs.into_iter().map(Arc::new).collect();
         let stored = by_quantity.is_some();
-        let (by_quantity, order_unchecked) = match by_quantity.filter(|order| names_every_figure(&docs, order)) {
-            Some(order) => (order, true),
-            None => (sort_by_quantity(&docs), false),
-        };
         let entities: Vec<Arc<Entity>> = entities.into_iter().map(Arc::new).collect();
-        let lookup = Arc::new(NameLookup::of(&entities));
+        // The figure order and the name lookup side by side: the lookup's two parts are serial each.
+        let ((by_quantity, order_unchecked), lookup) = rayon::join(
+            || match by_quantity.filter(|order| names_every_figure(&docs, order)) {
+                Some(order) => (order, true),
+                None => (sort_by_quantity(&docs), false),
+            },
+            || Arc::new(NameLookup::of(&entities)),
+        );
         Index {
             sources: docs,
             entities,
