@@ -73,8 +73,7 @@ fn scan_lines(text: &str) -> Vec<Line> {
 
 fn make_line(text: &str, start: usize, end: usize) -> Line {
     let raw = text.get(start..end).unwrap_or("");
-    let lead = raw.len() - raw.trim_start().len();
-    let trimmed = raw.trim();
+    let (lead, trimmed) = trim(raw);
     let span = Span::new(start + lead, start + lead + trimmed.len());
     let mut chars = trimmed.chars();
     let first = chars.next();
@@ -196,8 +195,43 @@ fn title_like(line: &str) -> bool {
     capitals >= 2
 }
 
+/// Whether `b` is an ASCII byte that `char::is_whitespace` accepts.
+fn is_ascii_whitespace(b: u8) -> bool {
+    matches!(b, b' ' | 0x09..=0x0d)
+}
+
+/// `s.len() - s.trim_start().len()`: the length of the whitespace that starts `s`. Text mostly starts with
+/// an ASCII byte that is no whitespace, or one space before one (after a sentence mark): those are answered
+/// from the first two bytes, without decoding.
+fn leading_whitespace(s: &str) -> usize {
+    let solid = |b: u8| b < 0x80 && !is_ascii_whitespace(b);
+    match s.as_bytes() {
+        [b, ..] if solid(*b) => 0,
+        [b' ', b, ..] if solid(*b) => 1,
+        _ => s.len() - s.trim_start().len(),
+    }
+}
+
+/// `s.trim()` and the length of the whitespace it took off the start, with the common cases (see
+/// [`leading_whitespace`], and a last byte that is ASCII and no whitespace) answered from the bytes.
+fn trim(s: &str) -> (usize, &str) {
+    let lead = leading_whitespace(s);
+    let rest = &s[lead..];
+    match rest.as_bytes().last() {
+        Some(&b) if b < 0x80 && !is_ascii_whitespace(b) => (lead, rest),
+        _ => (lead, rest.trim_end()),
+    }
+}
+
 /// Whether the text ends with a sentence end: `.`, `!`, `?` or `…`, possibly before closing quotes.
 fn ends_sentence(s: &str) -> bool {
+    // A last byte in ASCII that is no closing mark is the last character once the marks are trimmed.
+    match s.as_bytes().last() {
+        Some(&b) if b < 0x80 && !matches!(b, b'"' | b'\'' | b')' | b']' | b' ') => {
+            return matches!(b, b'.' | b'!' | b'?')
+        }
+        _ => {}
+    }
     let t = s.trim_end_matches(['"', '\'', ')', ']', '\u{201d}', '\u{2019}', '\u{bb}', ' ']);
     t.ends_with(['.', '!', '?', '\u{2026}'])
 }
@@ -383,6 +417,28 @@ const CHROME_PREFIXES: &[&str] = &[
     "this website uses",
 ];
 
+/// For each byte, the [`CHROME_PREFIXES`] that start with it, as bits (bit `k` for prefix `k`): a head is
+/// compared only with those that share its first byte.
+const PREFIXES_BY_FIRST_BYTE: [u64; 256] = {
+    assert!(CHROME_PREFIXES.len() <= 64);
+    let mut t = [0u64; 256];
+    let mut k = 0;
+    while k < CHROME_PREFIXES.len() {
+        t[CHROME_PREFIXES[k].as_bytes()[0] as usize] |= 1 << k;
+        k += 1;
+    }
+    t
+};
+
+/// The positions of the bits set in `bits`, lowest first.
+fn ones(mut bits: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        let k = bits.trailing_zeros() as usize;
+        bits &= bits.wrapping_sub(1);
+        (k < 64).then_some(k)
+    })
+}
+
 /// Phrases that make any block that holds them chrome: appeals, cookie banners, footers, disclaimers.
 const APPEAL_PHRASES: &[&str] = &[
     "all rights reserved",
@@ -414,17 +470,81 @@ const APPEAL_PHRASES: &[&str] = &[
     "paywall",
 ];
 
-/// The appeal phrases, matched against text in ASCII lower case (which is what matching them
+/// Parts of appeal phrases that the search looks for in place of the phrases that hold them: phrases that
+/// share one are found by one pattern. The searcher's cost on prose grows faster than its number of
+/// patterns (more of them share its buckets and raise false candidates), so fewer patterns pay.
+const APPEAL_ANCHORS: &[&str] = &["cookie", "upport", "terms of ", "to ask"];
+
+/// Finds the appeal phrases in text in ASCII lower case (which is what matching them
 /// ASCII-case-insensitively amounts to, as they are lower case): without case folding in the automaton
-/// its fast prefilter applies.
-fn appeal_matcher() -> &'static AhoCorasick {
-    static M: OnceLock<AhoCorasick> = OnceLock::new();
-    M.get_or_init(|| {
-        AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(APPEAL_PHRASES)
-            .unwrap_or_else(|_| AhoCorasick::new(["\u{0}never\u{0}"]).expect("a one-pattern automaton builds"))
-    })
+/// its fast prefilter applies. It searches for the [`APPEAL_ANCHORS`] and the phrases that hold none, and
+/// at each place one of them starts, checks the phrases around it.
+struct AppealMatcher {
+    searcher: AhoCorasick,
+    /// Each phrase, with its pattern (its anchor, or itself) and where that starts in it.
+    phrases: Vec<(&'static str, usize, usize)>,
+    /// No pattern is a prefix of another, so that at most one starts at any place: the one the search
+    /// reports, whose phrases alone need checking there.
+    prefix_free: bool,
+}
+
+impl AppealMatcher {
+    fn new() -> AppealMatcher {
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut phrases = Vec::new();
+        for &phrase in APPEAL_PHRASES {
+            let (pattern, at) = APPEAL_ANCHORS
+                .iter()
+                .find_map(|&anchor| phrase.find(anchor).map(|at| (anchor, at)))
+                .unwrap_or((phrase, 0));
+            let id = patterns.iter().position(|&p| p == pattern).unwrap_or_else(|| {
+                patterns.push(pattern);
+                patterns.len() - 1
+            });
+            phrases.push((phrase, id, at));
+        }
+        let prefix_free = patterns
+            .iter()
+            .enumerate()
+            .all(|(i, p)| patterns.iter().enumerate().all(|(j, q)| i == j || !q.starts_with(p)));
+        match AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostFirst).build(&patterns) {
+            Ok(searcher) => AppealMatcher { searcher, phrases, prefix_free },
+            // (Never so for these patterns; then nothing is an appeal.)
+            Err(_) => AppealMatcher {
+                searcher: AhoCorasick::new(["\u{0}never\u{0}"]).expect("a one-pattern automaton builds"),
+                phrases: Vec::new(),
+                prefix_free,
+            },
+        }
+    }
+
+    /// Whether `lower` holds one of the [`APPEAL_PHRASES`]. A phrase that occurs has its pattern start at
+    /// its offset in it; the search visits every place where a pattern starts (each search goes on from
+    /// the byte after the last such place, and reports the first place after it), and checks the phrases
+    /// of the patterns that start there.
+    fn is_match(&self, lower: &[u8]) -> bool {
+        let mut from = 0;
+        while let Some(m) = self.searcher.find(aho_corasick::Input::new(lower).range(from..)) {
+            let at = m.start();
+            let found = self.phrases.iter().any(|&(phrase, id, offset)| {
+                (!self.prefix_free || id == m.pattern().as_usize())
+                    && at
+                        .checked_sub(offset)
+                        .and_then(|start| lower.get(start..))
+                        .is_some_and(|s| s.starts_with(phrase.as_bytes()))
+            });
+            if found {
+                return true;
+            }
+            from = at + 1;
+        }
+        false
+    }
+}
+
+fn appeal_matcher() -> &'static AppealMatcher {
+    static M: OnceLock<AppealMatcher> = OnceLock::new();
+    M.get_or_init(AppealMatcher::new)
 }
 
 /// What the classifier measures of a block.
@@ -571,17 +691,21 @@ static ASCII_CLASS: [u8; 128] = {
     table
 };
 
-/// How many bytes of `bytes` satisfy `test`, counted in runs of 255 into a byte, which the compiler
-/// turns into vector instructions.
+/// The length of the runs [`count_bytes`] counts into a byte: at most 255, and a multiple of the 64 bytes
+/// the compiler's vector loop takes at a time, so that no run ends in a scalar remainder but the last.
+const COUNT_RUN: usize = 192;
+
+/// How many bytes of `bytes` satisfy `test`, counted in runs of [`COUNT_RUN`] into a byte, which the
+/// compiler turns into vector instructions.
 fn count_bytes(bytes: &[u8], test: impl Fn(u8) -> bool) -> usize {
-    bytes.chunks(255).map(|chunk| chunk.iter().fold(0u8, |n, &b| n + test(b) as u8) as usize).sum()
+    bytes.chunks(COUNT_RUN).map(|chunk| chunk.iter().fold(0u8, |n, &b| n + test(b) as u8) as usize).sum()
 }
 
 /// Whether more than `n` bytes of `bytes` satisfy `test`, counted as [`count_bytes`] does but only until
 /// the answer is known.
 fn more_bytes_than(bytes: &[u8], n: usize, test: impl Fn(u8) -> bool) -> bool {
     let mut seen = 0;
-    for chunk in bytes.chunks(255) {
+    for chunk in bytes.chunks(COUNT_RUN) {
         seen += chunk.iter().fold(0u8, |k, &b| k + test(b) as u8) as usize;
         if seen > n {
             return true;
@@ -590,14 +714,24 @@ fn more_bytes_than(bytes: &[u8], n: usize, test: impl Fn(u8) -> bool) -> bool {
     false
 }
 
-/// Calls `f` with every non-ASCII character of `s`, passing over ASCII sixteen bytes at a time.
-fn for_each_non_ascii(s: &str, mut f: impl FnMut(char)) {
+/// Calls `f` with every letter of `s` outside ASCII ([`is_alphabetic`]), passing over ASCII many bytes at
+/// a time, and over the General Punctuation block (curly quotes, dashes: most characters outside ASCII
+/// in prose, and no letters) by its bytes, without decoding.
+fn for_each_other_letter(s: &str, mut f: impl FnMut(char)) {
     const HIGH16: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;
     let b = s.as_bytes();
     let mut i = 0;
     loop {
-        // Sixteen ASCII bytes at a time; in the sixteen that hold another character, straight to its first
-        // byte (the bytes before it are ASCII, so it starts a character).
+        // Thirty-two ASCII bytes at a time (two halves or-ed together), then sixteen; in the sixteen that
+        // hold another character, straight to its first byte (the bytes before it are ASCII, so it starts
+        // a character).
+        while let Some((lo, hi)) = b.get(i..).and_then(<[u8]>::first_chunk::<32>).map(|c| c.split_at(16)) {
+            let half = |h: &[u8]| <[u8; 16]>::try_from(h).map_or(HIGH16, u128::from_le_bytes);
+            if (half(lo) | half(hi)) & HIGH16 != 0 {
+                break;
+            }
+            i += 32;
+        }
         while let Some(chunk) = b.get(i..).and_then(<[u8]>::first_chunk::<16>) {
             let high = u128::from_le_bytes(*chunk) & HIGH16;
             if high != 0 {
@@ -610,8 +744,17 @@ fn for_each_non_ascii(s: &str, mut f: impl FnMut(char)) {
         while b.get(i).is_some_and(u8::is_ascii) {
             i += 1;
         }
+        // U+2000 to U+206F are E2 80 80 to E2 81 AF.
+        if let Some(&[0xE2, second, third]) = b.get(i..).and_then(<[u8]>::first_chunk::<3>) {
+            if second == 0x80 || (second == 0x81 && third <= 0xAF) {
+                i += 3;
+                continue;
+            }
+        }
         let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else { break };
-        f(c);
+        if is_alphabetic(c) {
+            f(c);
+        }
         i += c.len_utf8();
     }
 }
@@ -623,9 +766,13 @@ fn with_phrase<R>(s: &str, tables: &[&WordTable], f: impl FnOnce(&str) -> R) -> 
     if s.len() > 80 {
         return None;
     }
-    let t = s.trim_start_matches(['•', '·', '▪', '►', '‣', '◦', '●', '-', '*', '+', ' ']);
+    // Most text starts with an ASCII byte that is no bullet: nothing to trim.
+    let t = match s.as_bytes().first() {
+        Some(&b) if b < 0x80 && !matches!(b, b'-' | b'*' | b'+' | b' ') => s,
+        _ => s.trim_start_matches(['•', '·', '▪', '►', '‣', '◦', '●', '-', '*', '+', ' ']),
+    };
     let t = t.trim_end_matches([':', '.', '!', '›', '»', '>', ' ', '\u{a0}', '…']);
-    if !tables.iter().any(|table| table.may_hold_lowered(t)) {
+    if !may_hold_lowered(tables, t) {
         return None;
     }
     with_ascii_lower(t, f)
@@ -680,15 +827,20 @@ impl WordTable {
         self.gate_passes(word.as_bytes().first().copied(), word.len()) && self.words.binary_search(&word).is_ok()
     }
 
-    /// Whether the table may hold `word` in lower case: `false` rules it out without lowering it.
-    fn may_hold_lowered(&self, word: &str) -> bool {
-        // Lowering other characters than ASCII may change the length (the Kelvin sign becomes `k`).
-        !word.is_ascii() || self.gate_passes(word.as_bytes().first().map(u8::to_ascii_lowercase), word.len())
-    }
-
     fn gate_passes(&self, first: Option<u8>, len: usize) -> bool {
         first.is_some_and(|b| len < 32 && self.gate[gate_slot(b)] & (1 << len) != 0)
     }
+}
+
+/// Whether one of `tables` may hold `word` in lower case: `false` rules it out without lowering it. The
+/// word is read once for all the tables.
+fn may_hold_lowered(tables: &[&WordTable], word: &str) -> bool {
+    // Lowering other characters than ASCII may change the length (the Kelvin sign becomes `k`).
+    if !word.is_ascii() {
+        return !tables.is_empty();
+    }
+    let first = word.as_bytes().first().map(u8::to_ascii_lowercase);
+    tables.iter().any(|table| table.gate_passes(first, word.len()))
 }
 
 /// The slot of a word's first byte in a [`WordTable`] gate: `a` to `z`, then everything else.
@@ -711,14 +863,16 @@ fn classify(text: &str, blocks: &[Block]) -> Vec<bool> {
         }
     }
     // The text in ASCII lower case, once, for the appeal phrases.
-    let lower = text.as_bytes().to_ascii_lowercase();
+    // (Lowered as it is copied: one pass over the text rather than a copy and a pass over the copy.)
+    let lower: Vec<u8> = text.bytes().map(|b| b.to_ascii_lowercase()).collect();
     let mut kinds: Vec<Chrome> = Vec::with_capacity(blocks.len());
     let mut feats: Vec<Features> = Vec::with_capacity(blocks.len());
+    let mut head = String::new();
     for b in blocks {
         let s = b.span.slice(text);
         let f = features(s);
         let s_lower = lower.get(b.span.range()).unwrap_or_default();
-        kinds.push(block_chrome(s, s_lower, b, &f, latin_doc, counts.get(s).copied().unwrap_or(0)));
+        kinds.push(block_chrome(s, s_lower, b, &f, latin_doc, counts.get(s).copied().unwrap_or(0), &mut head));
         feats.push(f);
     }
     // The list after a `Read more` / `Related` / `Tags` heading: chrome until a prose paragraph.
@@ -774,7 +928,16 @@ fn text_ends_with_question(s: &str) -> bool {
 }
 
 /// Whether the block `s` (and `s_lower`, the same in ASCII lower case) is chrome, and of which kind.
-fn block_chrome(s: &str, s_lower: &[u8], b: &Block, f: &Features, latin_doc: bool, repeats: u32) -> Chrome {
+/// `head` is a buffer for the block's first characters in lower case.
+fn block_chrome(
+    s: &str,
+    s_lower: &[u8],
+    b: &Block,
+    f: &Features,
+    latin_doc: bool,
+    repeats: u32,
+    head: &mut String,
+) -> Chrome {
     let phrase = with_phrase(s, &[&LIST_HEADINGS, &CHROME_LINES], |p| {
         if LIST_HEADINGS.contains(p) {
             Some(Chrome::ListHeading)
@@ -788,10 +951,14 @@ fn block_chrome(s: &str, s_lower: &[u8], b: &Block, f: &Features, latin_doc: boo
         return kind;
     }
     let chrome_head = |head: &str| {
-        let head = head.trim_start_matches(['•', '·', '-', '*', ' ']);
+        // Most heads start with an ASCII byte that is no bullet: nothing to trim.
+        let head = match head.as_bytes().first() {
+            Some(&b) if b < 0x80 && !matches!(b, b'-' | b'*' | b' ') => head,
+            _ => head.trim_start_matches(['•', '·', '-', '*', ' ']),
+        };
         // The first bytes compared before the rest: most heads share it with no prefix, or with one or two.
-        let first = head.as_bytes().first();
-        if CHROME_PREFIXES.iter().any(|p| p.as_bytes().first() == first && head.starts_with(p)) {
+        let first = head.as_bytes().first().map_or(0, |&b| PREFIXES_BY_FIRST_BYTE[b as usize]);
+        if ones(first).any(|k| CHROME_PREFIXES.get(k).is_some_and(|p| head.starts_with(p))) {
             Some(Chrome::Nav)
         } else if head.starts_with("support ") && f.words <= 6 {
             Some(Chrome::Appeal)
@@ -803,7 +970,18 @@ fn block_chrome(s: &str, s_lower: &[u8], b: &Block, f: &Features, latin_doc: boo
     let ascii_head = s_lower.get(..s.len().min(24)).filter(|h| h.is_ascii()).and_then(|h| std::str::from_utf8(h).ok());
     let head_kind = match ascii_head {
         Some(head) => chrome_head(head),
-        None => chrome_head(&s.chars().take(24).flat_map(char::to_lowercase).collect::<String>()),
+        None => {
+            // ASCII characters lowered without the Unicode tables.
+            head.clear();
+            for c in s.chars().take(24) {
+                if c.is_ascii() {
+                    head.push(c.to_ascii_lowercase());
+                } else {
+                    head.extend(c.to_lowercase());
+                }
+            }
+            chrome_head(head.as_str())
+        }
     };
     if let Some(kind) = head_kind {
         return kind;
@@ -814,17 +992,15 @@ fn block_chrome(s: &str, s_lower: &[u8], b: &Block, f: &Features, latin_doc: boo
     // Letters other than ASCII counted one by one. ASCII letters, all Latin and cased, are counted only as
     // far as a rule needs them, which for prose in Latin script is the first small letter.
     let (mut other_letters, mut other_latin, mut other_upper, mut other_lower) = (0, 0, 0, 0);
-    for_each_non_ascii(s, |c| {
-        if is_alphabetic(c) {
-            other_letters += 1;
-            if c.is_uppercase() {
-                other_upper += 1;
-            } else if c.is_lowercase() {
-                other_lower += 1;
-            }
-            if is_latin(c) {
-                other_latin += 1;
-            }
+    for_each_other_letter(s, |c| {
+        other_letters += 1;
+        if c.is_uppercase() {
+            other_upper += 1;
+        } else if c.is_lowercase() {
+            other_lower += 1;
+        }
+        if is_latin(c) {
+            other_latin += 1;
         }
     });
     let bytes = s.as_bytes();
@@ -855,11 +1031,25 @@ fn block_chrome(s: &str, s_lower: &[u8], b: &Block, f: &Features, latin_doc: boo
     Chrome::No
 }
 
-/// How many spaced separators (` | `, ` - `, ` – `, ` · `, ` • `) a line holds.
+/// How many spaced separators (` | `, ` - `, ` – `, ` · `, ` • `, ` / `) a line holds: for each, its
+/// occurrences that do not overlap one another, as `str::matches` counts them, summed.
 fn separators(s: &str) -> usize {
+    const SEPARATORS: [&str; 6] = [" | ", " - ", " – ", " · ", " • ", " / "];
+    let b = s.as_bytes();
     let mut n = 0;
-    for sep in [" | ", " - ", " – ", " · ", " • ", " / "] {
-        n += s.matches(sep).count();
+    // Where the last counted occurrence of each separator ends: the next one counts from there on.
+    let mut ends = [0usize; 6];
+    // Every separator starts with a space, and the byte after it is one of these.
+    for at in memchr::memchr_iter(b' ', b) {
+        if !matches!(b.get(at + 1), Some(b'|' | b'-' | b'/' | 0xC2 | 0xE2)) {
+            continue;
+        }
+        for (sep, end) in SEPARATORS.iter().zip(&mut ends) {
+            if at >= *end && b[at..].starts_with(sep.as_bytes()) {
+                n += 1;
+                *end = at + sep.len();
+            }
+        }
     }
     n
 }
@@ -875,15 +1065,19 @@ fn mostly_latin(text: &str) -> bool {
         end -= 1;
     }
     let sample = &text[..end];
+    // The letters other than ASCII are at most the characters other than ASCII, which are the lead bytes
+    // (0xC0 and up) counted: more ASCII letters than that decide at once, as in most Latin text.
+    let others = count_bytes(sample.as_bytes(), |b| b >= 0xC0);
+    if more_bytes_than(sample.as_bytes(), others, |b| b.is_ascii_alphabetic()) {
+        return true;
+    }
     // Letters other than ASCII counted one by one, then ASCII letters (all Latin) only until they decide:
     // Latin letters are the majority when `ascii + other_latin > (ascii + other_letters) / 2`, that is when
     // `ascii > other_letters - 2 * other_latin`.
     let (mut other_letters, mut other_latin) = (0usize, 0usize);
-    for_each_non_ascii(sample, |c| {
-        if is_alphabetic(c) {
-            other_letters += 1;
-            other_latin += is_latin(c) as usize;
-        }
+    for_each_other_letter(sample, |c| {
+        other_letters += 1;
+        other_latin += is_latin(c) as usize;
     });
     match other_letters.checked_sub(2 * other_latin) {
         None => true,
@@ -1026,8 +1220,7 @@ fn split_block(text: &str, span: Span, chrome: bool, out: &mut Vec<Sentence>) {
         if j >= bytes.len() {
             break;
         }
-        let rest = &s[j..];
-        let ws = rest.len() - rest.trim_start().len();
+        let ws = leading_whitespace(&s[j..]);
         if ws == 0 {
             i = j;
             continue;
@@ -1068,8 +1261,17 @@ fn is_boundary(s: &str, mark: usize, b: u8, marks: usize, closed: bool, next: us
     // The word before the period, at most 32 bytes back.
     let mut from = mark;
     let limit = mark.saturating_sub(32);
+    let bytes = s.as_bytes();
     while from > limit {
         let mut p = from - 1;
+        // An ASCII byte is a character of its own, read without decoding.
+        if bytes[p] < 0x80 {
+            if is_ascii_whitespace(bytes[p]) || matches!(bytes[p], b'(' | b'"' | b'[') {
+                break;
+            }
+            from = p;
+            continue;
+        }
         while p > 0 && !s.is_char_boundary(p) {
             p -= 1;
         }
@@ -1085,7 +1287,7 @@ fn is_boundary(s: &str, mark: usize, b: u8, marks: usize, closed: bool, next: us
     }
     let opener = || opener_at(&s[next..]);
     let tables = [&ABBREVIATIONS, &MONTH_ABBREVIATIONS, &AMBIGUOUS_ABBREVIATIONS];
-    let abbreviation = if tables.iter().any(|t| t.may_hold_lowered(word)) {
+    let abbreviation = if may_hold_lowered(&tables, word) {
         with_ascii_lower(word, |lower| {
             if ABBREVIATIONS.contains(lower) {
                 Some(Abbreviation::Always)
@@ -1109,12 +1311,17 @@ fn is_boundary(s: &str, mark: usize, b: u8, marks: usize, closed: bool, next: us
     }
     let mut chars = word.chars();
     let first = chars.next();
-    // An initial (`J. Smith`) ends a sentence only before a common opener.
-    if word.chars().count() == 1 && first.is_some_and(char::is_uppercase) {
+    // An initial (`J. Smith`) ends a sentence only before a common opener. (One character: the first is
+    // the whole word.)
+    if first.is_some_and(|c| c.len_utf8() == word.len() && c.is_uppercase()) {
         return opener();
     }
-    // A dotted abbreviation (`U.S`, `e.g`).
-    if word.contains('.') && word.split('.').all(|p| p.chars().count() == 1 && p.chars().all(char::is_alphabetic)) {
+    // A dotted abbreviation (`U.S`, `e.g`). Its second byte is a period or part of its first character: an
+    // ASCII second byte that is no period rules it out at once, as for most words.
+    let dotted = !word.as_bytes().get(1).is_some_and(|&c| c < 0x80 && c != b'.')
+        && word.as_bytes().contains(&b'.')
+        && word.split('.').all(|p| p.chars().count() == 1 && p.chars().all(char::is_alphabetic));
+    if dotted {
         return opener();
     }
     true
@@ -1148,8 +1355,7 @@ fn opener_at(rest: &str) -> bool {
 
 fn push(text: &str, start: usize, end: usize, chrome: bool, out: &mut Vec<Sentence>) {
     let Some(s) = text.get(start..end) else { return };
-    let lead = s.len() - s.trim_start().len();
-    let trimmed = s.trim();
+    let (lead, trimmed) = trim(s);
     if trimmed.is_empty() {
         return;
     }
@@ -1315,8 +1521,38 @@ mod tests {
                 let lower = w.to_lowercase();
                 let held = table.words.binary_search(&lower.as_str()).is_ok();
                 assert_eq!(table.contains(&lower), held, "{w:?}");
-                assert!(!held || table.may_hold_lowered(w), "{w:?}");
+                assert!(!held || may_hold_lowered(&[table], w), "{w:?}");
             }
+        }
+    }
+
+    #[test]
+    fn appeal_matcher_finds_what_a_search_for_each_phrase_finds() {
+        let m = AppealMatcher::new();
+        assert!(m.prefix_free, "the patterns are prefix-free, so one pattern's phrases are checked per place");
+        let mut inputs: Vec<String> = vec![
+            String::new(),
+            "support".into(),
+            "your supporters".into(),
+            "we upport us".into(),
+            "support usupport independent".into(),
+            "uses cookie policy".into(),
+            "accept cookie".into(),
+            "terms of terms of use".into(),
+            "favo to ask, favour to ask".into(),
+            "reader-supporte".into(),
+            "we use cookiesdonate".into(),
+            "a paywal".into(),
+        ];
+        for phrase in APPEAL_PHRASES {
+            inputs.push(format!("x {phrase} y"));
+            inputs.push(phrase[1..].to_string());
+            inputs.push(phrase[..phrase.len() - 1].to_string());
+            inputs.push(format!("{}{phrase}", &phrase[..phrase.len() / 2]));
+        }
+        for input in &inputs {
+            let want = APPEAL_PHRASES.iter().any(|p| input.contains(p));
+            assert_eq!(m.is_match(input.as_bytes()), want, "{input:?}");
         }
     }
 

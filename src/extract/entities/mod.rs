@@ -101,9 +101,11 @@ impl DocWords {
     /// Lower-cases the words from `from` on (those just tokenized), the words of a sentence of `text`. The
     /// first time, the whole text is copied and lower-cased (ASCII letters only, which keeps every byte
     /// where it was): the lower-case form of a word without capitals outside ASCII is then the copy of its
-    /// span, with no work per word. A word with such capitals gets its own lower-case form after the copy.
+    /// span, with no work per word. A word with such capitals gets its own lower-case form after the copy
+    /// (every word not all ASCII with a capital does); `cased_non_ascii` says whether the sentence has such a
+    /// word at all (see [`tokens::Tokenized`]).
     /// Returns where the sentence's words are.
-    fn add_lower(&mut self, text: &str, from: usize) -> Part {
+    fn add_lower(&mut self, text: &str, from: usize, cased_non_ascii: bool) -> Part {
         if self.lowered.is_empty() {
             // (Made again for an empty text, which costs nothing.)
             self.non_ascii = !text.is_ascii();
@@ -115,7 +117,7 @@ impl DocWords {
         let toks = self.toks.get(from..).unwrap_or(&[]);
         self.flags.resize(self.toks.len(), Cell::new(0));
         let own_from = self.own_lower.len();
-        if self.non_ascii {
+        if cased_non_ascii {
             for (i, t) in toks.iter().enumerate() {
                 if !Words::lower_is_copy(t) {
                     let at = self.lowered.len();
@@ -176,6 +178,17 @@ impl<'a> Words<'a> {
         self.lowered.get(t.start..t.end).unwrap_or("")
     }
 
+    /// [`Words::lower`] as bytes, for comparisons and lookups: a slice of bytes needs no check of
+    /// character boundaries.
+    #[inline(always)]
+    fn lower_bytes(&self, i: usize) -> &'a [u8] {
+        let t = &self.toks[i];
+        if !Words::lower_is_copy(t) {
+            return self.own_lower(i).as_bytes();
+        }
+        self.lowered.as_bytes().get(t.start..t.end).unwrap_or_default()
+    }
+
     /// [`Words::lower`] of a word with capitals outside ASCII.
     #[cold]
     #[inline(never)]
@@ -202,7 +215,7 @@ impl<'a> Words<'a> {
     /// [`Words::flags`] the first time: looks the word up.
     #[inline(never)]
     fn look_up(&self, i: usize) -> Flags {
-        let f = self.flags[i].get() | LOOKED_UP | lexicon::flags(self.lower(i));
+        let f = self.flags[i].get() | LOOKED_UP | lexicon::flags_of_bytes(self.lower_bytes(i));
         self.flags[i].set(f);
         f
     }
@@ -234,9 +247,9 @@ impl<'a> Words<'a> {
         let yes = if !self.toks[i].ascii() {
             true
         } else {
-            let lower = self.lower(i);
-            match lower.find('-') {
-                Some(dash) => lexicon::flags(&lower[..dash]) & flag::PLACE_FIRST != 0,
+            let lower = self.lower_bytes(i);
+            match lower.iter().position(|&b| b == b'-') {
+                Some(dash) => lexicon::flags_of_bytes(&lower[..dash]) & flag::PLACE_FIRST != 0,
                 None => self.has(i, flag::PLACE_FIRST),
             }
         };
@@ -332,9 +345,9 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
             continue;
         }
         let from = dw.toks.len();
-        let bracket = tokens::tokenize_into(text, start, end, &mut dw.toks);
+        let found = tokens::tokenize_into(text, start, end, &mut dw.toks);
         // A definition needs an opening bracket between two words: most sentences have none.
-        let defs = if bracket { acronyms::find(text, &dw.toks[from..]) } else { Vec::new() };
+        let defs = if found.bracket { acronyms::find(text, &dw.toks[from..]) } else { Vec::new() };
         for d in &defs {
             let short = display_form(text.get(d.short.0..d.short.1).unwrap_or(""));
             let long = display_form(text.get(d.long.0..d.long.1).unwrap_or(""));
@@ -346,7 +359,7 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
             dw.toks.truncate(from);
             continue;
         }
-        let part = dw.add_lower(text, from);
+        let part = dw.add_lower(text, from, found.cased_non_ascii);
         let words = dw.view(text, &part);
         let first_cand = all_cands.len();
         candidates(&words, &mut scratch, &mut all_cands);
@@ -506,7 +519,7 @@ impl KnownWithin {
         const LONGEST: usize = 8;
         let mut p = c.first;
         while p <= c.last {
-            if words.lower(p) == "the" {
+            if words.lower_bytes(p) == b"the" {
                 p += 1;
                 continue;
             }
@@ -737,7 +750,7 @@ fn chains(words: &Words, caps: &[usize], units: &[Option<usize>], out: &mut Vec<
             if !words.has(k, flag::CONNECTOR) {
                 break;
             }
-            let conn = words.lower(k);
+            let conn = words.lower_bytes(k);
             // The connector run (`of the`) and the capitalised word after it.
             let mut m = k;
             while m < n && m - k < 3 && !words.toks[m].cap() && words.toks[m].gap == Gap::Space {
@@ -754,8 +767,8 @@ fn chains(words: &Words, caps: &[usize], units: &[Option<usize>], out: &mut Vec<
                 break;
             }
             let join = match conn {
-                "of" | "for" | "on" => phrase.is_some() || (i..=j).any(|p| words.has(p, flag::HEAD)),
-                "and" | "&" => {
+                b"of" | b"for" | b"on" => phrase.is_some() || (i..=j).any(|p| words.has(p, flag::HEAD)),
+                b"and" | b"&" => {
                     !run_has_the
                         && m == k + 1
                         && !is_place_word(words, j)
@@ -764,22 +777,22 @@ fn chains(words: &Words, caps: &[usize], units: &[Option<usize>], out: &mut Vec<
                         && !words.has(m, flag::DEMONYM)
                         && (phrase.is_some() || head_ahead(words, m))
                 }
-                "in" => {
+                b"in" => {
                     matches!(phrase, Some("for" | "on"))
                         && m == k + 1
                         && is_place_word(words, m)
                         && !(m + 1 < n && words.toks[m + 1].cap() && words.toks[m + 1].gap == Gap::Space)
                 }
-                "the" => false,
+                b"the" => false,
                 _ => m == k + 1 && j - i < 3 && !is_place_word(words, j) && !(i..=j).any(|p| words.has(p, flag::HEAD)),
             };
             if !join {
                 break;
             }
             phrase = match conn {
-                "of" => Some("of"),
-                "for" => Some("for"),
-                "on" => Some("on"),
+                b"of" => Some("of"),
+                b"for" => Some("for"),
+                b"on" => Some("on"),
                 _ => phrase,
             };
             j = m;
@@ -918,8 +931,8 @@ fn finish(
     let mut at_start = Some(first) == initial;
     // Articles never start a name; at the start of a sentence, neither do common words.
     while first < last {
-        let w = words.lower(first);
-        let article = matches!(w, "the" | "a" | "an");
+        let w = words.lower_bytes(first);
+        let article = matches!(w, b"the" | b"a" | b"an");
         let f = words.flags(first);
         let common = at_start && f & flag::COMMON_WORD != 0 && f & flag::PLACE_OR_ABBREVIATION == 0;
         let month = f & flag::CALENDAR != 0;
@@ -942,7 +955,7 @@ fn finish(
     if single {
         let t = &words.toks[first];
         let w = words.lower(first);
-        if w.chars().count() < 2 || t.compound() || !t.cap() {
+        if w.chars().nth(1).is_none() || t.compound() || !t.cap() {
             return;
         }
         if t.acronym() {
@@ -970,7 +983,7 @@ fn finish(
             (first..=last).all(|x| {
                 words.has(x, flag::DEMONYM | flag::CALENDAR | flag::TITLE_MODIFIER | flag::TITLE)
                     || words.is_plural_demonym(x)
-                    || words.lower(x).chars().all(|c| c.is_ascii_digit())
+                    || words.lower_bytes(x).iter().all(u8::is_ascii_digit)
             })
         };
         if !place && all_weak() {
@@ -999,7 +1012,7 @@ fn kind_of_non_place(words: &Words, first: usize, last: usize) -> Option<EntityK
     // The head: the word before the first `of`, `for`, `on` or `in`, else the last word.
     let mut head = last;
     for x in first + 1..=last {
-        if !words.toks[x].cap() && matches!(words.lower(x), "of" | "for" | "on" | "in") {
+        if !words.toks[x].cap() && matches!(words.lower_bytes(x), b"of" | b"for" | b"on" | b"in") {
             head = x - 1;
             break;
         }
@@ -1033,8 +1046,8 @@ fn kind_of_non_place(words: &Words, first: usize, last: usize) -> Option<EntityK
     }
     // An apposition or a copula with a role: `X, a professor at`, `X is the CEO of`.
     if last + 1 < n {
-        let next = words.lower(last + 1);
-        let copula = toks[last + 1].gap == Gap::Space && matches!(next, "is" | "was");
+        let next = words.lower_bytes(last + 1);
+        let copula = toks[last + 1].gap == Gap::Space && matches!(next, b"is" | b"was");
         if toks[last + 1].gap == Gap::Comma || copula {
             let from = if copula { last + 2 } else { last + 1 };
             for (x, tok) in toks.iter().enumerate().take(n.min(from + 5)).skip(from) {

@@ -151,15 +151,28 @@ pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Tok> {
     toks
 }
 
+/// What [`tokenize_into`] tells of the words it found, beside the words.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tokenized {
+    /// An opening bracket `(` lies outside the words (which an acronym's definition needs), so that a
+    /// sentence without one need not be searched for it again.
+    pub bracket: bool,
+    /// Some word that is not all ASCII has a capital (`Zürich`, `Россия`), so that its lower-case form is
+    /// not taken to be a copy of it lowered as ASCII: most sentences have none, and their words need not
+    /// be looked at for it.
+    pub cased_non_ascii: bool,
+}
+
 /// The words of `text[start..end]`, in order, appended to `toks`. ASCII is read by table lookups (see
-/// [`alnum_run`]); other characters are decoded. Returns whether an opening bracket `(` lies outside the words (which an
-/// acronym's definition needs), so that a sentence without one need not be searched for it again.
+/// [`alnum_run`]); other characters are decoded.
 // Out of line: inlined into `extract`, its loops ran short of registers and cost more instructions.
 #[inline(never)]
-pub fn tokenize_into(text: &str, start: usize, end: usize, toks: &mut Vec<Tok>) -> bool {
+pub fn tokenize_into(text: &str, start: usize, end: usize, toks: &mut Vec<Tok>) -> Tokenized {
     let mut bracket = false;
+    // Only words of the general scan below may have a character outside ASCII.
+    let mut cased_non_ascii = false;
     let Some(s) = text.get(start..end) else {
-        return bracket;
+        return Tokenized::default();
     };
     let bytes = s.as_bytes();
     let mut gap = GapScan::default();
@@ -182,8 +195,9 @@ pub fn tokenize_into(text: &str, start: usize, end: usize, toks: &mut Vec<Tok>) 
                 first = false;
                 gap = GapScan::default();
                 toks.push(ascii_tok(start + pos, &bytes[pos..word_end], this_gap, false, classes));
-                // Most words end at one space, which changes no gap: it is passed over at once.
-                pos = if bytes.get(word_end) == Some(&b' ') { word_end + 1 } else { word_end };
+                // Most words end at one space before another plain word: those are taken in a loop of
+                // their own.
+                pos = plain_run(bytes, start, word_end, toks);
                 continue;
             }
             1
@@ -283,7 +297,9 @@ pub fn tokenize_into(text: &str, start: usize, end: usize, toks: &mut Vec<Tok>) 
         }
         let abs = start + word_start;
         if has_dash {
+            let from = toks.len();
             push_dashed(text, abs, abs + trimmed.len(), this_gap, possessive, toks);
+            cased_non_ascii |= toks[from..].iter().any(|t| !t.ascii() && t.has_upper());
         } else if ascii {
             // The `s` of a possessive `'s` is not part of the word.
             if possessive {
@@ -291,11 +307,37 @@ pub fn tokenize_into(text: &str, start: usize, end: usize, toks: &mut Vec<Tok>) 
             }
             toks.push(ascii_tok(abs, trimmed, this_gap, possessive, classes));
         } else {
-            toks.push(make(text, abs, abs + trimmed.len(), this_gap, possessive, false));
+            let t = make(text, abs, abs + trimmed.len(), this_gap, possessive, false);
+            cased_non_ascii |= !t.ascii() && t.has_upper();
+            toks.push(t);
         }
         pos = word_end;
     }
-    bracket
+    Tokenized { bracket, cased_non_ascii }
+}
+
+/// Pushes the plain words (see [`plain_ascii_word`]) that follow the word ending at `end`, each after one
+/// space (which makes its gap a space), and returns where the words after them are to be read from: at the
+/// first byte that is no single space before a plain word, or after the space where no plain word follows
+/// it (which leaves no gap but a space, as the main loop would).
+#[inline(always)]
+fn plain_run(bytes: &[u8], start: usize, mut end: usize, toks: &mut Vec<Tok>) -> usize {
+    loop {
+        if bytes.get(end) != Some(&b' ') {
+            return end;
+        }
+        let pos = end + 1;
+        // (A byte outside ASCII is of no class.)
+        let class = bytes.get(pos).map_or(0, |&b| CLASS[b as usize]);
+        if class & ALNUM == 0 {
+            return pos;
+        }
+        let Some((word_end, classes)) = plain_ascii_word(bytes, pos, class) else {
+            return pos;
+        };
+        toks.push(ascii_tok(start + pos, &bytes[pos..word_end], Gap::Space, false, classes));
+        end = word_end;
+    }
 }
 
 /// The end of the word that starts at `pos` (an ASCII letter or digit of class `first_class`) and the
@@ -707,12 +749,32 @@ mod tests {
         for (input, want) in
             [("Union (EAEU)", true), ("Union EAEU", false), ("(EAEU", true), ("Union [EAEU]", false), ("", false)]
         {
-            assert_eq!(tokenize_into(input, 0, input.len(), &mut Vec::new()), want, "{input}");
+            assert_eq!(tokenize_into(input, 0, input.len(), &mut Vec::new()).bracket, want, "{input}");
         }
         // No word holds a `(`: the report is whether the text has one (which `extract` relies on to pass
         // over chrome without a bracket).
         for input in ["x(y", "a-(b", "O'(x", "é(", "U.S.(", "BRICS+(1)", "Russia’s(", "(", "a.b.(c", "–(", "x y"] {
-            assert_eq!(tokenize_into(input, 0, input.len(), &mut Vec::new()), input.contains('('), "{input}");
+            assert_eq!(tokenize_into(input, 0, input.len(), &mut Vec::new()).bracket, input.contains('('), "{input}");
+        }
+    }
+
+    #[test]
+    fn reports_a_capitalised_word_outside_ascii() {
+        // (input, whether some word that is not all ASCII has a capital)
+        for (input, want) in [
+            ("Österreich is", true),
+            ("in Россия", true),
+            ("Zürich", true),
+            ("zürich", false),
+            ("Russia’s role", false),
+            ("Jean-Élie", true),
+            ("north–South", false),
+            ("", false),
+        ] {
+            let mut toks = Vec::new();
+            let got = tokenize_into(input, 0, input.len(), &mut toks).cased_non_ascii;
+            assert_eq!(got, want, "{input}");
+            assert_eq!(got, toks.iter().any(|t| !t.ascii() && t.has_upper()), "{input}");
         }
     }
 

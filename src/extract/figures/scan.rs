@@ -66,7 +66,7 @@ pub(super) fn scan(text: &str) -> Scanned {
     let b = text.as_bytes();
     let mut out = Scanned::default();
     let mut i = 0;
-    while i < b.len() {
+    'bytes: while i < b.len() {
         match CLASS[b[i] as usize] {
             DIGIT => {
                 let run_end = digits_end(b, i);
@@ -82,18 +82,25 @@ pub(super) fn scan(text: &str) -> Scanned {
                 }
                 i = run_end;
             }
-            LETTER => {
+            LETTER => loop {
                 let end = letters_end(b, i);
                 // Byte checks first: most words can start no figure, and are passed over at this cost.
                 if may_start_word_figure(b, i, end) && !alnum_before(text, i) {
                     if let Some(found) = word_figure(text, i, end) {
                         i = found.end.max(i + 1);
                         out.figures.push(found);
-                        continue;
+                        continue 'bytes;
                     }
                 }
+                // Most words are followed by one space and another word: straight to that word (the
+                // space, of no class, would only be passed over).
+                if b.get(end) == Some(&b' ') && b.get(end + 1).is_some_and(u8::is_ascii_alphabetic) {
+                    i = end + 1;
+                    continue;
+                }
                 i = end;
-            }
+                break;
+            },
             SYMBOL => match lex::currency_symbol(&b[i..]) {
                 Some((code, len)) => {
                     if !alnum_before(text, i) {
