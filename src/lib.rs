@@ -9,6 +9,10 @@
 //! Invariants: the core speaks byte offsets ([`text`]); every excerpt shown is a verbatim slice of its
 //! source; every figure reported exists in the source it names; nothing that comes from a client or a file
 //! can panic the server.
+//!
+//! No `unsafe` code, but for one call on Unix systems without `/proc` (see `lsp/process.rs`).
+
+#![deny(unsafe_code)]
 
 pub mod text;
 pub mod corpus;

@@ -1,4 +1,5 @@
 //! The `research-lsp` binary: argument parsing, then the language server or a CLI subcommand.
+#![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 

@@ -32,6 +32,7 @@ fn platform_alive(pid: i64) -> Option<bool> {
 }
 
 #[cfg(all(unix, not(target_os = "linux")))]
+#[allow(unsafe_code)]
 fn platform_alive(pid: i64) -> Option<bool> {
     // SAFETY: kill with signal 0 sends nothing; it only checks that the process exists.
     let status = unsafe { libc::kill(pid as libc::pid_t, 0) };
