@@ -59,7 +59,10 @@ pub struct Stamp {
 
 impl Stamp {
     pub fn of(path: &Path) -> Option<Stamp> {
-        let meta = std::fs::metadata(path).ok()?;
+        Stamp::of_metadata(&std::fs::metadata(path).ok()?)
+    }
+
+    pub fn of_metadata(meta: &std::fs::Metadata) -> Option<Stamp> {
         Some(Stamp { len: meta.len(), modified: meta.modified().ok()? })
     }
 }
@@ -143,7 +146,8 @@ pub fn list_here(paths: &[PathBuf]) -> Listing {
 
 fn listed(file: walk::Found) -> (walk::Found, Listed) {
     let listed = match file.kind {
-        walk::FileKind::Document => Listed::Document(Stamp::of(&file.path)),
+        // Dated by the walk that found it: one system call per file.
+        walk::FileKind::Document => Listed::Document(file.stamp),
         _ => Listed::Read(read_file(&file, &|_, _| None, &|_, _, _| ())),
     };
     (file, listed)

@@ -12,7 +12,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::decode::describe_io_error;
-use super::Warning;
+use super::{Stamp, Warning};
 
 /// How many files one load takes at most.
 pub const MAX_FILES: usize = 200_000;
@@ -33,6 +33,8 @@ pub enum FileKind {
 pub struct Found {
     pub path: PathBuf,
     pub kind: FileKind,
+    /// The file's size and modification time, as the walk found them.
+    pub stamp: Option<Stamp>,
 }
 
 /// The kind of a file from its extension (case-insensitive), or `None` for a file the corpus ignores.
@@ -85,7 +87,7 @@ struct Walker {
 /// A directory waiting to be walked, or a file waiting to be listed, in path order on a stack.
 enum Pending {
     Dir { path: PathBuf, canonical: PathBuf },
-    File { path: PathBuf, canonical: PathBuf, kind: FileKind },
+    File { path: PathBuf, canonical: PathBuf, kind: FileKind, stamp: Option<Stamp> },
 }
 
 impl Walker {
@@ -107,13 +109,18 @@ impl Walker {
         } else if !metadata.is_file() {
             self.warn(root, "not a regular file or directory; skipped");
         } else if let Some(kind) = kind_of(root) {
-            self.list(root.to_path_buf(), canonical, kind, root);
+            self.list(
+                Pending::File { path: root.to_path_buf(), canonical, kind, stamp: Stamp::of_metadata(&metadata) },
+                root,
+            );
         } else {
             self.warn(root, "unsupported file type (expected .txt, .md, .markdown, .bib or .json); skipped");
         }
     }
 
-    fn list(&mut self, path: PathBuf, canonical: PathBuf, kind: FileKind, root: &Path) {
+    /// Lists a file (a [`Pending::File`]).
+    fn list(&mut self, file: Pending, root: &Path) {
+        let Pending::File { path, canonical, kind, stamp } = file else { return };
         if self.found.len() >= self.max_files {
             if !self.full {
                 self.full = true;
@@ -123,7 +130,7 @@ impl Walker {
             return;
         }
         if self.seen_files.insert(canonical) {
-            self.found.push(Found { path, kind });
+            self.found.push(Found { path, kind, stamp });
         }
     }
 
@@ -137,7 +144,7 @@ impl Walker {
                 return;
             }
             match pending {
-                Pending::File { path, canonical, kind } => self.list(path, canonical, kind, &root),
+                file @ Pending::File { .. } => self.list(file, &root),
                 Pending::Dir { path, canonical } => {
                     let children = self.children(&path, &canonical);
                     stack.extend(children.into_iter().rev());
@@ -165,7 +172,7 @@ impl Walker {
                         continue;
                     }
                     let is_symlink = entry.file_type().map(|t| t.is_symlink()).unwrap_or(true);
-                    names.push((name, is_symlink));
+                    names.push((name, is_symlink, entry));
                 }
                 Err(error) => {
                     let message = format!("directory entry skipped: {}", describe_io_error(&error));
@@ -173,12 +180,14 @@ impl Walker {
                 }
             }
         }
-        names.sort();
+        names.sort_by(|a, b| a.0.cmp(&b.0));
 
         let mut children = Vec::new();
-        for (name, is_symlink) in names {
+        for (name, is_symlink, entry) in names {
             let path = dir.join(&name);
-            let metadata = match fs::metadata(&path) {
+            // A link is followed; anything else is asked of its directory (no walk of the whole path again).
+            let metadata = if is_symlink { fs::metadata(&path) } else { entry.metadata() };
+            let metadata = match metadata {
                 Ok(metadata) => metadata,
                 Err(error) => {
                     let message = if is_symlink && error.kind() == std::io::ErrorKind::NotFound {
@@ -216,7 +225,7 @@ impl Walker {
                 }
             } else if metadata.is_file() {
                 if let Some(kind) = kind_of(&path) {
-                    children.push(Pending::File { path, canonical, kind });
+                    children.push(Pending::File { path, canonical, kind, stamp: Stamp::of_metadata(&metadata) });
                 }
             }
         }
