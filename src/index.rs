@@ -456,11 +456,11 @@ impl Index {
         index
     }
 
-    /// [`Index::finish`], given the figures in quantity order (from a persisted index). Every entry must name
-    /// a figure that exists, one entry a figure, or the figures are sorted afresh; that the order holds
-    /// (strictly increasing quantity, source and position) is checked later, off the path to the first
-    /// answer ([`Index::with_checked_store`]), as is that every posting is a mention of its own entity: until then a damaged order can only miss figures of the
-    /// same quantity, never index out of bounds.
+    /// [`Index::finish`], given the figures in quantity order (from a persisted index). There must be one
+    /// entry per figure, each naming a figure that exists, or the figures are sorted afresh; that the order is
+    /// the one sorting gives is checked later, off the path to the first answer
+    /// ([`Index::with_checked_store`]), as is that every posting is a mention of its own entity. Until then a
+    /// damaged order can only miss figures of the same quantity, never index out of bounds.
     pub(crate) fn finish_with(
         docs: Vec<SourceDoc>,
         entities: Vec<Entity>,
