@@ -157,12 +157,14 @@ impl Unit {
 pub struct Symbol(u32);
 
 struct Interner {
-    ids: std::collections::HashMap<&'static str, u32>,
+    /// By [`fasthash`]: a figure's unit is looked up here once per figure, where SipHash cost more than the
+    /// rest of making the unit. (Never iterated, so the hash decides no order.)
+    ids: fasthash::FastMap<&'static str, u32>,
     strings: Vec<&'static str>,
 }
 
 static INTERNER: std::sync::LazyLock<std::sync::RwLock<Interner>> = std::sync::LazyLock::new(|| {
-    std::sync::RwLock::new(Interner { ids: std::collections::HashMap::new(), strings: Vec::new() })
+    std::sync::RwLock::new(Interner { ids: fasthash::FastMap::default(), strings: Vec::new() })
 });
 
 impl Symbol {

@@ -194,7 +194,7 @@ pub fn tokenize_into(text: &str, start: usize, end: usize, toks: &mut Vec<Tok>) 
                 let this_gap = if first { Gap::Start } else { gap.gap() };
                 first = false;
                 gap = GapScan::default();
-                toks.push(ascii_tok(start + pos, &bytes[pos..word_end], this_gap, false, classes));
+                toks.push(ascii_tok(bytes, start, (pos, word_end), class, this_gap, false, classes));
                 // Most words end at one space before another plain word: those are taken in a loop of
                 // their own.
                 pos = plain_run(bytes, start, word_end, toks);
@@ -305,7 +305,16 @@ pub fn tokenize_into(text: &str, start: usize, end: usize, toks: &mut Vec<Tok>) 
             if possessive {
                 classes = trimmed.iter().fold(0, |c, &b| c | CLASS[b as usize]);
             }
-            toks.push(ascii_tok(abs, trimmed, this_gap, possessive, classes));
+            let first_class = CLASS[b as usize];
+            toks.push(ascii_tok(
+                bytes,
+                start,
+                (word_start, word_start + trimmed.len()),
+                first_class,
+                this_gap,
+                possessive,
+                classes,
+            ));
         } else {
             let t = make(text, abs, abs + trimmed.len(), this_gap, possessive, false);
             cased_non_ascii |= !t.ascii() && t.has_upper();
@@ -335,7 +344,7 @@ fn plain_run(bytes: &[u8], start: usize, mut end: usize, toks: &mut Vec<Tok>) ->
         let Some((word_end, classes)) = plain_ascii_word(bytes, pos, class) else {
             return pos;
         };
-        toks.push(ascii_tok(start + pos, &bytes[pos..word_end], Gap::Space, false, classes));
+        toks.push(ascii_tok(bytes, start, (pos, word_end), class, Gap::Space, false, classes));
         end = word_end;
     }
 }
@@ -346,26 +355,42 @@ fn plain_run(bytes: &[u8], start: usize, mut end: usize, toks: &mut Vec<Tok>) ->
 /// more letters that no letter or digit follows). Such a word has no joiner, no possessive and no dotted
 /// abbreviation, so the general scan would end it at the same byte. `None` leaves the word to the general
 /// scan.
-#[inline]
+#[inline(always)]
 fn plain_ascii_word(bytes: &[u8], pos: usize, first_class: u8) -> Option<(usize, u8)> {
     let (end, classes) = alnum_run(bytes, pos + 1);
     let classes = classes | first_class;
+    // The end of the sentence, or an ASCII byte that joins no words: most words end so, and the run's
+    // classes tell it without the byte being read again.
+    if classes & STOP_MAY_JOIN == 0 {
+        return Some((end, classes));
+    }
     let ends_outright = |b: u8| b < 0x80 && CLASS[b as usize] & ALNUM == 0;
     match bytes.get(end) {
-        None => Some((end, classes)),
-        Some(&b) if b < 0x80 && CLASS[b as usize] & JOINER == 0 => Some((end, classes)),
         Some(b'.') if end - pos >= 2 && bytes.get(end + 1).is_none_or(|&b| ends_outright(b)) => Some((end, classes)),
         _ => None,
     }
 }
 
-/// The end of the run of ASCII letters and digits that starts at `pos`, and the union of their classes.
-/// The bytes are read two at a time, each pair looked up once in [`PAIRS`].
-#[inline]
+/// The end of the run of ASCII letters and digits that starts at `pos`, and the union of their classes,
+/// with [`STOP_MAY_JOIN`] when the byte that ends the run joins words or is not ASCII. The bytes are read
+/// two at a time, each pair looked up once in [`PAIRS`] (eight at a time from memory while there are eight).
+#[inline(always)]
 fn alnum_run(bytes: &[u8], pos: usize) -> (usize, u8) {
     let mut end = pos;
     let mut classes = 0;
-    // Four bytes (two pairs) at a time while there are four, then one pair.
+    // Eight bytes (four pairs) at a time while there are eight: one load, and each pair cut from it.
+    while let Some(chunk) = bytes.get(end..).and_then(<[u8]>::first_chunk::<8>) {
+        let x = u64::from_le_bytes(*chunk);
+        for k in 0..4 {
+            let entry = PAIRS[(x >> (16 * k)) as u16 as usize];
+            classes |= entry;
+            if entry < FULL_PAIR {
+                return (end + 2 * k + (entry >> PAIR_RUN_SHIFT) as usize, classes & !PAIR_RUN_MASK);
+            }
+        }
+        end += 8;
+    }
+    // Then four bytes (two pairs) while there are four, then one pair.
     while let Some(&[a, b, c, d]) = bytes.get(end..).and_then(<[u8]>::first_chunk::<4>) {
         let first = PAIRS[u16::from_le_bytes([a, b]) as usize];
         classes |= first;
@@ -393,6 +418,8 @@ fn alnum_run(bytes: &[u8], pos: usize) -> (usize, u8) {
         if class & ALNUM != 0 {
             classes |= class;
             end += 1;
+        } else if stop_may_join(b) {
+            classes |= STOP_MAY_JOIN;
         }
     }
     (end, classes & !PAIR_RUN_MASK)
@@ -405,9 +432,28 @@ const PAIR_RUN_MASK: u8 = 0b11 << PAIR_RUN_SHIFT;
 /// The least entry of a pair whose two bytes both continue the run.
 const FULL_PAIR: u8 = 2 << PAIR_RUN_SHIFT;
 
+/// In the classes of a run (see [`alnum_run`]): the byte that ends the run may join two parts of a word
+/// (an ASCII joiner) or is not ASCII, so that the word may go on past it. (The bit of [`JOINER`], which no
+/// letter or digit has.)
+const STOP_MAY_JOIN: u8 = JOINER;
+
+/// Whether a byte that ends a run of letters and digits earns the run [`STOP_MAY_JOIN`].
+const fn stop_may_join(b: u8) -> bool {
+    b >= 0x80 || CLASS[b as usize] & JOINER != 0
+}
+
+/// [`STOP_MAY_JOIN`] if the byte that ends a run earns it, else 0.
+const fn stop_bit(b: u8) -> u8 {
+    if stop_may_join(b) {
+        STOP_MAY_JOIN
+    } else {
+        0
+    }
+}
+
 /// For two bytes `a`, `b` (the index `a | b << 8`): how many of them start a run of ASCII letters and
 /// digits (0, 1 or 2, in the top two bits) and the union of those bytes' classes ([`ALNUM`], [`UPPER`],
-/// [`LOWER`]) in the bits below.
+/// [`LOWER`]) in the bits below, with [`STOP_MAY_JOIN`] when the byte that ends the run earns it.
 static PAIRS: [u8; 1 << 16] = {
     let mut t = [0u8; 1 << 16];
     let mut i = 0;
@@ -415,9 +461,9 @@ static PAIRS: [u8; 1 << 16] = {
         let (a, b) = (CLASS[i & 0xff], CLASS[i >> 8]);
         let word = ALNUM | UPPER | LOWER;
         t[i] = if a & ALNUM == 0 {
-            0
+            stop_bit((i & 0xff) as u8)
         } else if b & ALNUM == 0 {
-            (1 << PAIR_RUN_SHIFT) | (a & word)
+            (1 << PAIR_RUN_SHIFT) | (a & word) | stop_bit((i >> 8) as u8)
         } else {
             (2 << PAIR_RUN_SHIFT) | ((a | b) & word)
         };
@@ -426,18 +472,30 @@ static PAIRS: [u8; 1 << 16] = {
     t
 };
 
-/// The word of ASCII bytes `word` that starts at `start`, with `classes` the union of its bytes' classes
-/// (what [`make`] gives, without reading the word again unless it may be an acronym).
-#[inline]
-fn ascii_tok(start: usize, word: &[u8], gap: Gap, possessive: bool, classes: u8) -> Tok {
+/// The word of ASCII bytes `bytes[pos..end]`, at `base + pos` in the text, with `first_class` the class of
+/// its first byte and `classes` the union of its bytes' classes (what [`make`] gives, without reading the
+/// word again unless it may be an acronym, nor taking a slice of it otherwise).
+#[inline(always)]
+fn ascii_tok(
+    bytes: &[u8],
+    base: usize,
+    (pos, end): (usize, usize),
+    first_class: u8,
+    gap: Gap,
+    possessive: bool,
+    classes: u8,
+) -> Tok {
     // The classes' bits of capitals and small letters are the word's.
     let case = classes & (UPPER | LOWER);
     // Capitals are counted only in a word without small letters (an acronym or a number).
-    let acronym = case == UPPER && word.iter().filter(|&&b| CLASS[b as usize] & UPPER != 0).nth(1).is_some();
-    let cap = word.first().is_some_and(|&b| CLASS[b as usize] & UPPER != 0);
+    let acronym = case == UPPER
+        && bytes
+            .get(pos..end)
+            .is_some_and(|word| word.iter().filter(|&&b| CLASS[b as usize] & UPPER != 0).nth(1).is_some());
+    let cap = first_class & UPPER != 0;
     let bits =
         case | Tok::ASCII | bit_if(possessive, Tok::POSSESSIVE) | bit_if(cap, Tok::CAP) | bit_if(acronym, Tok::ACRONYM);
-    Tok { start, end: start + word.len(), gap, bits }
+    Tok { start: base + pos, end: base + end, gap, bits }
 }
 
 /// Classes of ASCII bytes: letters and digits, capitals, small letters, and the marks that may join two
@@ -714,6 +772,9 @@ mod tests {
             let mut classes = 0;
             while let Some(&c) = b.get(end) {
                 if CLASS[c as usize] & ALNUM == 0 {
+                    if stop_may_join(c) {
+                        classes |= STOP_MAY_JOIN;
+                    }
                     break;
                 }
                 classes |= CLASS[c as usize];
@@ -733,6 +794,12 @@ mod tests {
                 v.truncate(at.max(1));
                 inputs.push(v.clone());
                 v.extend_from_slice(b"fG");
+                inputs.push(v);
+            }
+            // And in a run long enough to be read eight bytes at a time, at every lane.
+            for at in 0..12 {
+                let mut v = b"aBcDeFgHiJkL".to_vec();
+                v[at] = b;
                 inputs.push(v);
             }
         }

@@ -91,6 +91,62 @@ pub(super) fn may_be_word_figure(word: &[u8]) -> bool {
     word.len() < 32 && WORD_GATE[(first & 0x1f) as usize][(last & 0x1f) as usize] & (1 << word.len()) != 0
 }
 
+/// [`WORD_GATE`] with the two cases of the first letter told apart (a letter indexed by its low six bits:
+/// capitals 1 to 26, small letters 33 to 58), where a capital also lets through a word of one or three
+/// letters whatever its last letter (`U.S.$`, `USD`): the scan's check of every word, one table read for
+/// both.
+static START_GATE: [[u32; 32]; 64] = {
+    let mut gate = [[0u32; 32]; 64];
+    let mut first = 0;
+    while first < 64 {
+        let mut last = 0;
+        while last < 32 {
+            gate[first][last] = WORD_GATE[first & 0x1f][last];
+            if first >= (b'A' & 0x3f) as usize && first <= (b'Z' & 0x3f) as usize {
+                gate[first][last] |= (1 << 1) | (1 << 3);
+            }
+            last += 1;
+        }
+        first += 1;
+    }
+    gate
+};
+
+/// The rows of [`START_GATE`] that let some word through, one bit each: the first letters a word of
+/// [`may_start_word_figure`] may have.
+static START_LETTERS: u64 = {
+    let mut rows = 0u64;
+    let mut first = 0;
+    while first < 64 {
+        let mut last = 0;
+        while last < 32 {
+            if START_GATE[first][last] != 0 {
+                rows |= 1 << first;
+            }
+            last += 1;
+        }
+        first += 1;
+    }
+    rows
+};
+
+/// Whether a word of ASCII letters that starts with `first` may pass [`may_start_word_figure`]: most
+/// small letters start no number word, and their words need not be read further.
+#[inline]
+pub(super) fn may_start_word_figure_with(first: u8) -> bool {
+    START_LETTERS >> (first & 0x3f) & 1 != 0
+}
+
+/// Whether a word of ASCII letters passes [`may_be_word_figure`] or is a capitalised word of one or three
+/// letters (a cheap necessary condition for a figure that starts with a word, other than one before `$`).
+#[inline]
+pub(super) fn may_start_word_figure(word: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (word.first(), word.last()) else {
+        return false;
+    };
+    word.len() < 32 && START_GATE[(first & 0x3f) as usize][(last & 0x1f) as usize] & (1 << word.len()) != 0
+}
+
 /// The value of a cardinal number word from one to ninety (`five`, `twenty`).
 pub(super) fn small_number(word: &str) -> Option<u64> {
     NUMBER_WORDS.iter().find(|(w, _)| *w == word).map(|&(_, n)| n)
@@ -160,6 +216,13 @@ pub(super) fn dollar_prefix(word: &str) -> Option<&'static str> {
 /// An ISO 4217 code as written in upper case (`USD`), or `RMB` for the yuan. Only codes in common use in
 /// news and reports are listed, so that an acronym that happens to have three letters is not read as money.
 pub(super) fn iso_code(word: &str) -> Option<&'static str> {
+    // Every code is three capitals: most words are turned away here rather than by thirty comparisons.
+    let [x, y, z] = word.as_bytes() else {
+        return None;
+    };
+    if !(x.is_ascii_uppercase() && y.is_ascii_uppercase() && z.is_ascii_uppercase()) {
+        return None;
+    }
     Some(match word {
         "USD" => "USD",
         "EUR" => "EUR",
@@ -904,6 +967,19 @@ mod tests {
         // The gate does turn away common words, which is what it is for.
         for w in ["and", "that", "which", "Russia", "cooperation", "of", "is", "the", "at", "for", ""] {
             assert!(!may_be_word_figure(w.as_bytes()), "{w} passes the gate");
+        }
+        // The scan's gate: the same, or a capital and one or three letters.
+        let letters = (b'A'..=b'Z').chain(b'a'..=b'z');
+        for (a, b) in letters.clone().flat_map(|a| letters.clone().map(move |b| (a, b))) {
+            for len in 1..34 {
+                // The first letter, the last (none of its own in a word of one letter), and `x` between.
+                let mut w = vec![b'x'; len];
+                w[len - 1] = b;
+                w[0] = a;
+                let want = may_be_word_figure(&w) || (a.is_ascii_uppercase() && (len == 1 || len == 3));
+                assert_eq!(may_start_word_figure(&w), want, "{}", String::from_utf8_lossy(&w));
+                assert!(!want || may_start_word_figure_with(a), "{}", String::from_utf8_lossy(&w));
+            }
         }
     }
 

@@ -130,13 +130,12 @@ fn after_prefix(text: &str, start: usize, after: usize, code: &'static str) -> O
     numeric(text, start, at, Some(code))
 }
 
-/// A cheap necessary condition for [`word_figure`]: the word stands before `$`, is a capitalised word
-/// of one or three letters (`U.S.$`, `USD`), or passes the lexicon's gate of first and last letter and length.
+/// A cheap necessary condition for [`word_figure`]: the word stands before `$`, or passes the lexicon's
+/// gate of first letter (and its case) and last letter and length, which lets through number words and
+/// capitalised words of one or three letters (`U.S.$`, `USD`).
 fn may_start_word_figure(b: &[u8], start: usize, end: usize) -> bool {
-    let len = end - start;
     b.get(end) == Some(&b'$')
-        || (b[start].is_ascii_uppercase() && (len == 1 || len == 3))
-        || lex::may_be_word_figure(&b[start..end])
+        || (lex::may_start_word_figure_with(b[start]) && lex::may_start_word_figure(&b[start..end]))
 }
 
 /// A figure that starts with a word: `US$45bn`, `USD 2.5 billion`, `five countries`, `sevenfold`,
@@ -169,13 +168,17 @@ fn word_figure(text: &str, start: usize, end: usize) -> Option<Found> {
     // Lower-cased on the stack, without an allocation.
     let mut buf = [0u8; 16];
     let lower = lower_ascii(word, &mut buf);
+    // The articles first: the most common words through the gate, and none of the lexicon's below.
+    if lower == "a" || lower == "an" {
+        return numeric(text, start, start, None);
+    }
     if let Some(value) = lex::fold_word(lower).or_else(|| lex::multiplier_verb(lower)) {
         if b.get(end).is_some_and(u8::is_ascii_digit) {
             return None;
         }
         return Some(Found { start, end, value, high: None, unit: Unit::Multiplier });
     }
-    if lex::small_number(lower).is_some() || lower == "a" || lower == "an" {
+    if lex::small_number(lower).is_some() {
         return numeric(text, start, start, None);
     }
     None
@@ -534,12 +537,13 @@ fn range_separator(text: &str, j: usize, low_start: usize, low_has_unit: bool) -
     if b[j..].starts_with(" \u{2013} ".as_bytes()) {
         return next_is_number(j + 5).then_some(j + 5);
     }
-    let mut buf = [0; 16];
-    let before = word_before(text, low_start).map(|(_, w)| lower_ascii(w, &mut buf));
-    if b[j..].starts_with(b" to ") && !low_has_unit && before != Some("from") && next_is_number(j + 4) {
+    // The word before the number, read only after a ` to ` or an ` and `: most numbers have neither after.
+    let before_is =
+        |word: &str| word_before(text, low_start).is_some_and(|(_, w)| lower_ascii(w, &mut [0; 16]) == word);
+    if b[j..].starts_with(b" to ") && !low_has_unit && !before_is("from") && next_is_number(j + 4) {
         return Some(j + 4);
     }
-    if b[j..].starts_with(b" and ") && before == Some("between") && next_is_number(j + 5) {
+    if b[j..].starts_with(b" and ") && before_is("between") && next_is_number(j + 5) {
         return Some(j + 5);
     }
     None
@@ -729,6 +733,11 @@ fn percent_at(text: &str, k: usize) -> Option<usize> {
         return None;
     }
     let e = letters_end(b, s);
+    // `percent`, `pct` and `per` have three or seven letters: a word of another length (most words after a
+    // number) need not be lower-cased.
+    if !matches!(e - s, 3 | 7) {
+        return None;
+    }
     match lower_ascii(&text[s..e], &mut [0; 16]) {
         "percent" | "pct" if !b.get(e).is_some_and(u8::is_ascii_digit) => Some(e),
         "per" => {
