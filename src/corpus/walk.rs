@@ -87,7 +87,7 @@ struct Walker {
 /// A directory waiting to be walked, or a file waiting to be listed, in path order on a stack.
 enum Pending {
     Dir { path: PathBuf, canonical: PathBuf },
-    File { path: PathBuf, canonical: PathBuf, kind: FileKind, stamp: Option<Stamp> },
+    File { found: Found, canonical: PathBuf },
 }
 
 impl Walker {
@@ -109,18 +109,13 @@ impl Walker {
         } else if !metadata.is_file() {
             self.warn(root, "not a regular file or directory; skipped");
         } else if let Some(kind) = kind_of(root) {
-            self.list(
-                Pending::File { path: root.to_path_buf(), canonical, kind, stamp: Stamp::of_metadata(&metadata) },
-                root,
-            );
+            self.list(Found { path: root.to_path_buf(), kind, stamp: Stamp::of_metadata(&metadata) }, canonical, root);
         } else {
             self.warn(root, "unsupported file type (expected .txt, .md, .markdown, .bib or .json); skipped");
         }
     }
 
-    /// Lists a file (a [`Pending::File`]).
-    fn list(&mut self, file: Pending, root: &Path) {
-        let Pending::File { path, canonical, kind, stamp } = file else { return };
+    fn list(&mut self, found: Found, canonical: PathBuf, root: &Path) {
         if self.found.len() >= self.max_files {
             if !self.full {
                 self.full = true;
@@ -130,7 +125,7 @@ impl Walker {
             return;
         }
         if self.seen_files.insert(canonical) {
-            self.found.push(Found { path, kind, stamp });
+            self.found.push(found);
         }
     }
 
@@ -144,7 +139,7 @@ impl Walker {
                 return;
             }
             match pending {
-                file @ Pending::File { .. } => self.list(file, &root),
+                Pending::File { found, canonical } => self.list(found, canonical, &root),
                 Pending::Dir { path, canonical } => {
                     let children = self.children(&path, &canonical);
                     stack.extend(children.into_iter().rev());
@@ -225,7 +220,8 @@ impl Walker {
                 }
             } else if metadata.is_file() {
                 if let Some(kind) = kind_of(&path) {
-                    children.push(Pending::File { path, canonical, kind, stamp: Stamp::of_metadata(&metadata) });
+                    let found = Found { path, kind, stamp: Stamp::of_metadata(&metadata) };
+                    children.push(Pending::File { found, canonical });
                 }
             }
         }
