@@ -308,29 +308,6 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
     let job = shared.job.fetch_add(1, Ordering::SeqCst) + 1;
     shared.indexing.store(true, Ordering::SeqCst);
     let token = NumberOrString::String(format!("research-lsp/index/{job}"));
-    let progress = shared.supports_progress.load(Ordering::SeqCst)
-        && matches!(
-            tokio::time::timeout(
-                CLIENT_TIMEOUT,
-                client.send_request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams { token: token.clone() })
-            )
-            .await,
-            Ok(Ok(()))
-        );
-    if progress {
-        client
-            .send_notification::<Progress>(ProgressParams {
-                token: token.clone(),
-                value: ProgressParamsValue::WorkDone(WorkDoneProgress::Begin(WorkDoneProgressBegin {
-                    title: "Indexing corpus".to_string(),
-                    cancellable: Some(false),
-                    message: Some(reason.to_string()),
-                    percentage: None,
-                })),
-            })
-            .await;
-    }
-
     // Which corpus: the client's setting, else the workspace file, else the embedded seeds.
     let root = shared.root.read().ok().and_then(|r| r.clone());
     let client_corpus = shared.client_corpus.read().ok().and_then(|c| c.clone());
@@ -385,7 +362,7 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
     let read_store = store_path.clone().filter(|_| !same_corpus);
     let changed: Vec<PathBuf> = shared.recently_changed.lock().map(|mut c| std::mem::take(&mut *c)).unwrap_or_default();
     let changed_count = changed.len();
-    let built = tokio::task::spawn_blocking(move || {
+    let work = tokio::task::spawn_blocking(move || {
         catch_unwind(AssertUnwindSafe(|| {
             let mut extra = Vec::new();
             let corpus = match paths {
@@ -430,8 +407,33 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
             let index = Index::build_reusing(corpus, Some(&previous));
             (index, extra, Persisted::Built)
         }))
-    })
-    .await;
+    });
+    // The work-done progress is asked of the client while the work runs: a client slow to answer (or that
+    // never does, until the timeout) does not hold the indexing back.
+    let progress = shared.supports_progress.load(Ordering::SeqCst)
+        && matches!(
+            tokio::time::timeout(
+                CLIENT_TIMEOUT,
+                client.send_request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams { token: token.clone() })
+            )
+            .await,
+            Ok(Ok(()))
+        );
+    if progress {
+        client
+            .send_notification::<Progress>(ProgressParams {
+                token: token.clone(),
+                value: ProgressParamsValue::WorkDone(WorkDoneProgress::Begin(WorkDoneProgressBegin {
+                    title: "Indexing corpus".to_string(),
+                    cancellable: Some(false),
+                    message: Some(reason.to_string()),
+                    percentage: None,
+                })),
+            })
+            .await;
+    }
+
+    let built = work.await;
     let elapsed = started.elapsed();
 
     if shared.job.load(Ordering::SeqCst) != job {
