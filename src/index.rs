@@ -733,73 +733,67 @@ pub(crate) fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Enti
     let grouping = table.resolve();
     let mut entities: Vec<Entity> = grouping.entities.iter().map(Entity::of_def).collect();
     docs.par_iter_mut().zip(&rows).for_each(|(doc, row)| doc.entity_of_name = grouping.assign(row));
-    // The postings, in source order. Each source's mentions of entities are worked out (its names decoded
-    // for this pass only) a chunk of sources ahead, on the other cores, while the postings take the chunk
-    // before.
-    let mentions_of = |chunk: &[SourceDoc]| -> Vec<Vec<(EntityId, u32)>> {
-        chunk.par_iter().map(|doc| doc.names.peek(|names| entity_mentions(names, &doc.entity_of_name))).collect()
-    };
+    // The postings, in source order, from each source's mentions of entities (its names decoded for this
+    // pass only).
     let mut postings: Vec<Vec<(SourceId, Vec<u32>)>> = vec![Vec::new(); entities.len()];
-    let mut chunks = docs.chunks(DECODED_AHEAD);
-    let mut ready = chunks.next().map(mentions_of).unwrap_or_default();
     let mut sid: SourceId = 0;
-    loop {
-        let next = chunks.next();
-        let add = || {
-            for mentions in &ready {
-                for &(entity, i) in mentions {
-                    let lists = &mut postings[entity as usize];
-                    match lists.last_mut() {
-                        Some((s, list)) if *s == sid => list.push(i),
-                        _ => lists.push((sid, vec![i])),
-                    }
+    decoded_ahead(
+        &docs,
+        |doc| doc.names.peek(|names| entity_mentions(names, &doc.entity_of_name)),
+        |mentions| {
+            for (entity, i) in mentions {
+                let lists = &mut postings[entity as usize];
+                match lists.last_mut() {
+                    Some((s, list)) if *s == sid => list.push(i),
+                    _ => lists.push((sid, vec![i])),
                 }
-                sid += 1;
             }
-        };
-        match rayon::join(add, || next.map(mentions_of)) {
-            (_, Some(more)) => ready = more,
-            (_, None) => break,
-        }
-    }
+            sid += 1;
+        },
+    );
     let n_sources = docs.len();
     entities.par_iter_mut().zip(postings).for_each(|(entity, mut lists)| {
         entity.total = lists.iter().map(|(_, l)| l.len() as u32).sum();
-        // Most mentions first, then source order (as `by_mentions`); kept in the store's form (see `Part::of`)
-        // and decoded when an answer first needs it.
-        lists.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+        // Kept in the store's form (see `Part::of`) and decoded when an answer first needs it.
+        lists.sort_by(by_mentions);
         entity.by_source = crate::store::encoded_postings(&lists, n_sources);
     });
     (docs, entities, Names { table, grouping })
 }
 
-/// How many sources' names are decoded ahead, in parallel, of the serial passes of the merge.
+/// How many items [`decoded_ahead`] prepares at a time.
 const DECODED_AHEAD: usize = 64;
 
-/// The merge's table of the names of every source (`names[d]` of source `d`), with the key slot of each of
-/// a source's names. The table takes the sources one at a time, in order; their names (kept encoded: see
-/// `Part::of`) are decoded a chunk of sources ahead, on the other cores, each for this pass only.
-fn name_table<'a>(names: &[&'a Lazy<extract::DocNames>]) -> (NameTable, Vec<Vec<usize>>) {
-    let decode = |chunk: &[&'a Lazy<extract::DocNames>]| -> Vec<std::borrow::Cow<'a, extract::DocNames>> {
-        chunk.par_iter().map(|n| n.get_or_decode()).collect()
-    };
-    let mut table = NameTable::default();
-    let mut rows: Vec<Vec<usize>> = Vec::with_capacity(names.len());
-    let mut chunks = names.chunks(DECODED_AHEAD);
-    let mut ready = chunks.next().map(decode).unwrap_or_default();
+/// Hands `take` what `prepare` gives for each of `items`, in order. The serial passes of the merge take the
+/// sources one at a time, but what each needs (its names, kept encoded: see `Part::of`) is decoded a chunk
+/// of [`DECODED_AHEAD`] items ahead, on the other cores, while `take` has the chunk before.
+fn decoded_ahead<T: Sync, R: Send>(items: &[T], prepare: impl Fn(&T) -> R + Sync, mut take: impl FnMut(R) + Send) {
+    let prepare_chunk = |chunk: &[T]| -> Vec<R> { chunk.par_iter().map(&prepare).collect() };
+    let mut chunks = items.chunks(DECODED_AHEAD);
+    let mut ready = chunks.next().map(prepare_chunk).unwrap_or_default();
     loop {
         let next = chunks.next();
-        let add = || {
-            for doc in &ready {
-                let d = rows.len();
-                rows.push(table.add(d, doc));
-            }
-        };
-        match rayon::join(add, || next.map(decode)) {
+        let take_ready = || ready.into_iter().for_each(&mut take);
+        match rayon::join(take_ready, || next.map(prepare_chunk)) {
             (_, Some(more)) => ready = more,
             (_, None) => break,
         }
     }
+}
+
+/// The merge's table of the names of every source (`names[d]` of source `d`), with the key slot of each of
+/// a source's names; each source's names decoded for this pass only.
+fn name_table(names: &[&Lazy<extract::DocNames>]) -> (NameTable, Vec<Vec<usize>>) {
+    let mut table = NameTable::default();
+    let mut rows: Vec<Vec<usize>> = Vec::with_capacity(names.len());
+    decoded_ahead(
+        names,
+        |n| n.get_or_decode(),
+        |doc| {
+            let d = rows.len();
+            rows.push(table.add(d, &doc));
+        },
+    );
     (table, rows)
 }
 
@@ -810,8 +804,8 @@ fn entity_mentions(names: &extract::DocNames, entity_of_name: &[Option<EntityId>
 }
 
 /// The order of an entity's sources: most mentions first, then source order.
-fn by_mentions(a: &(SourceId, Arc<[u32]>), b: &(SourceId, Arc<[u32]>)) -> std::cmp::Ordering {
-    b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0))
+fn by_mentions<L: AsRef<[u32]>>(a: &(SourceId, L), b: &(SourceId, L)) -> std::cmp::Ordering {
+    b.1.as_ref().len().cmp(&a.1.as_ref().len()).then(a.0.cmp(&b.0))
 }
 
 impl Entity {
