@@ -92,6 +92,10 @@ pub struct SourceDoc {
     /// mention of an entity is a mention in `names.mentions` whose name has one; postings count in that
     /// list, so the mentions are not stored twice.
     pub entity_of_name: Vec<Option<EntityId>>,
+    /// The quantity key of each figure, made with a fresh extraction for the build's sort of the figures,
+    /// which takes them (the figures are kept encoded, and decoding them all again would cost the build as
+    /// much as sorting them); empty otherwise.
+    quantity_keys: Vec<QuantityKey>,
 }
 
 impl SourceDoc {
@@ -161,6 +165,7 @@ impl SourceDoc {
             figures: self.figures.clone(),
             names: self.names.clone(),
             entity_of_name: Vec::new(),
+            quantity_keys: Vec::new(),
         }
     }
 
@@ -354,6 +359,9 @@ struct QuantityKey {
 }
 
 impl QuantityKey {
+    /// A key no figure has, for a slot not yet filled.
+    const NONE: QuantityKey = QuantityKey { unit: (0, 0), value: (0, i16::MIN), high: (0, i16::MIN) };
+
     fn of(f: &Figure) -> QuantityKey {
         let high = f.high.map_or((0, i16::MIN), round_key);
         QuantityKey { unit: f.unit.key(), value: round_key(f.value), high }
@@ -473,6 +481,8 @@ impl Index {
             by_key.entry(doc.meta.key.clone()).or_insert(sid as SourceId);
             bytes += doc.len;
         }
+        let mut docs = docs;
+        let keys: Vec<Vec<QuantityKey>> = docs.iter_mut().map(|d| std::mem::take(&mut d.quantity_keys)).collect();
         let docs: Vec<Arc<SourceDoc>> = docs.into_iter().map(Arc::new).collect();
         let stored = by_quantity.is_some();
         let entities: Vec<Arc<Entity>> = entities.into_iter().map(Arc::new).collect();
@@ -480,7 +490,7 @@ impl Index {
         let ((by_quantity, order_unchecked), lookup) = rayon::join(
             || match by_quantity.filter(|order| names_every_figure(&docs, order)) {
                 Some(order) => (order, true),
-                None => (sort_by_quantity(&docs), false),
+                None => (sort_by_quantity(&docs, keys), false),
             },
             || Arc::new(NameLookup::of(&entities)),
         );
@@ -513,7 +523,7 @@ impl Index {
         }
         // Sorting again, each source's figures decoded for the pass only, is what checking the order in place
         // would cost once every figure were decoded and kept.
-        let sorted = sort_by_quantity(&self.sources);
+        let sorted = sort_by_quantity(&self.sources, Vec::new());
         if sorted == self.by_quantity {
             return None;
         }
@@ -700,19 +710,48 @@ impl Index {
     }
 }
 
-/// Every figure of `docs`, ordered by quantity, then source, then position.
-fn sort_by_quantity(docs: &[Arc<SourceDoc>]) -> FigureOrder {
-    let mut keyed: Vec<(QuantityKey, FigureRef)> = docs
-        .par_iter()
+/// Every figure of `docs`, ordered by quantity, then source, then position; `keys[sid]` holds the quantity
+/// key of each figure of source `sid` where the build has them (see [`SourceDoc::quantity_keys`]).
+fn sort_by_quantity(docs: &[Arc<SourceDoc>], mut keys: Vec<Vec<QuantityKey>>) -> FigureOrder {
+    // Each source's figures take the next `counts[sid]` slots, filled in parallel, from the keys the
+    // extraction made or else from the figures decoded. A source whose figures decode to fewer than it says
+    // (a damaged part reads as empty) leaves its last slots to `NO_FIGURE`, taken out after.
+    const NO_FIGURE: FigureRef = FigureRef { source: SourceId::MAX, figure: u32::MAX };
+    let counts: Vec<usize> = docs.iter().map(|d| d.figures.counts()[0]).collect();
+    let mut keyed = vec![(QuantityKey::NONE, NO_FIGURE); counts.iter().sum()];
+    let mut slots: Vec<&mut [(QuantityKey, FigureRef)]> = Vec::with_capacity(docs.len());
+    let mut rest = keyed.as_mut_slice();
+    for &n in &counts {
+        let (these, after) = rest.split_at_mut(n);
+        slots.push(these);
+        rest = after;
+    }
+    keys.resize_with(docs.len(), Vec::new);
+    let short = slots
+        .into_par_iter()
+        .zip(docs.par_iter())
+        .zip(keys)
         .enumerate()
-        .flat_map_iter(|(sid, doc)| {
+        .map(|(sid, ((slots, doc), keys))| {
+            let at = |fi: usize| FigureRef { source: sid as SourceId, figure: fi as u32 };
+            if keys.len() == slots.len() {
+                for (fi, (slot, key)) in slots.iter_mut().zip(keys).enumerate() {
+                    *slot = (key, at(fi));
+                }
+                return false;
+            }
             // Decoded for this pass only, where the figures are still encoded.
             doc.figures.peek(|figures| {
-                let key = |(fi, f)| (QuantityKey::of(f), FigureRef { source: sid as SourceId, figure: fi as u32 });
-                figures.iter().enumerate().map(key).collect::<Vec<_>>()
+                for (fi, (slot, f)) in slots.iter_mut().zip(figures).enumerate() {
+                    *slot = (QuantityKey::of(f), at(fi));
+                }
+                figures.len() < slots.len()
             })
         })
-        .collect();
+        .reduce(|| false, |a, b| a || b);
+    if short {
+        keyed.retain(|(_, r)| *r != NO_FIGURE);
+    }
     keyed
         .par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.source.cmp(&b.1.source)).then(a.1.figure.cmp(&b.1.figure)));
     FigureOrder::new(keyed.into_iter().map(|(_, r)| r).collect())
@@ -735,30 +774,42 @@ pub(crate) fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Enti
     docs.par_iter_mut().zip(&rows).for_each(|(doc, row)| doc.entity_of_name = grouping.assign(row));
     // The postings, in source order, from each source's mentions of entities (its names decoded for this
     // pass only).
-    let mut postings: Vec<Vec<(SourceId, Vec<u32>)>> = vec![Vec::new(); entities.len()];
+    let mut postings: Vec<LaidOut> = vec![LaidOut::default(); entities.len()];
     let mut sid: SourceId = 0;
     decoded_ahead(
         &docs,
-        |doc| doc.names.peek(|names| entity_mentions(names, &doc.entity_of_name)),
+        |doc| entity_mentions(&crate::store::names_view_of(&doc.names), &doc.entity_of_name),
         |mentions| {
             for (entity, i) in mentions {
-                let lists = &mut postings[entity as usize];
-                match lists.last_mut() {
-                    Some((s, list)) if *s == sid => list.push(i),
-                    _ => lists.push((sid, vec![i])),
+                let laid = &mut postings[entity as usize];
+                if laid.runs.last().is_none_or(|&(s, _)| s != sid) {
+                    laid.runs.push((sid, laid.at.len()));
                 }
+                laid.at.push(i);
             }
             sid += 1;
         },
     );
     let n_sources = docs.len();
-    entities.par_iter_mut().zip(postings).for_each(|(entity, mut lists)| {
-        entity.total = lists.iter().map(|(_, l)| l.len() as u32).sum();
+    entities.par_iter_mut().zip(postings).for_each(|(entity, laid)| {
+        entity.total = laid.at.len() as u32;
+        let ends = laid.runs.iter().skip(1).map(|&(_, start)| start).chain([laid.at.len()]);
+        let mut lists: Vec<(SourceId, &[u32])> =
+            laid.runs.iter().zip(ends).map(|(&(sid, start), end)| (sid, &laid.at[start..end])).collect();
         // Kept in the store's form (see `Part::of`) and decoded when an answer first needs it.
         lists.sort_by(by_mentions);
         entity.by_source = crate::store::encoded_postings(&lists, n_sources);
     });
     (docs, entities, Names { table, grouping })
+}
+
+/// One entity's postings as the merge lays them out, in source order: the positions of its mentions, one
+/// source after the other, and the source of each run with where it starts. One list per entity, not one per
+/// entity and source: the merge makes millions of those pairs at 1 GB.
+#[derive(Clone, Default)]
+struct LaidOut {
+    at: Vec<u32>,
+    runs: Vec<(SourceId, usize)>,
 }
 
 /// How many items [`decoded_ahead`] prepares at a time.
@@ -788,19 +839,19 @@ fn name_table(names: &[&Lazy<extract::DocNames>]) -> (NameTable, Vec<Vec<usize>>
     let mut rows: Vec<Vec<usize>> = Vec::with_capacity(names.len());
     decoded_ahead(
         names,
-        |n| n.get_or_decode(),
-        |doc| {
+        |names| crate::store::names_view_of(names),
+        |view| {
             let d = rows.len();
-            rows.push(table.add(d, &doc));
+            rows.push(table.add_view(d, &view));
         },
     );
     (table, rows)
 }
 
 /// The mentions of `names` whose name is an entity (`entity_of_name`), with their positions.
-fn entity_mentions(names: &extract::DocNames, entity_of_name: &[Option<EntityId>]) -> Vec<(EntityId, u32)> {
-    let entity = |m: &extract::NameMention| entity_of_name.get(m.name as usize).copied().flatten();
-    names.mentions.iter().enumerate().filter_map(|(i, m)| Some((entity(m)?, i as u32))).collect()
+fn entity_mentions(names: &extract::NamesView<'_>, entity_of_name: &[Option<EntityId>]) -> Vec<(EntityId, u32)> {
+    let entity = |name: u32| entity_of_name.get(name as usize).copied().flatten();
+    names.mentions.iter().enumerate().filter_map(|(i, &name)| Some((entity(name)?, i as u32))).collect()
 }
 
 /// The order of an entity's sources: most mentions first, then source order.
@@ -984,6 +1035,8 @@ impl Index {
             touched.extend(before.mentions().map(|(_, m)| m.entity));
             let mut doc = part.into_doc(meta, None);
             doc.entity_of_name = entity_of_name;
+            // Only a build sorts the figures from the keys; an update places them one by one.
+            doc.quantity_keys = Vec::new();
             touched.extend(doc.mentions().map(|(_, m)| m.entity));
             bytes = bytes - before.len + doc.len;
             sources[sid as usize] = Arc::new(doc);
@@ -1038,7 +1091,7 @@ impl Index {
         // Every figure named here exists unless a source's figures in the store did not decode (the changed
         // sources' new figures were just extracted): then sort afresh.
         if self.sources.iter().any(|d| d.figures.failed()) {
-            return sort_by_quantity(sources);
+            return sort_by_quantity(sources, Vec::new());
         }
         let key_in = |docs: &[Arc<SourceDoc>], r: &FigureRef| {
             let figure = docs.get(r.source as usize).and_then(|d| d.figures.get(r.figure as usize));
@@ -1065,7 +1118,7 @@ impl Index {
                 let at = place(&key_in(&self.sources, &r));
                 if old.get(at) != Some(&r) {
                     // Not where its key puts it: the order in use is not what it should be. Sort afresh.
-                    return sort_by_quantity(sources);
+                    return sort_by_quantity(sources, Vec::new());
                 }
                 stale.push(at);
             }
@@ -1136,6 +1189,8 @@ pub(crate) struct Part {
     sentences: Arc<Lazy<Vec<Sentence>>>,
     figures: Arc<Lazy<Vec<Figure>>>,
     names: Arc<Lazy<extract::DocNames>>,
+    /// See [`SourceDoc::quantity_keys`].
+    quantity_keys: Vec<QuantityKey>,
     /// The position of the prior whose extraction this is.
     pub from_prior: Option<usize>,
 }
@@ -1150,6 +1205,7 @@ impl Part {
         let sentences = extract::sentences::split(text);
         let names = extract::entities::extract(text, &sentences);
         let figures = extract::figures::extract(text, &sentences);
+        let quantity_keys = figures.iter().map(QuantityKey::of).collect();
         // Kept in the store's form from the start (see `store::encoded_parts`).
         let (sentences, figures, names) = crate::store::encoded_parts(text.len(), sentences, figures, names);
         Part {
@@ -1159,6 +1215,7 @@ impl Part {
             sentences: Arc::new(sentences),
             figures: Arc::new(figures),
             names: Arc::new(names),
+            quantity_keys,
             from_prior: None,
         }
     }
@@ -1171,6 +1228,7 @@ impl Part {
             sentences: old.sentences.clone(),
             figures: old.figures.clone(),
             names: old.names.clone(),
+            quantity_keys: Vec::new(),
             from_prior: Some(i),
         }
     }
@@ -1187,6 +1245,7 @@ impl Part {
             figures: self.figures,
             names: self.names,
             entity_of_name: Vec::new(),
+            quantity_keys: self.quantity_keys,
         }
     }
 }

@@ -91,6 +91,18 @@ impl<T: Counted> Lazy<T> {
         }
     }
 
+    /// The value where it is decoded and kept, else the bytes it decodes from, with the length of its source
+    /// and its counts: for a reader that needs less than the whole value and reads it from the bytes.
+    pub fn kept_or_encoded(&self) -> Result<&T, (&[u8], u32, [usize; 2])> {
+        if let Some(value) = self.value.get() {
+            return Ok(value);
+        }
+        match self.encoded.as_ref().and_then(|e| Some((e.bytes.get(e.range.clone())?, e.limit, e.counts))) {
+            Some(encoded) => Err(encoded),
+            None => Ok(self.value()),
+        }
+    }
+
     /// The value, borrowed where it is decoded and kept, else decoded for the caller only (as [`Lazy::peek`]),
     /// to be handed to another thread.
     pub fn get_or_decode(&self) -> Cow<'_, T>

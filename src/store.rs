@@ -22,7 +22,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::corpus::Stamp;
-use crate::extract::{AcronymDef, DocName, DocNames, EntityKind, Figure, NameMention, Sentence, Symbol, Unit};
+use crate::extract::{self, AcronymDef, DocName, DocNames, EntityKind, Figure, NameMention, Sentence, Symbol, Unit};
 use crate::figure_order::FigureOrder;
 use crate::index::{self, Entity, FigureRef, Index, Postings, Prior, SourceDoc, SourceId};
 use crate::lazy::{Counted, Lazy};
@@ -543,7 +543,7 @@ fn decode_doc(r: &mut Reader<'_>, bytes: &Arc<Vec<u8>>) -> Result<StoredDoc, Sto
 }
 
 /// Decodes one part with `decode`, which must take every byte.
-fn whole_part<T>(bytes: &[u8], decode: impl FnOnce(&mut Reader<'_>) -> Result<T, StoreError>) -> Option<T> {
+fn whole_part<'a, T>(bytes: &'a [u8], decode: impl FnOnce(&mut Reader<'a>) -> Result<T, StoreError>) -> Option<T> {
     let mut r = Reader { data: bytes, pos: 0 };
     let value = decode(&mut r).ok()?;
     (r.pos == bytes.len()).then_some(value)
@@ -603,34 +603,65 @@ fn decode_figures(bytes: &[u8], limit: u32) -> Option<Vec<Figure>> {
 
 fn decode_names(bytes: &[u8], limit: u32) -> Option<DocNames> {
     whole_part(bytes, |r| {
-        let n = r.count(NAME_BYTES)?;
-        let mut names = Vec::with_capacity(n);
-        for _ in 0..n {
-            let surface = r.str()?.to_string();
-            let key = r.str()?.to_string();
-            names.push(DocName { surface, key });
-        }
-        let n = r.count(MENTION_BYTES)?;
-        let mut mentions = Vec::with_capacity(n);
-        let mut at = 0;
-        for _ in 0..n {
-            let span = r.span_from(&mut at, limit)?;
-            let name = u32::try_from(r.uint()?).map_err(|_| corrupt("name"))?;
-            if name as usize >= names.len() {
-                return Err(corrupt("a mention of an unknown name"));
-            }
-            let kind = kind_of_code(r.byte()?)?;
-            mentions.push(NameMention { span, name, kind });
-        }
-        let n = r.count(2)?;
-        let mut acronyms = Vec::with_capacity(n);
-        for _ in 0..n {
-            let short = r.str()?.to_string();
-            let long = r.str()?.to_string();
-            acronyms.push(AcronymDef { short, long });
-        }
-        Ok(DocNames { names, mentions, acronyms })
+        let (names, mentions, acronyms) = read_names(r, limit)?;
+        let names =
+            names.into_iter().map(|(surface, key)| DocName { surface: surface.to_string(), key: key.to_string() });
+        let acronyms =
+            acronyms.into_iter().map(|(short, long)| AcronymDef { short: short.to_string(), long: long.to_string() });
+        Ok(DocNames { names: names.collect(), mentions, acronyms: acronyms.collect() })
     })
+}
+
+/// A source's names as the merge reads them, from their encoded bytes: what [`decode_names`] gives, the
+/// same bytes accepted, without a string copied.
+fn names_view(bytes: &[u8], limit: u32) -> Option<extract::NamesView<'_>> {
+    whole_part(bytes, |r| {
+        let (names, mentions, acronyms) = read_names(r, limit)?;
+        Ok(extract::NamesView::new(names, mentions.iter().map(|m| (m.name, m.kind)), acronyms))
+    })
+}
+
+/// The parts of a source's names, each string borrowed from the bytes: what [`decode_names`] and
+/// [`names_view`] both read, so that they accept the same bytes.
+type NameParts<'a> = (Vec<(&'a str, &'a str)>, Vec<NameMention>, Vec<(&'a str, &'a str)>);
+
+fn read_names<'a>(r: &mut Reader<'a>, limit: u32) -> Result<NameParts<'a>, StoreError> {
+    let n = r.count(NAME_BYTES)?;
+    let mut names = Vec::with_capacity(n);
+    for _ in 0..n {
+        names.push((r.str()?, r.str()?));
+    }
+    let n = r.count(MENTION_BYTES)?;
+    let mut mentions = Vec::with_capacity(n);
+    let mut at = 0;
+    for _ in 0..n {
+        let span = r.span_from(&mut at, limit)?;
+        let name = u32::try_from(r.uint()?).map_err(|_| corrupt("name"))?;
+        if name as usize >= names.len() {
+            return Err(corrupt("a mention of an unknown name"));
+        }
+        let kind = kind_of_code(r.byte()?)?;
+        mentions.push(NameMention { span, name, kind });
+    }
+    let n = r.count(2)?;
+    let mut acronyms = Vec::with_capacity(n);
+    for _ in 0..n {
+        acronyms.push((r.str()?, r.str()?));
+    }
+    Ok((names, mentions, acronyms))
+}
+
+/// A source's names as the merge reads them ([`extract::NamesView`]): borrowed from the decoded names where
+/// they are kept, else read from their encoded bytes without copying a string. Bytes that do not read, or
+/// read to other counts than stored, are decoded as [`Lazy`] decodes them (to nothing, the part marked
+/// failed), so that the merge sees what every other reader sees.
+pub(crate) fn names_view_of(names: &Lazy<DocNames>) -> extract::NamesView<'_> {
+    match names.kept_or_encoded() {
+        Ok(kept) => extract::NamesView::of(kept),
+        Err((bytes, limit, counts)) => names_view(bytes, limit)
+            .filter(|view| view.counts() == counts)
+            .unwrap_or_else(|| extract::NamesView::of(names.value())),
+    }
 }
 
 /// The units of one source's figures, interned once each: a source names few, and the global interner is a
@@ -1106,7 +1137,42 @@ mod tests {
         let again =
             Index::load(std::slice::from_ref(&dir), &back.sources.iter().map(|d| Prior::of(d)).collect::<Vec<_>>());
         assert_eq!(again.sources[1].figures, index.sources[1].figures);
+        // The background check sorts the figures again, finds the damaged source's figures to be none, and
+        // leaves them out of the order.
+        let checked = back.with_checked_store().expect("the stored order names figures that do not decode");
+        assert!(checked.figure_order().len() + count == index.figure_order().len());
+        assert!(checked.figure_order().iter().all(|r| r.source != 1 && checked.figure(*r).is_some()));
         let _ = fs::remove_dir_all(dir.parent().unwrap_or(&dir));
+    }
+
+    /// Names whose bytes do not read give the merge nothing, as they give every other reader, and the part
+    /// is marked failed; names at hand are read as they are.
+    #[test]
+    fn the_merge_reads_damaged_names_as_none() {
+        let mut w = Writer::default();
+        w.uint(1);
+        w.str("Kazakhstan");
+        w.str("kazakhstan");
+        w.uint(1);
+        w.span_from(&mut 0, Span { start: 0, end: 10 });
+        w.uint(3); // a mention of a name there is not
+        w.buf.push(0);
+        w.uint(0);
+        let len = w.buf.len();
+        let names = Lazy::encoded(Arc::new(w.buf), 0..len, 10, [1, 1], decode_names);
+        assert_eq!(names_view_of(&names), extract::NamesView::default());
+        assert!(names.failed());
+        let good = DocNames {
+            names: vec![DocName { surface: "Astana".into(), key: "astana".into() }],
+            mentions: vec![NameMention { span: Span { start: 0, end: 6 }, name: 0, kind: Some(EntityKind::Place) }],
+            acronyms: vec![],
+        };
+        let good = Lazy::new(good);
+        let view = names_view_of(&good);
+        assert_eq!(
+            (view.names, view.mentions, view.tally),
+            (vec![("Astana", "astana")], vec![0], vec![(1, [0, 0, 1, 0])])
+        );
     }
 
     /// Restoring leaves each source's parts undecoded until used; the postings are checked to be mentions
@@ -1205,6 +1271,9 @@ mod tests {
             let names = crate::extract::entities::extract(&text, &sentences);
             let figures = crate::extract::figures::extract(&text, &sentences);
             let (s, f, n) = encoded_parts(text.len(), sentences.clone(), figures.clone(), names.clone());
+            // The merge reads the names from the bytes as they decode.
+            proptest::prop_assert_eq!(names_view_of(&n), extract::NamesView::of(&names));
+            proptest::prop_assert!(!n.is_decoded());
             proptest::prop_assert_eq!(s.value(), &sentences);
             proptest::prop_assert_eq!(f.value(), &figures);
             proptest::prop_assert_eq!(n.value(), &names);

@@ -39,6 +39,20 @@ impl EntityKind {
             EntityKind::Other => "other",
         }
     }
+
+    /// The kinds in the order of [`EntityKind::index`].
+    pub(crate) const BY_INDEX: [EntityKind; 4] =
+        [EntityKind::Person, EntityKind::Organization, EntityKind::Place, EntityKind::Other];
+
+    /// Where the merge counts this kind's votes: persons first, as ties between votes go to the earlier.
+    pub(crate) fn index(self) -> usize {
+        match self {
+            EntityKind::Person => 0,
+            EntityKind::Organization => 1,
+            EntityKind::Place => 2,
+            EntityKind::Other => 3,
+        }
+    }
 }
 
 /// A sentence of a source (or a block of text that stands alone, such as a heading), and whether it is
@@ -92,6 +106,57 @@ impl DocNames {
     /// The surface form of mention `m`.
     pub fn name_of(&self, m: &NameMention) -> &str {
         self.names.get(m.name as usize).map_or("", |n| n.surface.as_str())
+    }
+}
+
+/// A source's names as the merge reads them, borrowed rather than owned: from a [`DocNames`] at hand, or
+/// straight from the persisted index's bytes, where decoding a [`DocNames`] would copy every name into two
+/// strings of its own only for the merge to hash them and let them go.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NamesView<'a> {
+    /// Each distinct name: its surface form and its merge key (see [`DocName`]).
+    pub names: Vec<(&'a str, &'a str)>,
+    /// The name of each mention, in text order ([`NameMention::name`]).
+    pub mentions: Vec<u32>,
+    /// For each distinct name, its mentions and their votes for each kind (at [`EntityKind::index`]).
+    pub tally: Vec<(u32, [u32; 4])>,
+    /// Each acronym definition: the acronym and its expansion (see [`AcronymDef`]).
+    pub acronyms: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> NamesView<'a> {
+    /// The view of `names`, given its mentions as (name, kind). A mention of no name counts for none.
+    pub fn new(
+        names: Vec<(&'a str, &'a str)>,
+        mentions: impl ExactSizeIterator<Item = (u32, Option<EntityKind>)>,
+        acronyms: Vec<(&'a str, &'a str)>,
+    ) -> NamesView<'a> {
+        let mut tally = vec![(0u32, [0u32; 4]); names.len()];
+        let mut of_mention = Vec::with_capacity(mentions.len());
+        for (name, kind) in mentions {
+            of_mention.push(name);
+            if let Some((count, kinds)) = tally.get_mut(name as usize) {
+                *count += 1;
+                if let Some(k) = kind {
+                    kinds[k.index()] += 1;
+                }
+            }
+        }
+        NamesView { names, mentions: of_mention, tally, acronyms }
+    }
+
+    /// The view of a source's names at hand.
+    pub fn of(doc: &'a DocNames) -> NamesView<'a> {
+        NamesView::new(
+            doc.names.iter().map(|n| (n.surface.as_str(), n.key.as_str())).collect(),
+            doc.mentions.iter().map(|m| (m.name, m.kind)),
+            doc.acronyms.iter().map(|a| (a.short.as_str(), a.long.as_str())).collect(),
+        )
+    }
+
+    /// As [`crate::lazy::Counted`] counts a [`DocNames`]: its distinct names and its mentions.
+    pub fn counts(&self) -> [usize; 2] {
+        [self.names.len(), self.mentions.len()]
     }
 }
 

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use super::{acronyms, lexicon, normalize_name};
 use crate::extract::fasthash::FastMap as HashMap;
-use crate::extract::{DocNames, EntityDef, EntityKind, Resolution};
+use crate::extract::{DocNames, EntityDef, EntityKind, NamesView, Resolution};
 
 /// A (document, position) pair no appearance has: the first appearance of a form whose first document was
 /// taken out, until the document put back gives it again.
@@ -93,18 +93,6 @@ pub struct Grouping {
     pub entity_of_key: Vec<Option<u32>>,
 }
 
-fn kind_index(k: EntityKind) -> usize {
-    match k {
-        EntityKind::Person => 0,
-        EntityKind::Organization => 1,
-        EntityKind::Place => 2,
-        EntityKind::Other => 3,
-    }
-}
-
-const KIND_BY_INDEX: [EntityKind; 4] =
-    [EntityKind::Person, EntityKind::Organization, EntityKind::Place, EntityKind::Other];
-
 /// Merges the names of all documents of a corpus into entities (see the module documentation of
 /// `entities`).
 pub fn resolve(docs: &[&DocNames]) -> Resolution {
@@ -135,19 +123,8 @@ impl NameTable {
     /// order, the same number of mentions and kind votes for each, the same acronym definitions. Then taking
     /// one out and putting the other in leaves the table as it was, first appearances included.
     pub fn same_part(a: &DocNames, b: &DocNames) -> bool {
-        let tally = |doc: &DocNames| {
-            let mut counts = vec![(0u32, [0u32; 4]); doc.names.len()];
-            for m in &doc.mentions {
-                if let Some((count, kinds)) = counts.get_mut(m.name as usize) {
-                    *count += 1;
-                    if let Some(k) = m.kind {
-                        kinds[kind_index(k)] += 1;
-                    }
-                }
-            }
-            counts
-        };
-        a.names == b.names && a.acronyms == b.acronyms && tally(a) == tally(b)
+        let (a, b) = (NamesView::of(a), NamesView::of(b));
+        a.names == b.names && a.acronyms == b.acronyms && a.tally == b.tally
     }
 
     /// The (document, distinct name) pairs with the key of `slot`.
@@ -157,56 +134,49 @@ impl NameTable {
 
     /// Adds the names of document `d`; gives the key slot of each of its distinct names.
     pub fn add(&mut self, d: usize, doc: &DocNames) -> Vec<usize> {
+        self.add_view(d, &NamesView::of(doc))
+    }
+
+    /// [`NameTable::add`] of a source's names as the merge reads them (see [`NamesView`]).
+    pub fn add_view(&mut self, d: usize, doc: &NamesView<'_>) -> Vec<usize> {
         let mut row = Vec::with_capacity(doc.names.len());
-        let mut surface_of = Vec::with_capacity(doc.names.len());
-        for (n, name) in doc.names.iter().enumerate() {
-            let id = match self.ids.get(name.key.as_str()) {
+        for (n, (&(surface, key), &(count, kinds))) in doc.names.iter().zip(&doc.tally).enumerate() {
+            let id = match self.ids.get(key) {
                 Some(&id) => id,
                 None => {
-                    self.infos.push(Arc::new(KeyInfo { key: name.key.clone(), ..KeyInfo::default() }));
-                    Arc::make_mut(&mut self.ids).insert(name.key.clone(), self.infos.len() - 1);
+                    self.infos.push(Arc::new(KeyInfo { key: key.to_string(), ..KeyInfo::default() }));
+                    Arc::make_mut(&mut self.ids).insert(key.to_string(), self.infos.len() - 1);
                     self.infos.len() - 1
                 }
             };
             let info = Arc::make_mut(&mut self.infos[id]);
             info.names += 1;
-            let slot = match info.surfaces.iter().position(|s| s.text == name.surface) {
-                Some(slot) => {
-                    let s = &mut info.surfaces[slot];
+            info.mentions += count;
+            for (votes, more) in info.kinds.iter_mut().zip(kinds) {
+                *votes += more;
+            }
+            match info.surfaces.iter_mut().find(|s| s.text == surface) {
+                Some(s) => {
                     s.docs += 1;
                     s.first = s.first.min((d, n));
-                    slot
+                    s.count += count;
                 }
-                None => {
-                    info.surfaces.push(Surface { text: name.surface.clone(), count: 0, first: (d, n), docs: 1 });
-                    info.surfaces.len() - 1
-                }
-            };
-            row.push(id);
-            surface_of.push(slot);
-        }
-        for mention in &doc.mentions {
-            let n = mention.name as usize;
-            let (Some(&id), Some(&slot)) = (row.get(n), surface_of.get(n)) else { continue };
-            let info = Arc::make_mut(&mut self.infos[id]);
-            info.mentions += 1;
-            if let Some(k) = mention.kind {
-                info.kinds[kind_index(k)] += 1;
+                None => info.surfaces.push(Surface { text: surface.to_string(), count, first: (d, n), docs: 1 }),
             }
-            info.surfaces[slot].count += 1;
+            row.push(id);
         }
-        for (j, def) in doc.acronyms.iter().enumerate() {
-            let list = Arc::make_mut(&mut self.expansions).entry(normalize_name(&def.short)).or_default();
-            let key = normalize_name(&def.long);
+        for (j, &(short, long)) in doc.acronyms.iter().enumerate() {
+            let list = Arc::make_mut(&mut self.expansions).entry(normalize_name(short)).or_default();
+            let key = normalize_name(long);
             match list.iter_mut().find(|e| e.key == key) {
                 Some(e) => {
                     e.count += 1;
                     if (d, j) < e.first {
                         e.first = (d, j);
-                        e.long = def.long.clone();
+                        e.long = long.to_string();
                     }
                 }
-                None => list.push(Expansion { key, long: def.long.clone(), count: 1, first: (d, j) }),
+                None => list.push(Expansion { key, long: long.to_string(), count: 1, first: (d, j) }),
             }
         }
         row
@@ -242,7 +212,7 @@ impl NameTable {
             let info = Arc::make_mut(&mut self.infos[id]);
             info.mentions = info.mentions.saturating_sub(1);
             if let Some(k) = mention.kind {
-                let votes = &mut info.kinds[kind_index(k)];
+                let votes = &mut info.kinds[k.index()];
                 *votes = votes.saturating_sub(1);
             }
             let s = &mut info.surfaces[slot];
@@ -476,7 +446,7 @@ impl NameTable {
                 continue;
             }
             let best_kind = (0..4).max_by_key(|&k| (group_kinds[k], std::cmp::Reverse(k))).unwrap_or(3);
-            let kind = if group_kinds[best_kind] == 0 { EntityKind::Other } else { KIND_BY_INDEX[best_kind] };
+            let kind = if group_kinds[best_kind] == 0 { EntityKind::Other } else { EntityKind::BY_INDEX[best_kind] };
             let name = choose_name(&group, kind);
             if is_noise(&name, group_mentions, group_kinds) {
                 continue;
