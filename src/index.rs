@@ -352,7 +352,7 @@ pub(crate) struct Names {
 /// is where [`extract::close`] draws the line for numbers parsed from decimal text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct QuantityKey {
-    unit: (u8, u32),
+    unit: u64,
     value: (i32, i16),
     /// For a range, its high end; `(0, i16::MIN)` for none (no value rounds to that exponent).
     high: (i32, i16),
@@ -360,7 +360,7 @@ struct QuantityKey {
 
 impl QuantityKey {
     /// A key no figure has, for a slot not yet filled.
-    const NONE: QuantityKey = QuantityKey { unit: (0, 0), value: (0, i16::MIN), high: (0, i16::MIN) };
+    const NONE: QuantityKey = QuantityKey { unit: 0, value: (0, i16::MIN), high: (0, i16::MIN) };
 
     fn of(f: &Figure) -> QuantityKey {
         let high = f.high.map_or((0, i16::MIN), round_key);

@@ -29,7 +29,7 @@ use crate::lazy::{Counted, Lazy};
 use crate::text::Span;
 
 /// Bumped whenever the layout below or what the extractors produce changes.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 const MAGIC: &[u8; 8] = b"RLSPIDX\0";
 /// Entities per separately decodable chunk.
 const ENTITY_CHUNK: usize = 1024;

@@ -194,13 +194,14 @@ pub enum Unit {
 }
 
 impl Unit {
-    /// The unit as two numbers, cheap to compare and hash (orders units by first use, not by name).
-    pub fn key(&self) -> (u8, u32) {
+    /// The unit as a number, cheap to compare and hash, and the same in every process (it is what the
+    /// persisted figure order is sorted by): the kind in the top two bits, the symbol's id below them.
+    pub fn key(&self) -> u64 {
         match self {
-            Unit::Money(code) => (0, code.id()),
-            Unit::Percent => (1, 0),
-            Unit::Multiplier => (2, 0),
-            Unit::Count(noun) => (3, noun.id()),
+            Unit::Money(code) => code.id(),
+            Unit::Percent => 1 << 62,
+            Unit::Multiplier => 2 << 62,
+            Unit::Count(noun) => (3 << 62) | noun.id(),
         }
     }
 
@@ -216,20 +217,29 @@ impl Unit {
 }
 
 /// A short string kept once for the whole process (a currency code, a counted noun), so that a figure's
-/// unit is four bytes and copying it allocates nothing. The set of such words is small and bounded by
+/// unit is eight bytes and copying it allocates nothing. The set of such words is small and bounded by
 /// the vocabulary of the corpora indexed, so the strings are never freed.
+///
+/// Its id is a hash of the string, not a count of the symbols seen before it: the figure order persisted
+/// with an index is sorted by units' ids, and must still be in order in the next process, which meets the
+/// units in another order. Two strings whose hashes collide (62 bits: not to be expected of a corpus's few
+/// thousand units) still get distinct ids, the later one taking the next free id; the next process may
+/// then number them the other way round, and the background check of a persisted order sorts it again.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Symbol(u32);
+pub struct Symbol(u64);
+
+/// The bits of a symbol's id (see [`Unit::key`], which puts a unit's kind above them).
+const SYMBOL_ID_BITS: u64 = (1 << 62) - 1;
 
 struct Interner {
     /// By [`fasthash`]: a figure's unit is looked up here once per figure, where SipHash cost more than the
-    /// rest of making the unit. (Never iterated, so the hash decides no order.)
-    ids: fasthash::FastMap<&'static str, u32>,
-    strings: Vec<&'static str>,
+    /// rest of making the unit. (Neither map is iterated, so the hash decides no order.)
+    ids: fasthash::FastMap<&'static str, u64>,
+    strings: fasthash::FastMap<u64, &'static str>,
 }
 
 static INTERNER: std::sync::LazyLock<std::sync::RwLock<Interner>> = std::sync::LazyLock::new(|| {
-    std::sync::RwLock::new(Interner { ids: fasthash::FastMap::default(), strings: Vec::new() })
+    std::sync::RwLock::new(Interner { ids: fasthash::FastMap::default(), strings: fasthash::FastMap::default() })
 });
 
 impl Symbol {
@@ -241,20 +251,24 @@ impl Symbol {
         if let Some(&id) = interner.ids.get(s) {
             return Symbol(id);
         }
-        let id = interner.strings.len() as u32;
+        let mut id = xxhash_rust::xxh3::xxh3_64(s.as_bytes()) & SYMBOL_ID_BITS;
+        while interner.strings.contains_key(&id) {
+            id = (id + 1) & SYMBOL_ID_BITS;
+        }
         let stored: &'static str = Box::leak(s.to_string().into_boxed_str());
-        interner.strings.push(stored);
+        interner.strings.insert(id, stored);
         interner.ids.insert(stored, id);
         Symbol(id)
     }
 
-    /// A number for the symbol, stable for the life of the process (not across processes).
-    pub fn id(self) -> u32 {
+    /// A number for the symbol (below 2^62): a hash of its string, the same in every process but where two
+    /// strings' hashes collide (see [`Symbol`]).
+    pub fn id(self) -> u64 {
         self.0
     }
 
     pub fn as_str(self) -> &'static str {
-        INTERNER.read().unwrap_or_else(|e| e.into_inner()).strings.get(self.0 as usize).copied().unwrap_or("")
+        INTERNER.read().unwrap_or_else(|e| e.into_inner()).strings.get(&self.0).copied().unwrap_or("")
     }
 }
 
@@ -350,6 +364,18 @@ mod tests {
         assert!(y < x, "by text, not by order of first use");
         assert_eq!(serde_json::to_string(&Unit::Count(x)).unwrap(), r#"{"type":"count","value":"b-unit-test"}"#);
         assert_eq!(format!("{:?}", Unit::Money(Symbol::new("USD"))), r#"Money("USD")"#);
-        assert!(std::mem::size_of::<Unit>() <= 8 && std::mem::size_of::<Figure>() <= 56);
+        assert!(std::mem::size_of::<Unit>() <= 16 && std::mem::size_of::<Figure>() <= 64);
+    }
+
+    /// A symbol's id, and so a unit's key, is its text's whichever units the process met first: the figure
+    /// order persisted with an index is sorted by it, and read by the next process.
+    #[test]
+    fn a_symbols_id_is_a_hash_of_its_text() {
+        for s in ["widget-id-test", "gizmo-id-test", "USD"] {
+            assert_eq!(Symbol::new(s).id(), xxhash_rust::xxh3::xxh3_64(s.as_bytes()) & SYMBOL_ID_BITS, "{s}");
+        }
+        assert_eq!(Unit::Count(Symbol::new("widget-id-test")).key() >> 62, 3);
+        assert!(Unit::Money(Symbol::new("USD")).key() < Unit::Percent.key());
+        assert!(Unit::Multiplier.key() < Unit::Count(Symbol::new("gizmo-id-test")).key());
     }
 }
