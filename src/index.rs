@@ -768,17 +768,19 @@ fn names_every_figure(docs: &[Arc<SourceDoc>], order: &FigureOrder) -> bool {
 /// Merges the names of all sources into entities, assigns each source its mentions and lays out the
 /// postings. The name table the merge made is given back, for later updates.
 pub(crate) fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Entity>, Names) {
-    let (table, rows) = name_table(&docs.iter().map(|d| &*d.names).collect::<Vec<_>>());
+    let mut mentions: Vec<Vec<u32>> = Vec::with_capacity(docs.len());
+    let (table, rows) = name_table(&docs.iter().map(|d| &*d.names).collect::<Vec<_>>(), Some(&mut mentions));
     let grouping = table.resolve();
     let mut entities: Vec<Entity> = grouping.entities.iter().map(Entity::of_def).collect();
     docs.par_iter_mut().zip(&rows).for_each(|(doc, row)| doc.entity_of_name = grouping.assign(row));
-    // The postings, in source order, from each source's mentions of entities (its names decoded for this
-    // pass only).
+    // The postings, in source order, from each source's mentions of entities (the names of its mentions
+    // kept from the table's pass).
     let mut postings: Vec<LaidOut> = vec![LaidOut::default(); entities.len()];
     let mut sid: SourceId = 0;
+    let docs_and_mentions: Vec<(&SourceDoc, Vec<u32>)> = docs.iter().zip(mentions).collect();
     decoded_ahead(
-        &docs,
-        |doc| entity_mentions(&crate::store::names_view_of(&doc.names), &doc.entity_of_name),
+        &docs_and_mentions,
+        |(doc, mentions)| entity_mentions(mentions, &doc.entity_of_name),
         |mentions| {
             for (entity, i) in mentions {
                 let laid = &mut postings[entity as usize];
@@ -790,6 +792,7 @@ pub(crate) fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Enti
             sid += 1;
         },
     );
+    drop(docs_and_mentions);
     let n_sources = docs.len();
     entities.par_iter_mut().zip(postings).for_each(|(entity, laid)| {
         entity.total = laid.at.len() as u32;
@@ -833,8 +836,12 @@ fn decoded_ahead<T: Sync, R: Send>(items: &[T], prepare: impl Fn(&T) -> R + Sync
 }
 
 /// The merge's table of the names of every source (`names[d]` of source `d`), with the key slot of each of
-/// a source's names; each source's names decoded for this pass only.
-fn name_table(names: &[&Lazy<extract::DocNames>]) -> (NameTable, Vec<Vec<usize>>) {
+/// a source's names; each source's names read for this pass only. Where `mentions` is given, the name of
+/// each mention of each source is kept there, for the postings: reading the names again would cost more.
+fn name_table(
+    names: &[&Lazy<extract::DocNames>],
+    mut mentions: Option<&mut Vec<Vec<u32>>>,
+) -> (NameTable, Vec<Vec<usize>>) {
     let mut table = NameTable::default();
     let mut rows: Vec<Vec<usize>> = Vec::with_capacity(names.len());
     decoded_ahead(
@@ -843,15 +850,18 @@ fn name_table(names: &[&Lazy<extract::DocNames>]) -> (NameTable, Vec<Vec<usize>>
         |view| {
             let d = rows.len();
             rows.push(table.add_view(d, &view));
+            if let Some(kept) = mentions.as_deref_mut() {
+                kept.push(view.mentions);
+            }
         },
     );
     (table, rows)
 }
 
-/// The mentions of `names` whose name is an entity (`entity_of_name`), with their positions.
-fn entity_mentions(names: &extract::NamesView<'_>, entity_of_name: &[Option<EntityId>]) -> Vec<(EntityId, u32)> {
+/// The mentions whose name (`names[i]` of mention `i`) is an entity (`entity_of_name`), with their positions.
+fn entity_mentions(names: &[u32], entity_of_name: &[Option<EntityId>]) -> Vec<(EntityId, u32)> {
     let entity = |name: u32| entity_of_name.get(name as usize).copied().flatten();
-    names.mentions.iter().enumerate().filter_map(|(i, &name)| Some((entity(name)?, i as u32))).collect()
+    names.iter().enumerate().filter_map(|(i, &name)| Some((entity(name)?, i as u32))).collect()
 }
 
 /// The order of an entity's sources: most mentions first, then source order.
@@ -917,7 +927,7 @@ impl Index {
     fn names(&self) -> Option<Arc<Names>> {
         self.names
             .get_or_init(|| {
-                let (table, rows) = name_table(&self.sources.iter().map(|d| &*d.names).collect::<Vec<_>>());
+                let (table, rows) = name_table(&self.sources.iter().map(|d| &*d.names).collect::<Vec<_>>(), None);
                 let grouping = table.resolve();
                 let same = grouping.entities.len() == self.entities.len()
                     && self.entities.iter().zip(&grouping.entities).all(|(e, def)| e.same_def(def))
