@@ -20,6 +20,7 @@ pub mod extract;
 pub mod index;
 pub mod figure_order;
 pub mod lazy;
+pub mod memory;
 pub mod store;
 pub mod note;
 pub mod analysis;

@@ -516,6 +516,8 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                             let _ = tx.send(path);
                         }
                     }
+                    // What reading the store and checking it freed.
+                    crate::memory::give_back();
                 });
             }
             // The word map that quotation checks use, built now rather than on the first check.
@@ -579,6 +581,9 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
             if let Ok(mut p) = shared.persisted.write() {
                 *p = state;
             }
+            // What the build and the writing freed (the index it replaced, if any, is dropped by now unless a
+            // request still holds it).
+            crate::memory::give_back();
         });
     }
     watch_corpus(&shared, &client, roots).await;
