@@ -439,7 +439,9 @@ impl Index {
     /// whose file has the same size and modification time as then is taken from `prior` without reading the
     /// file; one whose text hashes the same keeps its extraction.
     pub fn load(paths: &[std::path::PathBuf], prior: &[Prior]) -> Index {
-        Index::load_listed(crate::corpus::list(paths), prior)
+        let gathered = gather(prior, |known, digest| crate::corpus::load_with(paths, known, digest));
+        let (docs, entities, names) = merge_names(gathered.docs);
+        Index::finish(docs, entities, gathered.warnings, Some(names))
     }
 
     /// [`Index::load`] over a listing of the corpus made earlier ([`crate::corpus::list`]).
@@ -1270,6 +1272,20 @@ pub(crate) struct Gathered {
 
 /// Streams the corpus `listing` lists through the extractors (see [`Index::load`]).
 pub(crate) fn gather_listed(listing: crate::corpus::Listing, prior: &[Prior]) -> Gathered {
+    gather(prior, |known, digest| crate::corpus::load_listed(listing, known, digest))
+}
+
+/// What a loader of the corpus ([`crate::corpus::load_with`], [`crate::corpus::load_listed`]) is handed:
+/// what is known of a file from `prior` by its stamp, and the extraction of a text read.
+type Known<'a> = dyn Fn(&std::path::Path, Stamp) -> Option<(Part, String)> + Sync + 'a;
+type Digest<'a> = dyn Fn(&std::path::Path, Arc<String>, &str) -> Part + Sync + 'a;
+
+/// The sources `load` loads, each taken from `prior` where its file is unchanged (same stamp), else extracted
+/// (reusing the extraction of a prior whose text hashes the same).
+fn gather(
+    prior: &[Prior],
+    load: impl FnOnce(&Known<'_>, &Digest<'_>) -> (Vec<(SourceMeta, Part)>, Vec<Warning>),
+) -> Gathered {
     let reusable = by_path(prior);
     let known = |path: &std::path::Path, stamp: Stamp| {
         let i = *reusable.get(path)?;
@@ -1281,7 +1297,7 @@ pub(crate) fn gather_listed(listing: crate::corpus::Listing, prior: &[Prior]) ->
         let hash = content_hash(&text);
         Part::of(&text, hash, title.to_string(), reusable.get(path).map(|&i| (i, &prior[i])))
     };
-    let (sources, warnings) = crate::corpus::load_listed(listing, &known, &digest);
+    let (sources, warnings) = load(&known, &digest);
     let from_prior = sources.iter().map(|(_, part)| part.from_prior).collect();
     let docs = sources.into_iter().map(|(meta, part)| part.into_doc(meta, None)).collect();
     Gathered { docs, warnings, from_prior }

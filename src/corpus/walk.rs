@@ -56,6 +56,16 @@ fn is_skipped_name(name: &str) -> bool {
 /// Lists the corpus files under `roots`, in order, with a warning for every root or entry that could
 /// not be used. At most `max_files` files are listed.
 pub fn discover(roots: &[PathBuf], max_files: usize) -> (Vec<Found>, Vec<Warning>) {
+    discover_with(roots, max_files, &mut |_| {})
+}
+
+/// [`discover`], handing `listed` each file as soon as it is listed, in the order of the list: a caller can
+/// start on the first files while the walk goes on.
+pub fn discover_with(
+    roots: &[PathBuf],
+    max_files: usize,
+    listed: &mut dyn FnMut(&Found),
+) -> (Vec<Found>, Vec<Warning>) {
     let mut walker = Walker {
         found: Vec::new(),
         warnings: Vec::new(),
@@ -63,6 +73,7 @@ pub fn discover(roots: &[PathBuf], max_files: usize) -> (Vec<Found>, Vec<Warning
         seen_dirs: HashSet::new(),
         max_files,
         full: false,
+        listed,
     };
     for root in roots {
         if walker.full {
@@ -73,7 +84,7 @@ pub fn discover(roots: &[PathBuf], max_files: usize) -> (Vec<Found>, Vec<Warning
     (walker.found, walker.warnings)
 }
 
-struct Walker {
+struct Walker<'a> {
     found: Vec<Found>,
     warnings: Vec<Warning>,
     /// Canonical paths of the files listed so far.
@@ -82,6 +93,8 @@ struct Walker {
     seen_dirs: HashSet<PathBuf>,
     max_files: usize,
     full: bool,
+    /// Told of each file listed, as it is.
+    listed: &'a mut dyn FnMut(&Found),
 }
 
 /// A directory waiting to be walked, or a file waiting to be listed, in path order on a stack.
@@ -90,7 +103,7 @@ enum Pending {
     File { found: Found, canonical: PathBuf },
 }
 
-impl Walker {
+impl Walker<'_> {
     fn warn(&mut self, path: &Path, message: impl Into<String>) {
         self.warnings.push(Warning { path: path.to_path_buf(), message: message.into() });
     }
@@ -125,6 +138,7 @@ impl Walker {
             return;
         }
         if self.seen_files.insert(canonical) {
+            (self.listed)(&found);
             self.found.push(found);
         }
     }

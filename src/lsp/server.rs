@@ -359,7 +359,9 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
         _ => None,
     };
     let same_corpus = shared.corpus_desc.read().is_ok_and(|d| *d == desc) && !previous.sources.is_empty();
-    let read_store = store_path.clone().filter(|_| !same_corpus);
+    // No store yet (a first start): the corpus is indexed as it is walked (see `corpus::load_with`), not
+    // listed first to look the files up in a store there is not.
+    let read_store = store_path.clone().filter(|path| !same_corpus && path.exists());
     let changed: Vec<PathBuf> = shared.recently_changed.lock().map(|mut c| std::mem::take(&mut *c)).unwrap_or_default();
     let changed_count = changed.len();
     let work = tokio::task::spawn_blocking(move || {
