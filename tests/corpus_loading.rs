@@ -249,23 +249,50 @@ fn own_corpus_loads_entries_documents_and_warnings() {
 }
 
 /// A listing made on one thread (beside the store being read) loads the same corpus as one made in
-/// parallel: the same sources with their metadata and stamps, and the same warnings in the same order.
+/// parallel, and as loading each file while the walk goes on does: the same sources with their metadata and
+/// stamps, and the same warnings in the same order.
 #[test]
 fn a_listing_made_on_one_thread_loads_the_same_corpus() {
     let root = manifest_dir().join("tests/fixtures/own-corpus-loading");
     let roots = std::slice::from_ref(&root);
     let load = |listing: corpus::Listing| corpus::load_listed(listing, &|_, _| None, &|_, text, _| text);
     let (parallel, warnings) = load(corpus::list(roots));
-    let (here, warnings_here) = load(corpus::list_here(roots));
     assert_eq!(parallel.len(), 4);
     assert_eq!(warnings.len(), 1, "the malformed bibliography entry");
-    assert_eq!(warnings, warnings_here);
-    for ((a, text_a), (b, text_b)) in parallel.iter().zip(&here) {
-        assert_eq!(a, b);
-        assert!(a.stamp.is_some() && a.stamp == b.stamp, "{}", a.key);
-        assert_eq!(text_a, text_b);
+    let others = [load(corpus::list_here(roots)), corpus::load_with(roots, &|_, _| None, &|_, text, _| text)];
+    for (other, other_warnings) in others {
+        assert_eq!(warnings, other_warnings);
+        for ((a, text_a), (b, text_b)) in parallel.iter().zip(&other) {
+            assert_eq!(a, b);
+            assert!(a.stamp.is_some() && a.stamp == b.stamp, "{}", a.key);
+            assert_eq!(text_a, text_b);
+        }
+        assert_eq!(parallel.len(), other.len());
     }
-    assert_eq!(parallel.len(), here.len());
+}
+
+/// Loading while the walk goes on gives the files in the walk's order, however the cores took them: many
+/// small files in nested directories, some not text.
+#[test]
+fn loading_during_the_walk_keeps_the_walks_order() {
+    let dir = TempDir::new("streaming");
+    for d in 0..6 {
+        let sub = dir.path().join(format!("d{d}")).join("inner");
+        fs::create_dir_all(&sub).expect("create");
+        for f in 0..40 {
+            let text = format!("Report {d}-{f}\n\nThe Aral Basin Council said water use fell {f} percent.\n");
+            fs::write(sub.join(format!("n{f:02}.md")), text.repeat(1 + (f * 7 + d) % 13)).expect("write");
+        }
+        fs::write(dir.path().join(format!("d{d}/blob.txt")), [0u8, 1, 2, 3, 0, 0]).expect("write");
+    }
+    let roots = [dir.path().to_path_buf()];
+    let listed = corpus::load_listed(corpus::list(&roots), &|_, _| None, &|_, text, _| text);
+    for _ in 0..3 {
+        let streamed = corpus::load_with(&roots, &|_, _| None, &|_, text, _| text);
+        assert_eq!(streamed.0.len(), 240);
+        assert_eq!(streamed.1.len(), 6, "each binary file: {:?}", streamed.1);
+        assert_eq!(streamed, listed);
+    }
 }
 
 #[test]
