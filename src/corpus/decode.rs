@@ -104,8 +104,9 @@ pub fn is_binary(bytes: &[u8]) -> bool {
     if memchr::memchr(0, sample).is_some() {
         return true;
     }
-    let control =
-        sample.iter().filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)) || b == 0x7F).count();
+    // Without short-circuits, so that the loop runs on vectors: it sees 8 KiB of every file.
+    let is_control = |b: u8| ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') & (b != 0x0C)) | (b == 0x7F);
+    let control: usize = sample.iter().map(|&b| usize::from(is_control(b))).sum();
     control * 10 > sample.len()
 }
 
