@@ -430,8 +430,7 @@ impl Index {
                 part.into_doc(source.meta, Some(held))
             })
             .collect();
-        let (docs, entities, names) = merge_names(docs);
-        Index::finish(docs, entities, warnings, Some(names))
+        Index::merged(docs, warnings)
     }
 
     /// Loads the corpus under `paths` from disk and indexes it, streaming: each file is read, extracted and
@@ -440,42 +439,41 @@ impl Index {
     /// file; one whose text hashes the same keeps its extraction.
     pub fn load(paths: &[std::path::PathBuf], prior: &[Prior]) -> Index {
         let gathered = gather(prior, |known, digest| crate::corpus::load_with(paths, known, digest));
-        let (docs, entities, names) = merge_names(gathered.docs);
-        Index::finish(docs, entities, gathered.warnings, Some(names))
+        Index::merged(gathered.docs, gathered.warnings)
     }
 
     /// [`Index::load`] over a listing of the corpus made earlier ([`crate::corpus::list`]).
     pub fn load_listed(listing: crate::corpus::Listing, prior: &[Prior]) -> Index {
         let gathered = gather_listed(listing, prior);
-        let (docs, entities, names) = merge_names(gathered.docs);
-        Index::finish(docs, entities, gathered.warnings, Some(names))
+        Index::merged(gathered.docs, gathered.warnings)
     }
 
-    /// The index from sources whose mentions are assigned and entities whose postings are laid out: the
-    /// lookup tables are derived here.
-    pub(crate) fn finish(
-        docs: Vec<SourceDoc>,
-        entities: Vec<Entity>,
-        warnings: Vec<Warning>,
-        names: Option<Names>,
-    ) -> Index {
-        let index = Index::finish_with(docs, entities, warnings, None);
-        if let Some(names) = names {
-            let _ = index.names.set(Some(Arc::new(names)));
-        }
+    /// The index of sources extracted (or taken from a prior) but not merged: the names merged into entities
+    /// and the figures sorted by quantity side by side, as the one needs only the names and the other only
+    /// the figures. The merge keeps one core busy and the other part of the time; the sort fills the gaps.
+    pub(crate) fn merged(mut docs: Vec<SourceDoc>, warnings: Vec<Warning>) -> Index {
+        let keys: Vec<Vec<QuantityKey>> = docs.iter_mut().map(|d| std::mem::take(&mut d.quantity_keys)).collect();
+        let figures: Vec<Arc<Lazy<Vec<Figure>>>> = docs.iter().map(|d| d.figures.clone()).collect();
+        let ((docs, entities, names), sorted) = rayon::join(
+            || merge_names(docs),
+            || sort_by_quantity(&figures.iter().map(|f| &**f).collect::<Vec<_>>(), keys),
+        );
+        let index = Index::finish_with(docs, entities, warnings, Order::Sorted(sorted));
+        let _ = index.names.set(Some(Arc::new(names)));
         index
     }
 
-    /// [`Index::finish`], given the figures in quantity order (from a persisted index). There must be one
-    /// entry per figure, each naming a figure that exists, or the figures are sorted afresh; that the order is
-    /// the one sorting gives is checked later, off the path to the first answer
+    /// The index from sources whose mentions are assigned and entities whose postings are laid out, with
+    /// the figure order `order` gives: the lookup tables are derived here. A figure order from the store
+    /// must have one entry per figure, each naming a figure that exists, or the figures are sorted afresh;
+    /// that the order is the one sorting gives is checked later, off the path to the first answer
     /// ([`Index::with_checked_store`]), as is that every posting is a mention of its own entity. Until then a
     /// damaged order can only miss figures of the same quantity, never index out of bounds.
     pub(crate) fn finish_with(
         docs: Vec<SourceDoc>,
         entities: Vec<Entity>,
         warnings: Vec<Warning>,
-        by_quantity: Option<FigureOrder>,
+        order: Order,
     ) -> Index {
         let mut by_key = HashMap::new();
         let mut bytes = 0;
@@ -483,16 +481,18 @@ impl Index {
             by_key.entry(doc.meta.key.clone()).or_insert(sid as SourceId);
             bytes += doc.len;
         }
-        let mut docs = docs;
-        let keys: Vec<Vec<QuantityKey>> = docs.iter_mut().map(|d| std::mem::take(&mut d.quantity_keys)).collect();
-        let docs: Vec<Arc<SourceDoc>> = docs.into_iter().map(Arc::new).collect();
-        let stored = by_quantity.is_some();
+        let stored = matches!(order, Order::Stored(_));
+        // Keys no sort took (of a source extracted afresh beside a stored order) are not kept.
+        let docs: Vec<Arc<SourceDoc>> =
+            docs.into_iter().map(|doc| Arc::new(SourceDoc { quantity_keys: Vec::new(), ..doc })).collect();
         let entities: Vec<Arc<Entity>> = entities.into_iter().map(Arc::new).collect();
-        // The figure order and the name lookup side by side: the lookup's two parts are serial each.
+        // Where the order is to be checked or sorted, that and the name lookup side by side: the lookup's two
+        // parts are serial each.
         let ((by_quantity, order_unchecked), lookup) = rayon::join(
-            || match by_quantity.filter(|order| names_every_figure(&docs, order)) {
-                Some(order) => (order, true),
-                None => (sort_by_quantity(&docs, keys), false),
+            || match order {
+                Order::Sorted(order) => (order, false),
+                Order::Stored(order) if names_every_figure(&docs, &order) => (order, true),
+                Order::Stored(_) => (sort_by_quantity(&figures_of(&docs), Vec::new()), false),
             },
             || Arc::new(NameLookup::of(&entities)),
         );
@@ -517,15 +517,14 @@ impl Index {
     pub fn with_checked_store(&self) -> Option<Index> {
         if self.postings_unchecked && !self.postings_hold() {
             let docs = self.sources.iter().map(|d| d.unmerged()).collect();
-            let (docs, entities, names) = merge_names(docs);
-            return Some(Index::finish(docs, entities, self.warnings.clone(), Some(names)));
+            return Some(Index::merged(docs, self.warnings.clone()));
         }
         if !self.order_unchecked {
             return None;
         }
         // Sorting again, each source's figures decoded for the pass only, is what checking the order in place
         // would cost once every figure were decoded and kept.
-        let sorted = sort_by_quantity(&self.sources, Vec::new());
+        let sorted = sort_by_quantity(&figures_of(&self.sources), Vec::new());
         if sorted == self.by_quantity {
             return None;
         }
@@ -712,29 +711,43 @@ impl Index {
     }
 }
 
-/// Every figure of `docs`, ordered by quantity, then source, then position; `keys[sid]` holds the quantity
-/// key of each figure of source `sid` where the build has them (see [`SourceDoc::quantity_keys`]).
-fn sort_by_quantity(docs: &[Arc<SourceDoc>], mut keys: Vec<Vec<QuantityKey>>) -> FigureOrder {
+/// Where a new index's figure order comes from (see [`Index::finish_with`]).
+pub(crate) enum Order {
+    /// Sorted from the index's own figures.
+    Sorted(FigureOrder),
+    /// Read from the persisted index.
+    Stored(FigureOrder),
+}
+
+/// The figures of each source of `docs`.
+fn figures_of(docs: &[Arc<SourceDoc>]) -> Vec<&Lazy<Vec<Figure>>> {
+    docs.iter().map(|d| &*d.figures).collect()
+}
+
+/// Every figure of the sources whose figures are `figures` (`figures[sid]` of source `sid`), ordered by
+/// quantity, then source, then position; `keys[sid]` holds the quantity key of each figure of source `sid`
+/// where the build has them (see [`SourceDoc::quantity_keys`]).
+fn sort_by_quantity(figures: &[&Lazy<Vec<Figure>>], mut keys: Vec<Vec<QuantityKey>>) -> FigureOrder {
     // Each source's figures take the next `counts[sid]` slots, filled in parallel, from the keys the
     // extraction made or else from the figures decoded. A source whose figures decode to fewer than it says
     // (a damaged part reads as empty) leaves its last slots to `NO_FIGURE`, taken out after.
     const NO_FIGURE: FigureRef = FigureRef { source: SourceId::MAX, figure: u32::MAX };
-    let counts: Vec<usize> = docs.iter().map(|d| d.figures.counts()[0]).collect();
+    let counts: Vec<usize> = figures.iter().map(|f| f.counts()[0]).collect();
     let mut keyed = vec![(QuantityKey::NONE, NO_FIGURE); counts.iter().sum()];
-    let mut slots: Vec<&mut [(QuantityKey, FigureRef)]> = Vec::with_capacity(docs.len());
+    let mut slots: Vec<&mut [(QuantityKey, FigureRef)]> = Vec::with_capacity(figures.len());
     let mut rest = keyed.as_mut_slice();
     for &n in &counts {
         let (these, after) = rest.split_at_mut(n);
         slots.push(these);
         rest = after;
     }
-    keys.resize_with(docs.len(), Vec::new);
+    keys.resize_with(figures.len(), Vec::new);
     let short = slots
         .into_par_iter()
-        .zip(docs.par_iter())
+        .zip(figures.par_iter())
         .zip(keys)
         .enumerate()
-        .map(|(sid, ((slots, doc), keys))| {
+        .map(|(sid, ((slots, of_source), keys))| {
             let at = |fi: usize| FigureRef { source: sid as SourceId, figure: fi as u32 };
             if keys.len() == slots.len() {
                 for (fi, (slot, key)) in slots.iter_mut().zip(keys).enumerate() {
@@ -743,7 +756,7 @@ fn sort_by_quantity(docs: &[Arc<SourceDoc>], mut keys: Vec<Vec<QuantityKey>>) ->
                 return false;
             }
             // Decoded for this pass only, where the figures are still encoded.
-            doc.figures.peek(|figures| {
+            of_source.peek(|figures| {
                 for (fi, (slot, f)) in slots.iter_mut().zip(figures).enumerate() {
                     *slot = (QuantityKey::of(f), at(fi));
                 }
@@ -1103,7 +1116,7 @@ impl Index {
         // Every figure named here exists unless a source's figures in the store did not decode (the changed
         // sources' new figures were just extracted): then sort afresh.
         if self.sources.iter().any(|d| d.figures.failed()) {
-            return sort_by_quantity(sources, Vec::new());
+            return sort_by_quantity(&figures_of(sources), Vec::new());
         }
         let key_in = |docs: &[Arc<SourceDoc>], r: &FigureRef| {
             let figure = docs.get(r.source as usize).and_then(|d| d.figures.get(r.figure as usize));
@@ -1130,7 +1143,7 @@ impl Index {
                 let at = place(&key_in(&self.sources, &r));
                 if old.get(at) != Some(&r) {
                     // Not where its key puts it: the order in use is not what it should be. Sort afresh.
-                    return sort_by_quantity(sources, Vec::new());
+                    return sort_by_quantity(&figures_of(sources), Vec::new());
                 }
                 stale.push(at);
             }

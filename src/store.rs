@@ -145,10 +145,9 @@ pub fn restore_listed(stored: Stored, listing: crate::corpus::Listing, also: &[P
         for (doc, entity_of_name) in docs.iter_mut().zip(assigned) {
             doc.entity_of_name = entity_of_name;
         }
-        Index::finish_with(docs, entities, gathered.warnings, Some(by_quantity))
+        Index::finish_with(docs, entities, gathered.warnings, index::Order::Stored(by_quantity))
     } else {
-        let (docs, entities, names) = index::merge_names(gathered.docs);
-        Index::finish(docs, entities, gathered.warnings, Some(names))
+        Index::merged(gathered.docs, gathered.warnings)
     };
     Restored { index, whole, extracted }
 }
