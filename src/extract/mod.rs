@@ -13,6 +13,7 @@ pub mod entities;
 pub mod figures;
 pub mod sentences;
 mod fasthash;
+mod reuse;
 mod swar;
 
 use std::fmt;

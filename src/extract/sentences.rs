@@ -21,6 +21,7 @@
 
 use super::Sentence;
 use crate::extract::fasthash::FastMap;
+use crate::extract::reuse;
 use crate::extract::swar::{lanes_in, HIGH};
 use crate::text::Span;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -29,14 +30,58 @@ use std::sync::OnceLock;
 /// Splits `text` into sentences and stand-alone blocks (headings, menu items), every one trimmed of
 /// surrounding whitespace, each marked as prose or page chrome.
 pub fn split(text: &str) -> Vec<Sentence> {
-    let lines = scan_lines(text);
-    let blocks = group_blocks(text, &lines);
-    let chrome = classify(text, &blocks);
-    let mut out = Vec::new();
-    for (block, is_chrome) in blocks.iter().zip(chrome) {
-        split_block(text, block.span, is_chrome, &mut out);
+    reuse::with(&BUFFERS, |b| {
+        scan_lines(text, &mut b.lines);
+        group_blocks(text, &b.lines, &mut b.blocks);
+        classify(text, &b.blocks, &mut b.classify);
+        for (block, &is_chrome) in b.blocks.iter().zip(&b.classify.chrome) {
+            split_block(text, block.span, is_chrome, &mut b.out);
+        }
+        // Gathered in the kept buffer and copied once, at its size, rather than grown step by step.
+        b.out.to_vec()
+    })
+}
+
+/// What [`split`] keeps from one document to the next (see [`reuse`]).
+#[derive(Default)]
+struct Buffers {
+    lines: Vec<Line>,
+    blocks: Vec<Block>,
+    classify: Classify,
+    out: Vec<Sentence>,
+}
+
+/// The buffers of [`classify`], and what it finds: whether each block is chrome.
+#[derive(Default)]
+struct Classify {
+    /// The text in ASCII lower case.
+    lower: Vec<u8>,
+    kinds: Vec<Chrome>,
+    feats: Vec<Features>,
+    short: Vec<bool>,
+    /// A block's first characters in lower case.
+    head: String,
+    /// For each block, whether it is chrome.
+    chrome: Vec<bool>,
+}
+
+impl reuse::Buffers for Buffers {
+    fn clear(&mut self) {
+        reuse::clear_vec(&mut self.lines);
+        reuse::clear_vec(&mut self.blocks);
+        let c = &mut self.classify;
+        reuse::clear_vec(&mut c.lower);
+        reuse::clear_vec(&mut c.kinds);
+        reuse::clear_vec(&mut c.feats);
+        reuse::clear_vec(&mut c.short);
+        reuse::clear_string(&mut c.head);
+        reuse::clear_vec(&mut c.chrome);
+        reuse::clear_vec(&mut self.out);
     }
-    out
+}
+
+thread_local! {
+    static BUFFERS: reuse::Slot<Buffers> = const { std::cell::Cell::new(None) };
 }
 
 /// One line of the text, trimmed.
@@ -49,9 +94,9 @@ struct Line {
     heading: bool,
 }
 
-fn scan_lines(text: &str) -> Vec<Line> {
+/// The lines of `text`, into `lines` (empty).
+fn scan_lines(text: &str, lines: &mut Vec<Line>) {
     let bytes = text.as_bytes();
-    let mut lines = Vec::new();
     let mut start = 0;
     loop {
         let (end, next) = match memchr::memchr2(b'\n', b'\r', &bytes[start..]) {
@@ -68,7 +113,6 @@ fn scan_lines(text: &str) -> Vec<Line> {
         }
         start = next;
     }
-    lines
 }
 
 fn make_line(text: &str, start: usize, end: usize) -> Line {
@@ -111,8 +155,8 @@ const SMALL_WORDS: WordTable = WordTable::new(&[
     "the", "to", "via", "vs", "with",
 ]);
 
-fn group_blocks(text: &str, lines: &[Line]) -> Vec<Block> {
-    let mut blocks = Vec::new();
+/// The blocks of the `lines` of `text`, into `blocks` (empty).
+fn group_blocks(text: &str, lines: &[Line], blocks: &mut Vec<Block>) {
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i];
@@ -149,7 +193,6 @@ fn group_blocks(text: &str, lines: &[Line]) -> Vec<Block> {
         }
         i = j;
     }
-    blocks
 }
 
 fn continues(text: &str, line: Line, next: Line) -> bool {
@@ -852,7 +895,9 @@ const fn gate_slot(first: u8) -> usize {
     }
 }
 
-fn classify(text: &str, blocks: &[Block]) -> Vec<bool> {
+/// Whether each of the `blocks` of `text` is chrome, into `buffers.chrome` (with the other buffers empty).
+fn classify(text: &str, blocks: &[Block], buffers: &mut Classify) {
+    let Classify { lower, kinds, feats, short, head, chrome } = buffers;
     let latin_doc = mostly_latin(text);
     // Lines repeated in the document (short ones only), as menus and teaser labels are.
     let mut counts: FastMap<&str, u32> = FastMap::default();
@@ -864,15 +909,14 @@ fn classify(text: &str, blocks: &[Block]) -> Vec<bool> {
     }
     // The text in ASCII lower case, once, for the appeal phrases.
     // (Lowered as it is copied: one pass over the text rather than a copy and a pass over the copy.)
-    let lower: Vec<u8> = text.bytes().map(|b| b.to_ascii_lowercase()).collect();
-    let mut kinds: Vec<Chrome> = Vec::with_capacity(blocks.len());
-    let mut feats: Vec<Features> = Vec::with_capacity(blocks.len());
-    let mut head = String::new();
+    lower.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
+    kinds.reserve(blocks.len());
+    feats.reserve(blocks.len());
     for b in blocks {
         let s = b.span.slice(text);
         let f = features(s);
         let s_lower = lower.get(b.span.range()).unwrap_or_default();
-        kinds.push(block_chrome(s, s_lower, b, &f, latin_doc, counts.get(s).copied().unwrap_or(0), &mut head));
+        kinds.push(block_chrome(s, s_lower, b, &f, latin_doc, counts.get(s).copied().unwrap_or(0), head));
         feats.push(f);
     }
     // The list after a `Read more` / `Related` / `Tags` heading: chrome until a prose paragraph.
@@ -892,8 +936,7 @@ fn classify(text: &str, blocks: &[Block]) -> Vec<bool> {
         }
     }
     // Runs of three or more short blocks (menus, rating widgets, author boxes).
-    let short: Vec<bool> =
-        (0..blocks.len()).map(|i| !blocks[i].heading && (feats[i].short || kinds[i] != Chrome::No)).collect();
+    short.extend((0..blocks.len()).map(|i| !blocks[i].heading && (feats[i].short || kinds[i] != Chrome::No)));
     let short = |i: usize| short[i];
     let mut i = 0;
     while i < blocks.len() {
@@ -920,7 +963,7 @@ fn classify(text: &str, blocks: &[Block]) -> Vec<bool> {
             kinds[i] = Chrome::Appeal;
         }
     }
-    kinds.into_iter().map(|k| k != Chrome::No).collect()
+    chrome.extend(kinds.iter().map(|&k| k != Chrome::No));
 }
 
 fn text_ends_with_question(s: &str) -> bool {

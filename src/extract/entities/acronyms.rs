@@ -42,14 +42,47 @@ pub fn acronym_like(word: &str) -> bool {
 }
 
 /// The acronym definitions of one sentence whose words are `toks`.
+#[cfg(test)]
 pub fn find(text: &str, toks: &[Tok]) -> Vec<Definition> {
     let mut out = Vec::new();
+    find_into(text, toks, &mut Aligner::default(), &mut out);
+    out
+}
+
+/// The buffers of [`align`], kept from call to call (see [`crate::extract::reuse`]).
+#[derive(Default)]
+pub struct Aligner {
+    /// The acronym's letters in lower case.
+    letters: Vec<char>,
+    /// The words in lower case, one after another: word `w` is `lowered[ends[w]..ends[w + 1]]`.
+    lowered: Vec<char>,
+    ends: Vec<usize>,
+    /// The table of best scores (see [`align`]).
+    best: Vec<i32>,
+    /// One word in lower case, as a string for the lexicon.
+    word: String,
+}
+
+impl Aligner {
+    /// Empties the buffers. They are bounded by the acronym's length and the words of an expansion, so
+    /// they never grow large.
+    pub fn clear(&mut self) {
+        self.letters.clear();
+        self.lowered.clear();
+        self.ends.clear();
+        self.best.clear();
+        self.word.clear();
+    }
+}
+
+/// [`find`] into `out`, with the buffers of `aligner`.
+pub fn find_into(text: &str, toks: &[Tok], aligner: &mut Aligner, out: &mut Vec<Definition>) {
     for k in 1..toks.len() {
         // A bracket between two words makes their gap `Other`; most gaps are plain.
         if toks[k].gap != Gap::Other {
             continue;
         }
-        let before = text.get(toks[k - 1].end..toks[k].start).unwrap_or("");
+        let before = text.get(toks[k - 1].end as usize..toks[k].start as usize).unwrap_or("");
         if !before.as_bytes().contains(&b'(') || !before.trim_end().ends_with('(') {
             continue;
         }
@@ -58,11 +91,11 @@ pub fn find(text: &str, toks: &[Tok]) -> Vec<Definition> {
         if e == k {
             let short = toks[k].text(text);
             if acronym_like(short) {
-                if let Some((s, _)) = best_expansion(text, toks, k - 1, short) {
-                    let s = extend_left(text, toks, s);
+                if let Some((s, _)) = best_expansion(text, toks, k - 1, short, aligner) {
+                    let s = extend_left(text, toks, s, &mut aligner.word);
                     out.push(Definition {
-                        short: (toks[k].start, toks[k].end),
-                        long: (toks[s].start, toks[k - 1].end),
+                        short: (toks[k].start as usize, toks[k].end as usize),
+                        long: (toks[s].start as usize, toks[k - 1].end as usize),
                         long_toks: (s, k - 1),
                     });
                 }
@@ -71,11 +104,11 @@ pub fn find(text: &str, toks: &[Tok]) -> Vec<Definition> {
             let short = toks[k - 1].text(text);
             let inner_ok = toks[k + 1..=e].iter().all(|t| matches!(t.gap, Gap::Space | Gap::Dash));
             if inner_ok && toks[k].cap() && toks[e].cap() {
-                if let Some(score) = align(text, &toks[k..=e], short) {
+                if let Some(score) = align(text, &toks[k..=e], short, aligner) {
                     if score > 0 {
                         out.push(Definition {
-                            short: (toks[k - 1].start, toks[k - 1].end),
-                            long: (toks[k].start, toks[e].end),
+                            short: (toks[k - 1].start as usize, toks[k - 1].end as usize),
+                            long: (toks[k].start as usize, toks[e].end as usize),
                             long_toks: (k, e),
                         });
                     }
@@ -83,15 +116,14 @@ pub fn find(text: &str, toks: &[Tok]) -> Vec<Definition> {
             }
         }
     }
-    out
 }
 
 /// The last token inside the bracket opened before token `k`, when the bracket closes right after it.
 fn closing(text: &str, toks: &[Tok], k: usize) -> Option<usize> {
     let mut e = k;
     loop {
-        let after_end = toks.get(e + 1).map_or(text.len(), |t| t.start);
-        let after = text.get(toks[e].end..after_end).unwrap_or("");
+        let after_end = toks.get(e + 1).map_or(text.len(), |t| t.start as usize);
+        let after = text.get(toks[e].end as usize..after_end).unwrap_or("");
         if toks[e].possessive() {
             return None;
         }
@@ -106,7 +138,7 @@ fn closing(text: &str, toks: &[Tok], k: usize) -> Option<usize> {
 }
 
 /// The best start of an expansion ending at token `last`, with its score.
-fn best_expansion(text: &str, toks: &[Tok], last: usize, short: &str) -> Option<(usize, i32)> {
+fn best_expansion(text: &str, toks: &[Tok], last: usize, short: &str, aligner: &mut Aligner) -> Option<(usize, i32)> {
     if !toks[last].cap() || toks[last].possessive() {
         return None;
     }
@@ -116,7 +148,7 @@ fn best_expansion(text: &str, toks: &[Tok], last: usize, short: &str) -> Option<
     let mut s = last;
     loop {
         if toks[s].cap() && !is_article(toks[s].text(text)) {
-            if let Some(score) = align(text, &toks[s..=last], short) {
+            if let Some(score) = align(text, &toks[s..=last], short, aligner) {
                 if score > 0 && best.is_none_or(|(_, b)| score > b) {
                     best = Some((s, score));
                 }
@@ -140,20 +172,27 @@ fn is_article(word: &str) -> bool {
 
 /// Extends an expansion over capitalised words right before it that the acronym does not spell
 /// (`North-South` before `International Transport Corridor (ITC)`).
-fn extend_left(text: &str, toks: &[Tok], mut s: usize) -> usize {
+fn extend_left(text: &str, toks: &[Tok], mut s: usize, lower: &mut String) -> usize {
     while s > 0 && toks[s].gap == Gap::Space {
         let prev = &toks[s - 1];
-        let lower = prev.text(text).to_lowercase();
-        let plain = prev.cap()
-            && !prev.possessive()
-            && !prev.acronym()
-            && prev.gap != Gap::Start
-            && !lexicon::is_common_word(&lower)
-            && !lexicon::is_adjective_of_place(&lower)
-            && !lexicon::is_place(&lower)
-            && !lexicon::is_title(&lower)
-            && !lexicon::is_calendar(&lower)
-            && !lexicon::is_title_modifier(&lower);
+        if !prev.cap() || prev.possessive() || prev.acronym() || prev.gap == Gap::Start {
+            break;
+        }
+        // `to_lowercase`, into a buffer kept from word to word when the word is ASCII.
+        let word = prev.text(text);
+        lower.clear();
+        if word.is_ascii() {
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.push_str(&word.to_lowercase());
+        }
+        let plain = !lexicon::is_common_word(lower)
+            && !lexicon::is_adjective_of_place(lower)
+            && !lexicon::is_place(lower)
+            && !lexicon::is_title(lower)
+            && !lexicon::is_calendar(lower)
+            && !lexicon::is_title_modifier(lower);
         if !plain {
             break;
         }
@@ -164,17 +203,18 @@ fn extend_left(text: &str, toks: &[Tok], mut s: usize) -> usize {
 
 /// Scores the best alignment of the acronym's letters with `words`, where the first and the last word
 /// must each spell at least one letter. `None` when no alignment exists.
-fn align(text: &str, words: &[Tok], short: &str) -> Option<i32> {
-    let letters: Vec<char> =
-        short.chars().filter(|c| c.is_uppercase() || c.is_ascii_digit()).flat_map(char::to_lowercase).collect();
+fn align(text: &str, words: &[Tok], short: &str, buffers: &mut Aligner) -> Option<i32> {
+    let Aligner { letters, lowered, ends, best, word: word_text } = buffers;
+    letters.clear();
+    letters.extend(short.chars().filter(|c| c.is_uppercase() || c.is_ascii_digit()).flat_map(char::to_lowercase));
     let (nl, nw) = (letters.len(), words.len());
     if !(2..=MAX_LETTERS).contains(&nl) || !(1..=MAX_WORDS).contains(&nw) {
         return None;
     }
     // The words in lower case, one after another: word `w` is `lowered[ends[w]..ends[w + 1]]`. One buffer
     // for all, rather than one per word.
-    let mut lowered: Vec<char> = Vec::new();
-    let mut ends = Vec::with_capacity(nw + 1);
+    lowered.clear();
+    ends.clear();
     ends.push(0);
     for t in words {
         lowered.extend(t.text(text).chars().flat_map(char::to_lowercase));
@@ -184,14 +224,14 @@ fn align(text: &str, words: &[Tok], short: &str) -> Option<i32> {
     // impossible.
     const NONE: i32 = i32::MIN;
     let row = nl + 1;
-    let mut best = vec![NONE; (nw + 1) * row];
+    best.clear();
+    best.resize((nw + 1) * row, NONE);
     best[nw * row + nl] = 0;
-    let mut word_text = String::new();
     for w in (0..nw).rev() {
         let word = &lowered[ends[w]..ends[w + 1]];
         word_text.clear();
         word_text.extend(word);
-        let is_connector = lexicon::is_connector(&word_text);
+        let is_connector = lexicon::is_connector(word_text);
         for l in 0..=nl {
             let mut here = NONE;
             // Skip the word: never the first or the last one.

@@ -27,8 +27,10 @@ pub use merge::{resolve, Grouping, NameTable};
 
 use super::{AcronymDef, DocName, DocNames, EntityKind, NameMention, Sentence};
 use crate::extract::fasthash::{FastMap as HashMap, FastSet as HashSet};
+use crate::extract::reuse;
 use crate::text::Span;
 use lexicon::{flag, Flags};
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use tokens::{Gap, Tok};
 
@@ -98,6 +100,16 @@ struct Part {
 }
 
 impl DocWords {
+    /// Empties the words for the next document (see [`reuse`]).
+    fn clear(&mut self) {
+        reuse::clear_vec(&mut self.toks);
+        reuse::clear_vec(&mut self.flags);
+        reuse::clear_string(&mut self.lowered);
+        self.non_ascii = false;
+        reuse::clear_vec(&mut self.own_lower);
+        reuse::clear_string(self.scratch.get_mut());
+    }
+
     /// Lower-cases the words from `from` on (those just tokenized), the words of a sentence of `text`. The
     /// first time, the whole text is copied and lower-cased (ASCII letters only, which keeps every byte
     /// where it was): the lower-case form of a word without capitals outside ASCII is then the copy of its
@@ -127,6 +139,16 @@ impl DocWords {
             }
         }
         Part { toks: from..self.toks.len(), own_lower: own_from..self.own_lower.len() }
+    }
+
+    /// Lets go of the words of the last sentence, `part`, whose first word was word `from`.
+    fn truncate(&mut self, from: usize, part: Part) {
+        self.toks.truncate(from);
+        self.flags.truncate(from);
+        if let Some(&(_, at, _)) = self.own_lower.get(part.own_lower.start) {
+            self.lowered.truncate(at as usize);
+        }
+        self.own_lower.truncate(part.own_lower.start);
     }
 
     /// The words of one sentence.
@@ -175,7 +197,7 @@ impl<'a> Words<'a> {
         if !Words::lower_is_copy(t) {
             return self.own_lower(i);
         }
-        self.lowered.get(t.start..t.end).unwrap_or("")
+        self.lowered.get(t.start as usize..t.end as usize).unwrap_or("")
     }
 
     /// [`Words::lower`] as bytes, for comparisons and lookups: a slice of bytes needs no check of
@@ -186,7 +208,7 @@ impl<'a> Words<'a> {
         if !Words::lower_is_copy(t) {
             return self.own_lower(i).as_bytes();
         }
-        self.lowered.as_bytes().get(t.start..t.end).unwrap_or_default()
+        self.lowered.as_bytes().get(t.start as usize..t.end as usize).unwrap_or_default()
     }
 
     /// [`Words::lower`] of a word with capitals outside ASCII.
@@ -295,7 +317,7 @@ impl<'a> Words<'a> {
     }
 
     fn span(&self, first: usize, last: usize) -> Span {
-        Span::new(self.toks[first].start, self.toks[last].end)
+        Span::new(self.toks[first].start as usize, self.toks[last].end as usize)
     }
 
     fn n(&self) -> usize {
@@ -321,19 +343,98 @@ struct Scratch {
     phrase: String,
 }
 
+impl Scratch {
+    fn clear(&mut self) {
+        reuse::clear_vec(&mut self.caps);
+        reuse::clear_vec(&mut self.units);
+        reuse::clear_vec(&mut self.chains);
+        reuse::clear_string(&mut self.phrase);
+    }
+}
+
+/// What [`extract`] keeps from one document to the next (see [`reuse`]): its buffers in proportion to
+/// the document. Whatever borrows from the text (the sets of surfaces) is made per call.
+#[derive(Default)]
+struct Buffers {
+    words: DocWords,
+    cands: Vec<Cand>,
+    work: Vec<Pending>,
+    scratch: Scratch,
+    definitions: Vec<acronyms::Definition>,
+    aligner: acronyms::Aligner,
+    known: HashSet<String>,
+    key: String,
+    kept: Vec<Cand>,
+    taken: Vec<bool>,
+    chosen: Vec<Cand>,
+    surface: String,
+    headline: KnownWithin,
+    mentions: Vec<NameMention>,
+    renumber: Vec<u32>,
+    order: Vec<u32>,
+}
+
+impl reuse::Buffers for Buffers {
+    fn clear(&mut self) {
+        self.words.clear();
+        reuse::clear_vec(&mut self.cands);
+        reuse::clear_vec(&mut self.work);
+        self.scratch.clear();
+        reuse::clear_vec(&mut self.definitions);
+        self.aligner.clear();
+        self.known.clear();
+        if self.known.capacity() > reuse::KEEP_BYTES / 64 {
+            self.known = HashSet::default();
+        }
+        reuse::clear_string(&mut self.key);
+        reuse::clear_vec(&mut self.kept);
+        reuse::clear_vec(&mut self.taken);
+        reuse::clear_vec(&mut self.chosen);
+        reuse::clear_string(&mut self.surface);
+        self.headline.clear();
+        reuse::clear_vec(&mut self.mentions);
+        reuse::clear_vec(&mut self.renumber);
+        reuse::clear_vec(&mut self.order);
+    }
+}
+
+thread_local! {
+    static BUFFERS: reuse::Slot<Buffers> = const { std::cell::Cell::new(None) };
+}
+
 /// Finds the names in one document: every mention in its prose sentences and the acronyms it defines.
 pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
+    reuse::with(&BUFFERS, |buffers| extract_with(text, sentences, buffers))
+}
+
+/// [`extract`] with this thread's buffers, which come empty.
+fn extract_with(text: &str, sentences: &[Sentence], buffers: &mut Buffers) -> DocNames {
+    let Buffers {
+        words: dw,
+        cands: all_cands,
+        work,
+        scratch,
+        definitions: defs,
+        aligner,
+        known,
+        key,
+        kept,
+        taken,
+        chosen,
+        surface,
+        headline,
+        mentions,
+        renumber,
+        order,
+    } = buffers;
     let mut doc = DocNames::default();
     let mut seen_defs: HashSet<(String, String)> = HashSet::default();
     // Pass 1: candidates per prose sentence; headlines wait for the names prose gives.
     // About one word in six bytes of English prose, and a candidate in fifty.
-    let mut dw = DocWords::default();
     let words_guess = text.len() / 5 + 16;
     dw.toks.reserve(words_guess);
     dw.flags.reserve(words_guess);
-    let mut all_cands: Vec<Cand> = Vec::with_capacity(text.len() / 40 + 16);
-    let mut work: Vec<Pending> = Vec::new();
-    let mut scratch = Scratch::default();
+    all_cands.reserve(text.len() / 40 + 16);
     for sentence in sentences {
         let (start, end) = (sentence.span.start as usize, sentence.span.end as usize);
         let Some(s) = text.get(start..end) else {
@@ -347,8 +448,11 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
         let from = dw.toks.len();
         let found = tokens::tokenize_into(text, start, end, &mut dw.toks);
         // A definition needs an opening bracket between two words: most sentences have none.
-        let defs = if found.bracket { acronyms::find(text, &dw.toks[from..]) } else { Vec::new() };
-        for d in &defs {
+        defs.clear();
+        if found.bracket {
+            acronyms::find_into(text, &dw.toks[from..], aligner, defs);
+        }
+        for d in defs.iter() {
             let short = display_form(text.get(d.short.0..d.short.1).unwrap_or(""));
             let long = display_form(text.get(d.long.0..d.long.1).unwrap_or(""));
             if seen_defs.insert((short.clone(), long.clone())) {
@@ -362,28 +466,29 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
         let part = dw.add_lower(text, from, found.cased_non_ascii);
         let words = dw.view(text, &part);
         let first_cand = all_cands.len();
-        candidates(&words, &mut scratch, &mut all_cands);
-        for d in &defs {
+        candidates(&words, scratch, all_cands);
+        for d in defs.iter() {
             let (first, last) = d.long_toks;
             let kind = kind_of(&words, first, last);
             all_cands.push(Cand { first, last, kind, unconfirmed: false, expansion: true });
         }
         // A sentence without candidates gives no names, and its mode matters to no other sentence: the
-        // passes below need only the sentences with candidates.
+        // passes below need only the sentences with candidates, and its words are let go (which keeps
+        // the words the passes read close together in memory).
         if all_cands.len() > first_cand {
             let mode = mode_of(text, &words, end);
             work.push(Pending { part, mode, cands: first_cand..all_cands.len() });
+        } else {
+            dw.truncate(from, part);
         }
     }
-    let dw = dw;
+    let dw: &DocWords = dw;
 
     // What prose confirms: names seen mid-sentence (needed only for headlines), and surnames of persons.
     let need_known = work.iter().any(|p| p.mode != Mode::Prose);
-    let mut known: HashSet<String> = HashSet::default();
     let mut seen_surfaces: HashSet<&str> = HashSet::default();
     let mut confirmed_single: HashSet<&str> = HashSet::default();
-    let mut key = String::new();
-    for p in &work {
+    for p in work.iter() {
         if p.mode != Mode::Prose {
             continue;
         }
@@ -394,7 +499,7 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
             let surface = words.span(c.first, c.last).slice(text);
             if need_known && seen_surfaces.insert(surface) {
                 key.clear();
-                normalize_name_into(surface, &mut key);
+                normalize_name_into(surface, key);
                 if !known.contains(key.as_str()) {
                     known.insert(key.clone());
                 }
@@ -414,16 +519,13 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
     }
 
     // Pass 2: keep what is confirmed; take from headlines what is known.
-    let mut kept: Vec<Cand> = Vec::new();
-    let mut taken: Vec<bool> = Vec::new();
-    let mut chosen: Vec<Cand> = Vec::new();
-    let mut surfaces: Vec<String> = Vec::new();
-    let mut interned: HashMap<String, u32> = HashMap::default();
+    // The distinct display forms, numbered in the order they are first made. Most are the surface as
+    // written (see `display_form_into`), and are borrowed from the text rather than copied.
+    let mut surfaces: Vec<Cow<str>> = Vec::new();
+    let mut interned: HashMap<Cow<str>, u32> = HashMap::default();
     // The name of each distinct surface as written (`u32::MAX` for none), so a display form is made once.
     let mut by_surface: HashMap<&str, u32> = HashMap::default();
-    let mut surface = String::new();
-    let mut headline = KnownWithin::default();
-    for p in &work {
+    for p in work.iter() {
         let words = dw.view(text, &p.part);
         kept.clear();
         for c in &all_cands[p.cands.clone()] {
@@ -433,7 +535,7 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
                         kept.push(*c);
                     }
                 }
-                Mode::Title | Mode::Caps => headline.run(&words, c, p.mode, &known, &mut kept),
+                Mode::Title | Mode::Caps => headline.run(&words, c, p.mode, known, kept),
             }
         }
         // Expansions win over what they overlap; otherwise the earlier, longer candidate wins.
@@ -441,7 +543,7 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
         taken.clear();
         taken.resize(words.n(), false);
         chosen.clear();
-        for c in &kept {
+        for c in kept.iter() {
             if c.last >= taken.len() || taken[c.first..=c.last].iter().any(|&t| t) {
                 continue;
             }
@@ -449,14 +551,14 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
             chosen.push(*c);
         }
         chosen.sort_by_key(|c| c.first);
-        for c in &chosen {
+        for c in chosen.iter() {
             let span = words.span(c.first, c.last);
             let raw = span.slice(text);
             let name = match by_surface.get(raw) {
                 Some(&id) => id,
                 None => {
                     surface.clear();
-                    display_form_into(raw, &mut surface);
+                    display_form_into(raw, surface);
                     let id = if surface.is_empty() {
                         u32::MAX
                     } else {
@@ -464,8 +566,10 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
                             Some(&id) => id,
                             None => {
                                 let id = surfaces.len() as u32;
-                                surfaces.push(surface.clone());
-                                interned.insert(surface.clone(), id);
+                                let form =
+                                    if *surface == raw { Cow::Borrowed(raw) } else { Cow::Owned(surface.clone()) };
+                                surfaces.push(form.clone());
+                                interned.insert(form, id);
                                 id
                             }
                         }
@@ -477,23 +581,30 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
             if name == u32::MAX {
                 continue;
             }
-            doc.mentions.push(NameMention { span, name, kind: c.kind });
+            mentions.push(NameMention { span, name, kind: c.kind });
         }
     }
-    doc.mentions.sort_by_key(|m| (m.span.start, m.span.end));
-    doc.mentions.dedup_by_key(|m| m.span);
+    mentions.sort_by_key(|m| (m.span.start, m.span.end));
+    mentions.dedup_by_key(|m| m.span);
     // Number the names in the order of their first mention, dropping names whose mentions all overlapped.
-    let mut renumber: Vec<u32> = vec![u32::MAX; surfaces.len()];
-    for m in &mut doc.mentions {
+    renumber.resize(surfaces.len(), u32::MAX);
+    for m in mentions.iter_mut() {
         let slot = &mut renumber[m.name as usize];
         if *slot == u32::MAX {
-            *slot = doc.names.len() as u32;
-            let surface = std::mem::take(&mut surfaces[m.name as usize]);
-            let key = normalize_name(&surface);
-            doc.names.push(DocName { surface, key });
+            *slot = order.len() as u32;
+            order.push(m.name);
         }
         m.name = *slot;
     }
+    doc.names = order
+        .iter()
+        .map(|&old| {
+            let surface = surfaces.get_mut(old as usize).map(std::mem::take).unwrap_or_default().into_owned();
+            let key = normalize_name(&surface);
+            DocName { surface, key }
+        })
+        .collect();
+    doc.mentions = mentions.to_vec();
     doc
 }
 
@@ -508,6 +619,13 @@ struct KnownWithin {
 }
 
 impl KnownWithin {
+    fn clear(&mut self) {
+        reuse::clear_string(&mut self.key);
+        reuse::clear_vec(&mut self.key_ends);
+        reuse::clear_string(&mut self.phrase);
+        reuse::clear_vec(&mut self.phrase_ends);
+    }
+
     /// The names a headline gives: the longest runs of its capitalised words that prose already named,
     /// that are places in the lexicon, or (except in all-caps lines) acronyms. Keys are built word by
     /// word, so the work is a constant per word.
@@ -611,7 +729,7 @@ fn mode_of(text: &str, words: &Words, end: usize) -> Mode {
     let mut cased_words = 0;
     for t in words.toks {
         let starts_with_letter = if t.ascii() {
-            text.as_bytes().get(t.start).is_some_and(u8::is_ascii_alphabetic)
+            text.as_bytes().get(t.start as usize).is_some_and(u8::is_ascii_alphabetic)
         } else {
             t.text(text).chars().next().is_some_and(char::is_alphabetic)
         };
@@ -663,7 +781,7 @@ fn initial_index(words: &Words) -> Option<usize> {
 fn is_handle(words: &Words, i: usize) -> bool {
     // The character before the word is `@` or `#` exactly when the byte before it is: no byte of a
     // character of several bytes is ASCII.
-    let start = words.toks[i].start;
+    let start = words.toks[i].start as usize;
     matches!(start.checked_sub(1).and_then(|b| words.text.as_bytes().get(b)), Some(b'@' | b'#'))
 }
 
@@ -1158,7 +1276,15 @@ fn normalize_name_into(name: &str, out: &mut String) {
 fn key_word(raw: &str, out: &mut String) {
     let start = out.len();
     if raw.is_ascii() {
-        out.extend(raw.bytes().filter(|&b| b != b'-' && b != b'.').map(|b| b.to_ascii_lowercase() as char));
+        if raw.bytes().any(|b| b == b'-' || b == b'.') {
+            out.extend(raw.bytes().filter(|&b| b != b'-' && b != b'.').map(|b| b.to_ascii_lowercase() as char));
+        } else {
+            // Most words have neither: copied whole and lowered in place, rather than byte by byte.
+            out.push_str(raw);
+            if let Some(word) = out.get_mut(start..) {
+                word.make_ascii_lowercase();
+            }
+        }
     } else {
         for c in raw.chars() {
             match c {

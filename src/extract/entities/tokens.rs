@@ -31,8 +31,10 @@ pub enum Gap {
 /// One word: a byte range of the text and how it attaches to the previous word.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Tok {
-    pub start: usize,
-    pub end: usize,
+    /// Byte offsets in the text as `u32`, as in a [`Span`](crate::text::Span): a word is then 12 bytes rather
+    /// than 24, and a document's words take half the memory.
+    pub start: u32,
+    pub end: u32,
     pub gap: Gap,
     /// What else is known of the word, as the bits [`Tok::POSSESSIVE`] to [`Tok::ASCII`] (one byte, so that
     /// making a word stores four fields rather than ten).
@@ -57,7 +59,7 @@ impl Tok {
 
     #[inline]
     pub fn text<'a>(&self, text: &'a str) -> &'a str {
-        text.get(self.start..self.end).unwrap_or("")
+        text.get(self.start as usize..self.end as usize).unwrap_or("")
     }
 
     /// The word was followed by a possessive `’s`, cut from the span.
@@ -495,7 +497,7 @@ fn ascii_tok(
     let cap = first_class & UPPER != 0;
     let bits =
         case | Tok::ASCII | bit_if(possessive, Tok::POSSESSIVE) | bit_if(cap, Tok::CAP) | bit_if(acronym, Tok::ACRONYM);
-    Tok { start: base + pos, end: base + end, gap, bits }
+    Tok { start: (base + pos) as u32, end: (base + end) as u32, gap, bits }
 }
 
 /// Classes of ASCII bytes: letters and digits, capitals, small letters, and the marks that may join two
@@ -590,51 +592,80 @@ fn tok_of_counts(
         | bit_if(ascii, Tok::ASCII)
         | bit_if(upper > 0, Tok::HAS_UPPER)
         | bit_if(lower > 0, Tok::HAS_LOWER);
-    Tok { start, end, gap, bits }
+    Tok { start: start as u32, end: end as u32, gap, bits }
 }
 
 /// Keeps a dashed word whole or cuts it into parts (see the module documentation).
 fn push_dashed(text: &str, start: usize, end: usize, gap: Gap, possessive: bool, toks: &mut Vec<Tok>) {
     let word = text.get(start..end).unwrap_or("");
-    let lower = word.to_lowercase().replace(['\u{2010}', '\u{2011}', '\u{2013}'], "-");
-    if lexicon::is_place(&lower) {
+    // The word in lower case with every dash written `-`: a short ASCII word (most dashed words) is
+    // lowered on the stack, without an allocation, and has no other dash.
+    let mut buf = [0u8; 64];
+    let owned;
+    let lower = match buf.get_mut(..word.len()) {
+        Some(out) if word.is_ascii() => {
+            out.copy_from_slice(word.as_bytes());
+            out.make_ascii_lowercase();
+            std::str::from_utf8(out).unwrap_or_default()
+        }
+        _ => {
+            owned = word.to_lowercase().replace(['\u{2010}', '\u{2011}', '\u{2013}'], "-");
+            owned.as_str()
+        }
+    };
+    if lexicon::is_place(lower) {
         toks.push(make(text, start, end, gap, possessive, false));
         return;
     }
-    let mut parts = Vec::new();
-    let mut part_start = start;
-    for (i, c) in word.char_indices() {
-        if is_dash(c) {
-            parts.push((part_start, start + i));
-            part_start = start + i + c.len_utf8();
-        }
-    }
-    parts.push((part_start, end));
+    let parts = dash_parts(word, start);
     let part_is_cap =
-        |&(s, e): &(usize, usize)| text.get(s..e).and_then(|w| w.chars().next()).is_some_and(char::is_uppercase);
-    let any_known = lower.split('-').zip(&parts).any(|(p, &(s, e))| {
+        |(s, e): (usize, usize)| text.get(s..e).and_then(|w| w.chars().next()).is_some_and(char::is_uppercase);
+    let any_known = lower.split('-').zip(parts.clone()).any(|(p, (s, e))| {
         lexicon::is_place(p)
             || lexicon::is_adjective_of_place(p)
             || make(text, s, e, Gap::Space, false, false).acronym()
     });
-    let all_cap = parts.iter().all(part_is_cap);
+    let all_cap = parts.clone().all(part_is_cap);
     let first_lower = lower.split('-').next().unwrap_or("");
-    let compound =
-        part_is_cap(&parts[0]) && parts[1..].iter().all(|p| !part_is_cap(p)) && lexicon::is_hyphen_prefix(first_lower);
+    let compound = parts.clone().next().is_some_and(part_is_cap)
+        && parts.clone().skip(1).all(|p| !part_is_cap(p))
+        && lexicon::is_hyphen_prefix(first_lower);
     if !any_known && all_cap {
         toks.push(make(text, start, end, gap, possessive, false));
     } else if !any_known && compound {
         toks.push(make(text, start, end, gap, possessive, true));
     } else {
-        let last = parts.len() - 1;
-        for (i, &(s, e)) in parts.iter().enumerate() {
+        let mut parts = parts.enumerate().peekable();
+        while let Some((i, (s, e))) = parts.next() {
+            let last = parts.peek().is_none();
             if s >= e {
                 continue;
             }
             let g = if i == 0 { gap } else { Gap::Dash };
-            toks.push(make(text, s, e, g, possessive && i == last, false));
+            toks.push(make(text, s, e, g, possessive && last, false));
         }
     }
+}
+
+/// The parts of the dashed word `word` (at `start` in the text) between its dashes, as byte ranges of the
+/// text: one more than it has dashes, empty where two dashes meet.
+fn dash_parts(word: &str, start: usize) -> impl Iterator<Item = (usize, usize)> + Clone + '_ {
+    let mut dashes = word.char_indices().filter(|&(_, c)| is_dash(c));
+    // Where the next part starts, until the last part is given.
+    let mut from = Some(0);
+    std::iter::from_fn(move || {
+        let s = from?;
+        match dashes.next() {
+            Some((i, c)) => {
+                from = Some(i + c.len_utf8());
+                Some((start + s, start + i))
+            }
+            None => {
+                from = None;
+                Some((start + s, start + word.len()))
+            }
+        }
+    })
 }
 
 /// Accumulates the characters between two words into a [`Gap`]: whitespace only, then one period or one

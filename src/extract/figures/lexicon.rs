@@ -788,10 +788,27 @@ pub(super) fn is_month(word: &str) -> bool {
     )
 }
 
+/// A singular noun as [`singular_of_plural`] gives it: `stem` followed by `suffix`. Most singulars are the
+/// plural cut short, with at most a letter or two added (`countries` gives `countr` and `y`), so they are
+/// given without an allocation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Singular<'a> {
+    pub stem: &'a str,
+    pub suffix: &'static str,
+}
+
+impl Singular<'_> {
+    /// Whether the singular is `word`.
+    pub fn is(&self, word: &str) -> bool {
+        word.len() == self.stem.len() + self.suffix.len() && word.starts_with(self.stem) && word.ends_with(self.suffix)
+    }
+}
+
 /// The singular of a plural noun (lower case), or `None` when the word does not look like a plural noun.
 /// Looking plural is what tells the noun of a count (`35,000 jobs`, `24,000 Tajik citizens`) from the
 /// adjectives before it; the singular is the unit, so it only has to be the same for the same word.
-pub(super) fn singular_of_plural(word: &str) -> Option<String> {
+pub(super) fn singular_of_plural(word: &str) -> Option<Singular<'_>> {
+    let whole = |stem| Some(Singular { stem, suffix: "" });
     if word.len() < 3 {
         return None;
     }
@@ -839,11 +856,11 @@ pub(super) fn singular_of_plural(word: &str) -> Option<String> {
         _ => None,
     };
     if let Some(s) = irregular {
-        return Some(s.to_string());
+        return whole(s);
     }
     if let Some(stem) = word.strip_suffix("men") {
         if !stem.is_empty() && !matches!(word, "specimen" | "abdomen" | "regimen" | "stamen" | "omen") {
-            return Some(format!("{stem}man"));
+            return Some(Singular { stem, suffix: "man" });
         }
         return None;
     }
@@ -895,15 +912,15 @@ pub(super) fn singular_of_plural(word: &str) -> Option<String> {
     }
     if let Some(stem) = word.strip_suffix("ies") {
         if stem.len() >= 2 {
-            return Some(format!("{stem}y"));
+            return Some(Singular { stem, suffix: "y" });
         }
     }
     for ending in ["sses", "shes", "ches", "xes", "zzes"] {
         if word.ends_with(ending) {
-            return Some(word[..word.len() - 2].to_string());
+            return whole(&word[..word.len() - 2]);
         }
     }
-    Some(word[..word.len() - 1].to_string())
+    whole(&word[..word.len() - 1])
 }
 
 /// The plural of a singular noun produced by [`singular_of_plural`], for display.
@@ -995,7 +1012,10 @@ mod tests {
             ("staff", "staff"),
             ("taxes", "tax"),
         ] {
-            assert_eq!(singular_of_plural(plural).as_deref(), Some(singular), "{plural}");
+            let got = singular_of_plural(plural).map(|s| format!("{}{}", s.stem, s.suffix));
+            assert_eq!(got.as_deref(), Some(singular), "{plural}");
+            let is = |word| singular_of_plural(plural).is_some_and(|s| s.is(word));
+            assert!(is(singular) && is(plural) == (plural == singular), "{plural}");
             assert_eq!(plural_of(singular), plural, "{singular}");
         }
         for not_plural in ["is", "was", "its", "various", "business", "analysis", "russia’s", "tajik"] {

@@ -34,14 +34,36 @@ mod scan;
 mod tests;
 
 use super::{Figure, Sentence, Unit};
+use crate::extract::reuse;
 use crate::text::Span;
-use scan::{Found, YearMention};
+use scan::{Found, Scanned, YearMention};
 use std::borrow::Cow;
 
 /// Finds the cited figures of one document, in order of position.
 pub fn extract(text: &str, sentences: &[Sentence]) -> Vec<Figure> {
-    let scanned = scan::scan(text);
-    attach(text, sentences, scanned.figures, scanned.years)
+    reuse::with(&BUFFERS, |b| {
+        scan::scan(text, &mut b.scanned);
+        attach(text, sentences, &b.scanned.figures, &mut b.scanned.years, &mut b.placed)
+    })
+}
+
+/// What [`extract`] keeps from one document to the next (see [`reuse`]).
+#[derive(Default)]
+struct Buffers {
+    scanned: Scanned,
+    placed: Vec<(usize, Span)>,
+}
+
+impl reuse::Buffers for Buffers {
+    fn clear(&mut self) {
+        reuse::clear_vec(&mut self.scanned.figures);
+        reuse::clear_vec(&mut self.scanned.years);
+        reuse::clear_vec(&mut self.placed);
+    }
+}
+
+thread_local! {
+    static BUFFERS: reuse::Slot<Buffers> = const { std::cell::Cell::new(None) };
 }
 
 /// A canonical human form of a figure's value, for labels and completion items: `$45 billion`,
@@ -112,8 +134,14 @@ fn plain(value: f64) -> String {
     }
 }
 
-/// Gives each found figure its sentence and year, dropping figures in chrome.
-fn attach(text: &str, sentences: &[Sentence], found: Vec<Found>, mut years: Vec<YearMention>) -> Vec<Figure> {
+/// Gives each found figure its sentence and year, dropping figures in chrome. `placed` is a buffer (empty).
+fn attach(
+    text: &str,
+    sentences: &[Sentence],
+    found: &[Found],
+    years: &mut Vec<YearMention>,
+    placed: &mut Vec<(usize, Span)>,
+) -> Vec<Figure> {
     // A year written inside a figure (`2000%`) is part of that figure, not a year it refers to.
     let mut f = 0;
     years.retain(|y| {
@@ -131,8 +159,9 @@ fn attach(text: &str, sentences: &[Sentence], found: Vec<Found>, mut years: Vec<
         Cow::Owned(copy)
     };
     let mut lines = LineCache::default();
-    let mut placed: Vec<(Found, Span)> = Vec::with_capacity(found.len());
-    for figure in found {
+    // Each figure that stays, by its index in `found`, with its context.
+    placed.reserve(found.len());
+    for (index, figure) in found.iter().enumerate() {
         let span = Span::new(figure.start, figure.end);
         let at = sorted.partition_point(|s| s.span.start <= span.start);
         let holder = at.checked_sub(1).map(|k| sorted[k]);
@@ -146,16 +175,17 @@ fn attach(text: &str, sentences: &[Sentence], found: Vec<Found>, mut years: Vec<
             Some(s) if s.chrome && s.span.touches(span.start as usize) => continue,
             _ => lines.around(text, span),
         };
-        placed.push((figure, context));
+        placed.push((index, context));
     }
 
     let mut out = Vec::with_capacity(placed.len());
     for group in placed.chunk_by(|a, b| a.1 == b.1) {
         let context = group[0].1;
-        for (k, (figure, _)) in group.iter().enumerate() {
-            let region_start = if k == 0 { context.start as usize } else { group[k - 1].0.end };
-            let region_end = group.get(k + 1).map_or(context.end as usize, |next| next.0.start);
-            let year = year_for(&years, figure, region_start, region_end, context.start as usize);
+        for (k, &(index, _)) in group.iter().enumerate() {
+            let figure = &found[index];
+            let region_start = if k == 0 { context.start as usize } else { found[group[k - 1].0].end };
+            let region_end = group.get(k + 1).map_or(context.end as usize, |next| found[next.0].start);
+            let year = year_for(years, figure, region_start, region_end, context.start as usize);
             out.push(Figure {
                 span: Span::new(figure.start, figure.end),
                 value: figure.value,

@@ -61,10 +61,9 @@ static CLASS: [u8; 256] = {
     table
 };
 
-/// Finds every figure and every year mention of `text`, in order of position.
-pub(super) fn scan(text: &str) -> Scanned {
+/// Finds every figure and every year mention of `text`, in order of position, into `out` (empty).
+pub(super) fn scan(text: &str, out: &mut Scanned) {
     let b = text.as_bytes();
-    let mut out = Scanned::default();
     let mut i = 0;
     'bytes: while i < b.len() {
         match CLASS[b[i] as usize] {
@@ -117,7 +116,6 @@ pub(super) fn scan(text: &str) -> Scanned {
             _ => i += 1,
         }
     }
-    out
 }
 
 /// A number written after a currency prefix (`$`, `US$`, `€`, `USD `) that ends at `after`.
@@ -368,7 +366,7 @@ enum Kind {
     Money(&'static str),
     Percent,
     Multiplier,
-    Count(String),
+    Count(Symbol),
     /// Nothing that makes the number a figure, though a currency prefix still may.
     Bare,
     /// Something that makes the number part of another expression (`3-day`, `5th`, `three times` as a
@@ -436,7 +434,7 @@ fn numeric(text: &str, start: usize, at: usize, prefix: Option<&'static str>) ->
         (None, Kind::Money(code)) => (Unit::Money(Symbol::new(code)), tail.end),
         (None, Kind::Percent) if tail.scale.is_none() => (Unit::Percent, tail.end),
         (None, Kind::Multiplier) if tail.scale.is_none() => (Unit::Multiplier, tail.end),
-        (None, Kind::Count(noun)) => (Unit::Count(Symbol::new(noun)), tail.end),
+        (None, Kind::Count(noun)) => (Unit::Count(*noun), tail.end),
         _ => {
             // A range whose high end takes no percent sign is not a range: `10%-ish` is still `10%`.
             return percent_alone(b, &low, start, low_percent_end, negative).filter(|_| range.is_some());
@@ -756,7 +754,7 @@ fn percent_at(text: &str, k: usize) -> Option<usize> {
 /// adjectives (words that are neither function words nor plural) before it: `24,000 Tajik citizens`,
 /// `five Central Asian countries`. A few measure words stay with their noun, because they change what is
 /// counted: `50 basis points`, `5 percentage points`, `1.8 billion cubic metres`. Returns the noun in the singular and its end.
-fn count_noun(text: &str, j: usize) -> Option<(String, usize)> {
+fn count_noun(text: &str, j: usize) -> Option<(Symbol, usize)> {
     let b = text.as_bytes();
     let mut k = j;
     // The word before, when it is one that stays with its noun.
@@ -777,10 +775,11 @@ fn count_noun(text: &str, j: usize) -> Option<(String, usize)> {
             return None;
         }
         if let Some(singular) = lex::singular_of_plural(lower) {
+            // (A count's noun is always its unit: interned here, its text need not be kept.)
             let noun = match previous {
-                Some(p @ ("percentage" | "basis")) if singular == "point" => format!("{p} point"),
-                Some(p @ ("cubic" | "square")) => format!("{p} {singular}"),
-                _ => singular,
+                Some(p @ ("percentage" | "basis")) if singular.is("point") => symbol_of(&[p, " point"]),
+                Some(p @ ("cubic" | "square")) => symbol_of(&[p, " ", singular.stem, singular.suffix]),
+                _ => symbol_of(&[singular.stem, singular.suffix]),
             };
             return Some((noun, e));
         }
@@ -794,6 +793,22 @@ fn count_noun(text: &str, j: usize) -> Option<(String, usize)> {
         k = e;
     }
     None
+}
+
+/// The [`Symbol`] of the text `parts` make one after another, joined on the stack when it is short (as
+/// nouns are) rather than in a new string.
+fn symbol_of(parts: &[&str]) -> Symbol {
+    let mut buf = [0u8; 64];
+    let mut len = 0;
+    for part in parts {
+        let Some(to) = buf.get_mut(len..len + part.len()) else {
+            return Symbol::new(&parts.concat());
+        };
+        to.copy_from_slice(part.as_bytes());
+        len += part.len();
+    }
+    // (Whole strings one after another make a string: the check never fails.)
+    Symbol::new(std::str::from_utf8(&buf[..len]).unwrap_or_default())
 }
 
 /// True when the word before a count makes its number a label or part of a name: `Figure 3`, `page 12`,
