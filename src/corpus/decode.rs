@@ -104,9 +104,11 @@ pub fn is_binary(bytes: &[u8]) -> bool {
     if memchr::memchr(0, sample).is_some() {
         return true;
     }
-    // Without short-circuits, so that the loop runs on vectors: it sees 8 KiB of every file.
+    // Without short-circuits, and counted in bytes a chunk of 255 at a time, so that the loop runs on vectors
+    // of 32 bytes: it sees 8 KiB of every file.
     let is_control = |b: u8| ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') & (b != 0x0C)) | (b == 0x7F);
-    let control: usize = sample.iter().map(|&b| usize::from(is_control(b))).sum();
+    let in_chunk = |chunk: &[u8]| chunk.iter().fold(0u8, |n, &b| n + u8::from(is_control(b)));
+    let control: usize = sample.chunks(255).map(|chunk| usize::from(in_chunk(chunk))).sum();
     control * 10 > sample.len()
 }
 
