@@ -16,6 +16,14 @@ mod fasthash;
 mod reuse;
 mod swar;
 
+/// Lets go of the buffers the calling thread keeps from one document to the next for the extractors: for a
+/// thread that has extracted a corpus and will not extract again for a while (see `reuse`).
+pub fn release_buffers() {
+    sentences::release_buffers();
+    entities::release_buffers();
+    figures::release_buffers();
+}
+
 use std::fmt;
 
 use crate::text::Span;

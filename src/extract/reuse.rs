@@ -43,6 +43,12 @@ pub fn with<T: Buffers, R>(slot: &'static LocalKey<Slot<T>>, f: impl FnOnce(&mut
     result
 }
 
+/// Lets go of this thread's buffers in `slot`, for a thread that will not extract for a while (the next
+/// call makes new ones). Buffers in use by a call now running are not in the slot, and are put back after it.
+pub fn release<T>(slot: &'static LocalKey<Slot<T>>) {
+    let _ = slot.try_with(|s| drop(s.take()));
+}
+
 /// Empties `v`, shrinking its memory to [`KEEP_BYTES`] when it holds more.
 pub fn clear_vec<T>(v: &mut Vec<T>) {
     v.clear();

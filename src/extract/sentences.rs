@@ -84,6 +84,11 @@ thread_local! {
     static BUFFERS: reuse::Slot<Buffers> = const { std::cell::Cell::new(None) };
 }
 
+/// Lets go of the buffers this thread keeps for [`sentences`](self) (see [`crate::extract::release_buffers`]).
+pub(crate) fn release_buffers() {
+    reuse::release(&BUFFERS);
+}
+
 /// One line of the text, trimmed.
 #[derive(Clone, Copy, Debug)]
 struct Line {

@@ -72,6 +72,9 @@ pub struct Shared {
     /// Work after an index is in use (the quotation word map, writing the persisted index), for
     /// `researchLsp/status`: it costs CPU, not answers.
     background: AtomicU64,
+    /// An index was built or read since memory was last given back (see [`crate::memory`]): the last
+    /// background task to end gives it back.
+    give_back_due: AtomicBool,
 }
 
 impl Shared {
@@ -154,6 +157,7 @@ impl Backend {
                 persisting: Mutex::new(()),
                 recently_changed: Mutex::new(Vec::new()),
                 background: AtomicU64::new(0),
+                give_back_due: AtomicBool::new(false),
             }),
         }
     }
@@ -475,6 +479,10 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                 generation = slot.1 + 1;
                 *slot = (index.clone(), generation);
             }
+            // A build or a restart freed a great deal; an update, little.
+            if !matches!(persisted, Persisted::Updated) {
+                shared.give_back_due.store(true, Ordering::SeqCst);
+            }
             if let Ok(mut p) = shared.persisted.write() {
                 // `generation` is the index the state is about.
                 let updated = matches!(persisted, Persisted::Updated);
@@ -518,8 +526,6 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                             let _ = tx.send(path);
                         }
                     }
-                    // What reading the store and checking it freed.
-                    crate::memory::give_back();
                 });
             }
             // The word map that quotation checks use, built now rather than on the first check.
@@ -568,7 +574,7 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
         shared.background.fetch_add(1, Ordering::SeqCst);
         tokio::task::spawn_blocking(move || {
             let _guard = shared.persisting.lock().unwrap_or_else(|e| e.into_inner());
-            let _done = Decrement(&shared.background);
+            let _done = Decrement(&shared);
             // A newer job writes its own index; this one would be stale at once.
             if shared.job.load(Ordering::SeqCst) != job {
                 return;
@@ -583,9 +589,6 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
             if let Ok(mut p) = shared.persisted.write() {
                 *p = state;
             }
-            // What the build and the writing freed (the index it replaced, if any, is dropped by now unless a
-            // request still holds it).
-            crate::memory::give_back();
         });
     }
     watch_corpus(&shared, &client, roots).await;
@@ -607,19 +610,26 @@ fn spawn_background(shared: &Arc<Shared>, work: impl FnOnce(&Arc<Shared>) + Send
     tokio::spawn(async move {
         tokio::time::sleep(BACKGROUND_DELAY).await;
         let _ = tokio::task::spawn_blocking(move || {
-            let _done = Decrement(&shared.background);
+            let _done = Decrement(&shared);
             work(&shared);
         })
         .await;
     });
 }
 
-/// Counts a background task as done when it ends, however it ends.
-struct Decrement<'a>(&'a AtomicU64);
+/// Counts a background task as done when it ends, however it ends. The last one to end after an index was
+/// built or read gives back the memory that work freed (see [`crate::memory`]): by then the build, the
+/// writing of the store, the checks and the word map have all let go of what they needed for a time. (Two
+/// tasks ending at once may each see the other and leave it to the next time.)
+struct Decrement<'a>(&'a Shared);
 
 impl Drop for Decrement<'_> {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+        let shared = self.0;
+        if shared.background.load(Ordering::SeqCst) == 1 && shared.give_back_due.swap(false, Ordering::SeqCst) {
+            crate::memory::give_back();
+        }
+        shared.background.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

@@ -402,6 +402,11 @@ thread_local! {
     static BUFFERS: reuse::Slot<Buffers> = const { std::cell::Cell::new(None) };
 }
 
+/// Lets go of the buffers this thread keeps for [`entities`](self) (see [`crate::extract::release_buffers`]).
+pub(crate) fn release_buffers() {
+    reuse::release(&BUFFERS);
+}
+
 /// Finds the names in one document: every mention in its prose sentences and the acronyms it defines.
 pub fn extract(text: &str, sentences: &[Sentence]) -> DocNames {
     reuse::with(&BUFFERS, |buffers| extract_with(text, sentences, buffers))

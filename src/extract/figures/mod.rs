@@ -66,6 +66,11 @@ thread_local! {
     static BUFFERS: reuse::Slot<Buffers> = const { std::cell::Cell::new(None) };
 }
 
+/// Lets go of the buffers this thread keeps for [`figures`](self) (see [`crate::extract::release_buffers`]).
+pub(crate) fn release_buffers() {
+    reuse::release(&BUFFERS);
+}
+
 /// A canonical human form of a figure's value, for labels and completion items: `$45 billion`,
 /// `$41–42 billion`, `€12 billion`, `RUB 1.2 trillion`, `62%`, `10–15%`, `35,000 jobs`,
 /// `1.5 million migrants`, `7×`.
