@@ -782,7 +782,7 @@ fn names_every_figure(docs: &[Arc<SourceDoc>], order: &FigureOrder) -> bool {
 
 /// Merges the names of all sources into entities, assigns each source its mentions and lays out the
 /// postings. The name table the merge made is given back, for later updates.
-pub(crate) fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Entity>, Names) {
+fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Entity>, Names) {
     let mut mentions: Vec<Vec<u32>> = Vec::with_capacity(docs.len());
     let (table, rows) = name_table(&docs.iter().map(|d| &*d.names).collect::<Vec<_>>(), Some(&mut mentions));
     let grouping = table.resolve();

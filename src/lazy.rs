@@ -13,7 +13,6 @@
 //! its stored extraction is not reused, and it is extracted again. The file's checksum makes that a file
 //! written wrong, not one damaged on disk.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::ops::{Deref, Range};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -100,18 +99,6 @@ impl<T: Counted> Lazy<T> {
         match self.encoded.as_ref().and_then(|e| Some((e.bytes.get(e.range.clone())?, e.limit, e.counts))) {
             Some(encoded) => Err(encoded),
             None => Ok(self.value()),
-        }
-    }
-
-    /// The value, borrowed where it is decoded and kept, else decoded for the caller only (as [`Lazy::peek`]),
-    /// to be handed to another thread.
-    pub fn get_or_decode(&self) -> Cow<'_, T>
-    where
-        T: Clone,
-    {
-        match self.value.get() {
-            Some(value) => Cow::Borrowed(value),
-            None => Cow::Owned(self.decode()),
         }
     }
 
