@@ -587,18 +587,18 @@ impl NameLookup {
 /// A matcher of every name, alias and spelling variant of `entities` (two characters or more), with the
 /// entity of each pattern.
 fn matcher_of(entities: &[Arc<Entity>]) -> (Option<AhoCorasick>, Vec<EntityId>) {
-    let mut seen: HashMap<String, EntityId> = HashMap::new();
-    for (eid, entity) in entities.iter().enumerate() {
-        for name in entity.names() {
-            for variant in extract::entities::spelling_variants(name) {
-                if variant.chars().count() >= 2 {
-                    seen.entry(variant).or_insert(eid as EntityId);
-                }
-            }
-        }
-    }
-    let mut pairs: Vec<(String, EntityId)> = seen.into_iter().collect();
-    pairs.sort();
+    // Every variant with its entity, made on the cores; sorted, each variant kept once with its first
+    // entity (the lowest id), as a map filled in entity order would keep it.
+    let mut pairs: Vec<(String, EntityId)> = entities
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(eid, entity)| {
+            let variants = entity.names().flat_map(extract::entities::spelling_variants);
+            variants.filter(|v| v.chars().count() >= 2).map(move |v| (v, eid as EntityId)).collect::<Vec<_>>()
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup_by(|later, first| later.0 == first.0);
     let patterns = pairs.iter().map(|(_, e)| *e).collect();
     let matcher = AhoCorasickBuilder::new()
         .match_kind(MatchKind::LeftmostLongest)
@@ -1379,6 +1379,40 @@ mod tests {
         let groups: Vec<(u32, usize)> =
             index.figures_like_by_source(&find(2, "$45 billion")).into_iter().map(|(s, g)| (s, g.len())).collect();
         assert_eq!(groups, [(0, 1), (2, 2)]);
+    }
+
+    /// The matcher of names keeps each spelling variant once, with the first entity that has it, in the
+    /// order of the variants: what filling a map in entity order and sorting it gives.
+    #[test]
+    fn the_matcher_keeps_each_variant_once_with_its_first_entity() {
+        let index = Index::build(crate::corpus::embedded::seeds());
+        // Two entities of our own that share a name form, after the seeds'.
+        let def = |name: &str, aliases: &[&str]| extract::EntityDef {
+            name: name.to_string(),
+            kind: extract::EntityKind::Organization,
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        };
+        let mut entities = index.entities.clone();
+        entities.push(Arc::new(Entity::of_def(&def("Turkic Council", &["OTS", "Turkic Centre"]))));
+        entities.push(Arc::new(Entity::of_def(&def("Organization of Turkic States", &["OTS", "Turkic Center"]))));
+        let mut seen: HashMap<String, EntityId> = HashMap::new();
+        for (eid, entity) in entities.iter().enumerate() {
+            for variant in entity.names().flat_map(extract::entities::spelling_variants) {
+                if variant.chars().count() >= 2 {
+                    seen.entry(variant).or_insert(eid as EntityId);
+                }
+            }
+        }
+        let mut expected: Vec<(String, EntityId)> = seen.into_iter().collect();
+        expected.sort();
+        assert!(expected.len() > 20);
+        let (matcher, patterns) = matcher_of(&entities);
+        let first = index.entities.len() as EntityId;
+        assert!(
+            expected.contains(&("OTS".to_string(), first)) && expected.contains(&("Turkic Center".to_string(), first))
+        );
+        assert_eq!(patterns, expected.iter().map(|(_, e)| *e).collect::<Vec<_>>());
+        assert_eq!(matcher.map(|m| m.patterns_len()), Some(expected.len()));
     }
 
     /// The entities a source's names belong to are the entities whose postings name the source: what the
