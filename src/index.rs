@@ -92,10 +92,6 @@ pub struct SourceDoc {
     /// mention of an entity is a mention in `names.mentions` whose name has one; postings count in that
     /// list, so the mentions are not stored twice.
     pub entity_of_name: Vec<Option<EntityId>>,
-    /// The quantity key of each figure, made with a fresh extraction for the build's sort of the figures,
-    /// which takes them (the figures are kept encoded, and decoding them all again would cost the build as
-    /// much as sorting them); empty otherwise.
-    quantity_keys: Vec<QuantityKey>,
 }
 
 impl SourceDoc {
@@ -165,7 +161,6 @@ impl SourceDoc {
             figures: self.figures.clone(),
             names: self.names.clone(),
             entity_of_name: Vec::new(),
-            quantity_keys: Vec::new(),
         }
     }
 
@@ -351,7 +346,7 @@ pub(crate) struct Names {
 /// A figure's quantity as a hashable key: the unit, and the values rounded to 9 significant digits, which
 /// is where [`extract::close`] draws the line for numbers parsed from decimal text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct QuantityKey {
+pub(crate) struct QuantityKey {
     unit: u64,
     value: (i32, i16),
     /// For a range, its high end; `(0, i16::MIN)` for none (no value rounds to that exponent).
@@ -410,7 +405,7 @@ impl Index {
     pub fn build_with(corpus: Corpus, prior: &[Prior]) -> Index {
         let Corpus { sources, warnings } = corpus;
         let reusable = by_path(prior);
-        let docs: Vec<SourceDoc> = sources
+        let (docs, keys): (Vec<SourceDoc>, Vec<Vec<QuantityKey>>) = sources
             .into_par_iter()
             .map(|source| {
                 let old = reusable.get(source.meta.path.as_path()).map(|&i| &prior[i]);
@@ -429,8 +424,8 @@ impl Index {
                 let part = Part::of(&held.text, hash, title_line, old.map(|o| (0, o)));
                 part.into_doc(source.meta, Some(held))
             })
-            .collect();
-        Index::merged(docs, warnings)
+            .unzip();
+        Index::merged(docs, keys, warnings)
     }
 
     /// Loads the corpus under `paths` from disk and indexes it, streaming: each file is read, extracted and
@@ -439,20 +434,21 @@ impl Index {
     /// file; one whose text hashes the same keeps its extraction.
     pub fn load(paths: &[std::path::PathBuf], prior: &[Prior]) -> Index {
         let gathered = gather(prior, |known, digest| crate::corpus::load_with(paths, known, digest));
-        Index::merged(gathered.docs, gathered.warnings)
+        Index::merged(gathered.docs, gathered.keys, gathered.warnings)
     }
 
     /// [`Index::load`] over a listing of the corpus made earlier ([`crate::corpus::list`]).
     pub fn load_listed(listing: crate::corpus::Listing, prior: &[Prior]) -> Index {
         let gathered = gather_listed(listing, prior);
-        Index::merged(gathered.docs, gathered.warnings)
+        Index::merged(gathered.docs, gathered.keys, gathered.warnings)
     }
 
     /// The index of sources extracted (or taken from a prior) but not merged: the names merged into entities
     /// and the figures sorted by quantity side by side, as the one needs only the names and the other only
     /// the figures. The merge keeps one core busy and the other part of the time; the sort fills the gaps.
-    pub(crate) fn merged(mut docs: Vec<SourceDoc>, warnings: Vec<Warning>) -> Index {
-        let keys: Vec<Vec<QuantityKey>> = docs.iter_mut().map(|d| std::mem::take(&mut d.quantity_keys)).collect();
+    /// `keys[sid]` holds the quantity key of each figure of source `sid` where it was just extracted (see
+    /// [`Part::quantity_keys`]); it may be shorter, or empty.
+    pub(crate) fn merged(docs: Vec<SourceDoc>, keys: Vec<Vec<QuantityKey>>, warnings: Vec<Warning>) -> Index {
         let figures: Vec<Arc<Lazy<Vec<Figure>>>> = docs.iter().map(|d| d.figures.clone()).collect();
         let ((docs, entities, names), sorted) = rayon::join(
             || merge_names(docs),
@@ -482,9 +478,7 @@ impl Index {
             bytes += doc.len;
         }
         let stored = matches!(order, Order::Stored(_));
-        // Keys no sort took (of a source extracted afresh beside a stored order) are not kept.
-        let docs: Vec<Arc<SourceDoc>> =
-            docs.into_iter().map(|doc| Arc::new(SourceDoc { quantity_keys: Vec::new(), ..doc })).collect();
+        let docs: Vec<Arc<SourceDoc>> = docs.into_iter().map(Arc::new).collect();
         let entities: Vec<Arc<Entity>> = entities.into_iter().map(Arc::new).collect();
         // Where the order is to be checked or sorted, that and the name lookup side by side: the lookup's two
         // parts are serial each.
@@ -517,7 +511,7 @@ impl Index {
     pub fn with_checked_store(&self) -> Option<Index> {
         if self.postings_unchecked && !self.postings_hold() {
             let docs = self.sources.iter().map(|d| d.unmerged()).collect();
-            return Some(Index::merged(docs, self.warnings.clone()));
+            return Some(Index::merged(docs, Vec::new(), self.warnings.clone()));
         }
         if !self.order_unchecked {
             return None;
@@ -726,7 +720,7 @@ fn figures_of(docs: &[Arc<SourceDoc>]) -> Vec<&Lazy<Vec<Figure>>> {
 
 /// Every figure of the sources whose figures are `figures` (`figures[sid]` of source `sid`), ordered by
 /// quantity, then source, then position; `keys[sid]` holds the quantity key of each figure of source `sid`
-/// where the build has them (see [`SourceDoc::quantity_keys`]).
+/// where the build has them (see [`Part::quantity_keys`]).
 fn sort_by_quantity(figures: &[&Lazy<Vec<Figure>>], mut keys: Vec<Vec<QuantityKey>>) -> FigureOrder {
     // Each source's figures take the next `counts[sid]` slots, filled in parallel, from the keys the
     // extraction made or else from the figures decoded. A source whose figures decode to fewer than it says
@@ -834,8 +828,9 @@ struct LaidOut {
 const DECODED_AHEAD: usize = 64;
 
 /// Hands `take` what `prepare` gives for each of `items`, in order. The serial passes of the merge take the
-/// sources one at a time, but what each needs (its names, kept encoded: see `Part::of`) is decoded a chunk
-/// of [`DECODED_AHEAD`] items ahead, on the other cores, while `take` has the chunk before.
+/// sources one at a time, but what each needs (for the name table, its names read from their encoded bytes:
+/// see `Part::of`) is prepared a chunk of [`DECODED_AHEAD`] items ahead, on the other cores, while `take`
+/// has the chunk before.
 fn decoded_ahead<T: Sync, R: Send>(items: &[T], prepare: impl Fn(&T) -> R + Sync, mut take: impl FnMut(R) + Send) {
     let prepare_chunk = |chunk: &[T]| -> Vec<R> { chunk.par_iter().map(&prepare).collect() };
     let mut chunks = items.chunks(DECODED_AHEAD);
@@ -1058,10 +1053,9 @@ impl Index {
         for ((sid, meta, part), entity_of_name) in parts.into_iter().zip(assigned) {
             let before = &self.sources[sid as usize];
             touched.extend(before.mentions().map(|(_, m)| m.entity));
-            let mut doc = part.into_doc(meta, None);
+            // Only a build sorts the figures from the quantity keys; an update places them one by one.
+            let (mut doc, _) = part.into_doc(meta, None);
             doc.entity_of_name = entity_of_name;
-            // Only a build sorts the figures from the keys; an update places them one by one.
-            doc.quantity_keys = Vec::new();
             touched.extend(doc.mentions().map(|(_, m)| m.entity));
             bytes = bytes - before.len + doc.len;
             sources[sid as usize] = Arc::new(doc);
@@ -1214,7 +1208,9 @@ pub(crate) struct Part {
     sentences: Arc<Lazy<Vec<Sentence>>>,
     figures: Arc<Lazy<Vec<Figure>>>,
     names: Arc<Lazy<extract::DocNames>>,
-    /// See [`SourceDoc::quantity_keys`].
+    /// The quantity key of each figure where the figures were just extracted, for the build's sort of the
+    /// figures (they are kept encoded, and decoding them all again would cost the build as much as sorting
+    /// them); empty where the extraction is reused.
     quantity_keys: Vec<QuantityKey>,
     /// The position of the prior whose extraction this is.
     pub from_prior: Option<usize>,
@@ -1258,8 +1254,9 @@ impl Part {
         }
     }
 
-    fn into_doc(self, meta: SourceMeta, held: Option<Arc<SourceText>>) -> SourceDoc {
-        SourceDoc {
+    /// The source, and the quantity keys of its figures (see [`Part::quantity_keys`]).
+    fn into_doc(self, meta: SourceMeta, held: Option<Arc<SourceText>>) -> (SourceDoc, Vec<QuantityKey>) {
+        let doc = SourceDoc {
             meta,
             len: self.len,
             hash: self.hash,
@@ -1270,14 +1267,16 @@ impl Part {
             figures: self.figures,
             names: self.names,
             entity_of_name: Vec::new(),
-            quantity_keys: self.quantity_keys,
-        }
+        };
+        (doc, self.quantity_keys)
     }
 }
 
 /// The sources under `paths`, loaded and extracted (or taken from `prior`), not yet merged.
 pub(crate) struct Gathered {
     pub docs: Vec<SourceDoc>,
+    /// The quantity keys of each source's figures, where it was extracted afresh (see [`Index::merged`]).
+    pub keys: Vec<Vec<QuantityKey>>,
     pub warnings: Vec<Warning>,
     /// For each source, the position in `prior` of the prior whose extraction it reuses.
     pub from_prior: Vec<Option<usize>>,
@@ -1312,8 +1311,8 @@ fn gather(
     };
     let (sources, warnings) = load(&known, &digest);
     let from_prior = sources.iter().map(|(_, part)| part.from_prior).collect();
-    let docs = sources.into_iter().map(|(meta, part)| part.into_doc(meta, None)).collect();
-    Gathered { docs, warnings, from_prior }
+    let (docs, keys) = sources.into_iter().map(|(meta, part)| part.into_doc(meta, None)).unzip();
+    Gathered { docs, keys, warnings, from_prior }
 }
 
 /// True when `start..end` of `text` is not glued to a letter or digit on either side.

@@ -147,7 +147,7 @@ pub fn restore_listed(stored: Stored, listing: crate::corpus::Listing, also: &[P
         }
         Index::finish_with(docs, entities, gathered.warnings, index::Order::Stored(by_quantity))
     } else {
-        Index::merged(gathered.docs, gathered.warnings)
+        Index::merged(gathered.docs, gathered.keys, gathered.warnings)
     };
     Restored { index, whole, extracted }
 }
