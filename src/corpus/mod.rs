@@ -127,17 +127,8 @@ pub fn load_with<T: Send>(
                 count += 1;
             })
         });
-        let read: Vec<(usize, ReadFile<T>)> = listed
-            .into_iter()
-            .par_bridge()
-            .map(|(i, file)| {
-                let read = match file.kind {
-                    walk::FileKind::Document => read_document_file(&file.path, file.stamp, known, digest),
-                    _ => read_file(&file, known, digest),
-                };
-                (i, read)
-            })
-            .collect();
+        let read: Vec<(usize, ReadFile<T>)> =
+            listed.into_iter().par_bridge().map(|(i, file)| (i, read_file(&file, known, digest))).collect();
         (read, walk.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
     read.sort_unstable_by_key(|(i, _)| *i);
@@ -268,7 +259,8 @@ fn read_file<T>(
 ) -> ReadFile<T> {
     let path = file.path.as_path();
     match file.kind {
-        walk::FileKind::Document => read_document_file(path, Stamp::of(path), known, digest),
+        // Dated by the walk that found it.
+        walk::FileKind::Document => read_document_file(path, file.stamp, known, digest),
         walk::FileKind::BibTeX => match decode::read_text(path) {
             Ok(decoded) => {
                 let (entries, mut problems) = bib::parse_bibtex(path, &decoded.text);
