@@ -34,6 +34,12 @@ impl FigureOrder {
         FigureOrder { len: refs.len(), chunks: refs.chunks(CHUNK).map(Arc::from).collect() }
     }
 
+    /// The order whose entries are those of `chunks` in turn (as read back from the store).
+    pub fn of_chunks(chunks: Vec<Arc<[FigureRef]>>) -> FigureOrder {
+        let chunks: Vec<Arc<[FigureRef]>> = chunks.into_iter().filter(|c| !c.is_empty()).collect();
+        FigureOrder { len: chunks.iter().map(|c| c.len()).sum(), chunks }
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }

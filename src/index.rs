@@ -148,6 +148,24 @@ impl SourceDoc {
         self.sentences.failed() || self.figures.failed() || self.names.failed()
     }
 
+    /// A source as the persisted index holds it: `prior`'s extraction (its path and stamp are the metadata's),
+    /// with its names assigned to entities as `entity_of_name` says.
+    pub(crate) fn stored(meta: SourceMeta, prior: Prior, entity_of_name: Vec<Option<EntityId>>) -> SourceDoc {
+        let Prior { path, len, hash, stamp, title_line, held, sentences, figures, names } = prior;
+        SourceDoc {
+            meta: SourceMeta { path, stamp, ..meta },
+            len,
+            hash,
+            title_line,
+            held,
+            fits: std::sync::OnceLock::new(),
+            sentences,
+            figures,
+            names,
+            entity_of_name,
+        }
+    }
+
     /// This source with its extraction, before the merge assigned its names.
     fn unmerged(&self) -> SourceDoc {
         SourceDoc {
@@ -434,12 +452,6 @@ impl Index {
     /// file; one whose text hashes the same keeps its extraction.
     pub fn load(paths: &[std::path::PathBuf], prior: &[Prior]) -> Index {
         let gathered = gather(prior, |known, digest| crate::corpus::load_with(paths, known, digest));
-        Index::merged(gathered.docs, gathered.keys, gathered.warnings)
-    }
-
-    /// [`Index::load`] over a listing of the corpus made earlier ([`crate::corpus::list`]).
-    pub fn load_listed(listing: crate::corpus::Listing, prior: &[Prior]) -> Index {
-        let gathered = gather_listed(listing, prior);
         Index::merged(gathered.docs, gathered.keys, gathered.warnings)
     }
 

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::corpus::Stamp;
+use crate::corpus::{SourceMeta, Stamp, Warning};
 use crate::extract::{self, AcronymDef, DocName, DocNames, EntityKind, Figure, NameMention, Sentence, Symbol, Unit};
 use crate::figure_order::FigureOrder;
 use crate::index::{self, Entity, FigureRef, Index, Postings, Prior, SourceDoc, SourceId};
@@ -29,7 +29,7 @@ use crate::lazy::{Counted, Lazy};
 use crate::text::Span;
 
 /// Bumped whenever the layout below or what the extractors produce changes.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 const MAGIC: &[u8; 8] = b"RLSPIDX\0";
 /// Entities per separately decodable chunk.
 const ENTITY_CHUNK: usize = 1024;
@@ -83,11 +83,15 @@ pub struct Stored {
     entities: Vec<Entity>,
     /// The figures in quantity order; checked when used (see [`Index::finish_with`]).
     by_quantity: FigureOrder,
+    /// What loading the corpus warned of (files skipped, bibliography entries not read).
+    warnings: Vec<Warning>,
 }
 
 #[derive(Debug)]
 struct StoredDoc {
     prior: Prior,
+    /// The source's metadata as the corpus gave it then (citation key, title, author, ...).
+    meta: SourceMeta,
     entity_of_name: Vec<Option<u32>>,
 }
 
@@ -122,13 +126,11 @@ pub struct Restored {
 /// Texts are not read here, so what was stored is checked against them later: each time a text is read
 /// ([`crate::index::SourceDoc::text`] checks its hash and that the stored spans fit it), and in one pass by
 /// [`stale_sources`], which a caller runs in the background to re-index whatever no longer matches.
+///
+/// The server does not wait for the listing this takes: see [`restore_unlisted`].
 pub fn restore(stored: Stored, paths: &[PathBuf], also: &[Prior]) -> Restored {
-    restore_listed(stored, crate::corpus::list(paths), also)
-}
-
-/// [`restore`] over a listing of the corpus made earlier (while the store was read, say).
-pub fn restore_listed(stored: Stored, listing: crate::corpus::Listing, also: &[Prior]) -> Restored {
-    let Stored { docs, entities, by_quantity } = stored;
+    let listing = crate::corpus::list(paths);
+    let Stored { docs, entities, by_quantity, warnings: _ } = stored;
     let n = docs.len();
     let mut assigned: Vec<Vec<Option<u32>>> = Vec::with_capacity(n);
     let mut prior: Vec<Prior> = Vec::with_capacity(n + also.len());
@@ -150,6 +152,43 @@ pub fn restore_listed(stored: Stored, listing: crate::corpus::Listing, also: &[P
         Index::merged(gathered.docs, gathered.keys, gathered.warnings)
     };
     Restored { index, whole, extracted }
+}
+
+/// The index as stored, without looking at the corpus: every source taken with the metadata, size and
+/// modification time it had, the loader's warnings as they were, the stored entities and postings used as
+/// they are. What the corpus holds now is checked afterwards, off the path to the first answer: the files'
+/// sizes and times by [`holds_for`] (a walk of the corpus, which at 36,000 files takes longer than reading
+/// the store), the texts by [`stale_sources`]; an excerpt is checked against its text whenever one is read
+/// ([`crate::index::SourceDoc::text`]), so nothing is ever quoted from a text that changed meanwhile.
+pub fn restore_unlisted(stored: Stored) -> Index {
+    let Stored { docs, entities, by_quantity, warnings } = stored;
+    let docs = docs.into_iter().map(|d| SourceDoc::stored(d.meta, d.prior, d.entity_of_name)).collect();
+    Index::finish_with(docs, entities, warnings, index::Order::Stored(by_quantity))
+}
+
+/// Whether `index` is the index of the corpus `listing` lists, as far as the files' sizes and modification
+/// times tell (see [`restore_unlisted`]): the same documents in the same order, each with the size and time
+/// it was indexed at, the same metadata (bibliographies are read again by the listing), and the same files
+/// skipped. No document whose file is unchanged is read; a new or changed one is read, not extracted.
+pub fn holds_for(index: &Index, listing: crate::corpus::Listing) -> bool {
+    let sources: std::collections::HashMap<&Path, usize> =
+        index.sources.iter().enumerate().map(|(i, d)| (d.meta.path.as_path(), i)).collect();
+    let known = |path: &Path, stamp: Stamp| {
+        let &i = sources.get(path)?;
+        let doc = &index.sources[i];
+        (doc.meta.stamp == Some(stamp)).then(|| (Some(i), doc.title_line.clone()))
+    };
+    let (listed, warnings) = crate::corpus::load_listed(listing, &known, &|_, _, _| None);
+    // A source's own warning (a text that was not UTF-8) is given when its file is read, and an unchanged
+    // file is not: only the warnings about files that are not sources are compared.
+    let skipped = |w: &&Warning| !sources.contains_key(w.path.as_path());
+    listed.len() == index.sources.len()
+        && listed
+            .iter()
+            .zip(&index.sources)
+            .enumerate()
+            .all(|(i, ((meta, from), doc))| *from == Some(i) && *meta == doc.meta)
+        && warnings.iter().filter(skipped).eq(index.warnings.iter().filter(skipped))
 }
 
 /// The sources of `index` whose files no longer hold the text indexed, or that the stored extraction does
@@ -229,12 +268,33 @@ pub fn encode(index: &Index) -> Vec<u8> {
         w.uint(chunk.len() as u64);
         w.buf.extend_from_slice(chunk);
     }
-    // The figures in quantity order, which would otherwise be sorted again.
+    // The figures in quantity order, which would otherwise be sorted again: in chunks of known length and
+    // count, so that they decode in parallel.
     let order = index.figure_order();
     w.uint(order.len() as u64);
-    for r in order.iter() {
-        w.uint(u64::from(r.source));
-        w.uint(u64::from(r.figure));
+    // (The order's own chunks: a few thousand entries each, see `FigureOrder`.)
+    let chunks = order.chunks();
+    let encoded: Vec<Vec<u8>> = chunks
+        .par_iter()
+        .map(|chunk| {
+            let mut w = Writer::default();
+            for r in chunk.iter() {
+                w.uint(u64::from(r.source));
+                w.uint(u64::from(r.figure));
+            }
+            w.buf
+        })
+        .collect();
+    w.uint(chunks.len() as u64);
+    for (chunk, bytes) in chunks.iter().zip(&encoded) {
+        w.uint(chunk.len() as u64);
+        w.uint(bytes.len() as u64);
+        w.buf.extend_from_slice(bytes);
+    }
+    w.uint(index.warnings.len() as u64);
+    for warning in &index.warnings {
+        w.str(&warning.path.to_string_lossy());
+        w.str(&warning.message);
     }
     let payload = w.buf;
     let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
@@ -332,12 +392,45 @@ pub fn decode_owned(bytes: Vec<u8>) -> Result<Stored, StoreError> {
         })
         .collect::<Result<_, _>>()?;
     let entities: Vec<Entity> = decoded.into_iter().flatten().collect();
+    let total = r.count(2)?;
     let n = r.count(2)?;
-    let mut by_quantity = Vec::with_capacity(n);
+    let mut chunks: Vec<(std::ops::Range<usize>, usize)> = Vec::with_capacity(n);
+    let mut counted = 0;
     for _ in 0..n {
-        let source = u32::try_from(r.uint()?).map_err(|_| corrupt("figure order"))?;
-        let figure = u32::try_from(r.uint()?).map_err(|_| corrupt("figure order"))?;
-        by_quantity.push(FigureRef { source, figure });
+        let count = r.count(0)?;
+        let len = r.count(1)?;
+        if count == 0 || count.saturating_mul(2) > len {
+            return Err(corrupt("a chunk of the figure order"));
+        }
+        let start = r.pos;
+        r.take(len)?;
+        chunks.push((start..r.pos, count));
+        counted += count;
+    }
+    if counted != total {
+        return Err(corrupt("the figure order's length"));
+    }
+    let by_quantity: Vec<Arc<[FigureRef]>> = chunks
+        .into_par_iter()
+        .map(|(chunk, count)| {
+            let mut r = Reader { data: &bytes[..chunk.end], pos: chunk.start };
+            let mut refs = Vec::with_capacity(count);
+            for _ in 0..count {
+                let source = u32::try_from(r.uint()?).map_err(|_| corrupt("figure order"))?;
+                let figure = u32::try_from(r.uint()?).map_err(|_| corrupt("figure order"))?;
+                refs.push(FigureRef { source, figure });
+            }
+            if r.pos != chunk.end {
+                return Err(corrupt("trailing bytes in the figure order"));
+            }
+            Ok(Arc::from(refs))
+        })
+        .collect::<Result<_, _>>()?;
+    let n = r.count(2)?;
+    let mut warnings = Vec::with_capacity(n);
+    for _ in 0..n {
+        let path = PathBuf::from(r.str()?);
+        warnings.push(Warning { path, message: r.str()?.to_string() });
     }
     if r.pos != bytes.len() {
         return Err(corrupt("trailing bytes"));
@@ -345,7 +438,7 @@ pub fn decode_owned(bytes: Vec<u8>) -> Result<Stored, StoreError> {
     if docs.par_iter().any(|d| d.entity_of_name.iter().flatten().any(|&e| e as usize >= entities.len())) {
         return Err(corrupt("a name of an unknown entity"));
     }
-    Ok(Stored { docs, entities, by_quantity: FigureOrder::new(by_quantity) })
+    Ok(Stored { docs, entities, by_quantity: FigureOrder::of_chunks(by_quantity), warnings })
 }
 
 fn encode_doc(w: &mut Writer, doc: &SourceDoc) {
@@ -363,6 +456,13 @@ fn encode_doc(w: &mut Writer, doc: &SourceDoc) {
         None => w.buf.push(0),
     }
     w.str(&doc.title_line);
+    let meta = &doc.meta;
+    w.str(&meta.key);
+    w.str(&meta.title);
+    for field in [&meta.author, &meta.date, &meta.publisher] {
+        w.opt_str(field.as_deref());
+    }
+    w.buf.push(u8::from(meta.embedded));
     // Each part as its counts and its length in bytes, then the bytes, which decode on their own. A part
     // still in the bytes it was encoded to (by the extraction, or in the store it was read from) is copied.
     let mut part = Writer::default();
@@ -509,6 +609,15 @@ fn decode_doc(r: &mut Reader<'_>, bytes: &Arc<Vec<u8>>) -> Result<StoredDoc, Sto
         _ => return Err(corrupt("stamp")),
     };
     let title_line = r.str()?.to_string();
+    let key = r.str()?.to_string();
+    let title = r.str()?.to_string();
+    let [author, date, publisher] = [r.opt_str()?, r.opt_str()?, r.opt_str()?].map(|f| f.map(str::to_string));
+    let embedded = match r.byte()? {
+        0 => false,
+        1 => true,
+        _ => return Err(corrupt("metadata")),
+    };
+    let meta = SourceMeta { key, title, author, date, publisher, path: path.clone(), embedded, stamp };
     let limit = u32::try_from(len).map_err(|_| corrupt("length"))?;
     let (counts, range) = r.section([SENTENCE_BYTES, 0])?;
     let sentences = Lazy::encoded(bytes.clone(), range, limit, counts, decode_sentences);
@@ -537,6 +646,7 @@ fn decode_doc(r: &mut Reader<'_>, bytes: &Arc<Vec<u8>>) -> Result<StoredDoc, Sto
             figures: Arc::new(figures),
             names: Arc::new(names),
         },
+        meta,
         entity_of_name,
     })
 }
@@ -802,6 +912,16 @@ impl Writer {
         self.buf.extend_from_slice(s.as_bytes());
     }
 
+    fn opt_str(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => {
+                self.buf.push(1);
+                self.str(s);
+            }
+            None => self.buf.push(0),
+        }
+    }
+
     /// A part written into `part` (which is left empty), after its `counts` and its length in bytes.
     fn section(&mut self, counts: [usize; 2], part: &mut Writer) {
         self.uint(counts[0] as u64);
@@ -882,6 +1002,14 @@ impl<'a> Reader<'a> {
         std::str::from_utf8(self.take(n)?).map_err(|_| corrupt("text"))
     }
 
+    fn opt_str(&mut self) -> Result<Option<&'a str>, StoreError> {
+        match self.byte()? {
+            0 => Ok(None),
+            1 => Ok(Some(self.str()?)),
+            _ => Err(corrupt("an optional text")),
+        }
+    }
+
     fn f64(&mut self) -> Result<f64, StoreError> {
         Ok(f64::from_le_bytes(self.take(8)?.try_into().map_err(|_| corrupt("number"))?))
     }
@@ -953,6 +1081,96 @@ mod tests {
         assert_eq!(back.figure_count(), index.figure_count());
         assert!(stale_sources(&back).is_empty());
         let _ = fs::remove_dir_all(dir.parent().unwrap_or(&dir));
+    }
+
+    /// A copy of the corpus fixture `name` (tests/fixtures) in a fresh directory of its own.
+    fn fixture_copy(name: &str, tag: &str) -> PathBuf {
+        fn copy(from: &Path, to: &Path) {
+            fs::create_dir_all(to).expect("directory made");
+            for entry in fs::read_dir(from).expect("fixture listed").flatten() {
+                let target = to.join(entry.file_name());
+                if entry.path().is_dir() {
+                    copy(&entry.path(), &target);
+                } else {
+                    fs::copy(entry.path(), &target).expect("file copied");
+                }
+            }
+        }
+        let dir = std::env::temp_dir().join(format!("research-lsp-store-{tag}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name), &dir);
+        dir
+    }
+
+    /// The index read from the store without a look at the corpus is the index stored: the sources with
+    /// their metadata (from a bibliography), the warnings, the entities, the figure order. Listing the
+    /// corpus then finds it unchanged, and finds each kind of change made while no server watched.
+    #[test]
+    fn the_store_alone_gives_the_stored_index_and_the_listing_finds_what_changed_since() {
+        let dir = fixture_copy("own-corpus-loading", "unlisted");
+        let roots = std::slice::from_ref(&dir);
+        let index = Index::load(roots, &[]);
+        assert!(index.sources.iter().any(|d| d.meta.author.is_some()), "metadata from the bibliography");
+        assert!(!index.warnings.is_empty(), "the fixture's malformed entry");
+        let back = restore_unlisted(decode(&encode(&index)).expect("decodes"));
+        same_entities(&back, &index);
+        assert_eq!(back.warnings, index.warnings);
+        assert_eq!(back.figure_order(), index.figure_order());
+        assert_eq!(back.sources.len(), index.sources.len());
+        for (a, b) in back.sources.iter().zip(&index.sources) {
+            assert_eq!(a.meta, b.meta);
+            assert_eq!(a.meta.stamp, b.meta.stamp);
+            assert_eq!(
+                (a.len, a.hash, &a.title_line, &a.entity_of_name),
+                (b.len, b.hash, &b.title_line, &b.entity_of_name)
+            );
+            assert_eq!((&a.sentences, &a.figures, &a.names), (&b.sentences, &b.figures, &b.names));
+        }
+        assert!(back.with_checked_store().is_none(), "the stored postings and order hold");
+        assert!(holds_for(&back, corpus::list(roots)), "nothing changed");
+
+        // Each change on its own, then undone: the listing finds it.
+        let gamma = dir.join("gamma.txt");
+        let text = fs::read_to_string(&gamma).expect("gamma");
+        let changes: [(&str, &dyn Fn(), &dyn Fn()); 4] = [
+            (
+                "a document added",
+                &|| fs::write(dir.join("delta.txt"), "Delta\n\nA new source.\n").expect("written"),
+                &|| fs::remove_file(dir.join("delta.txt")).expect("removed"),
+            ),
+            ("a document removed", &|| fs::rename(&gamma, dir.join("gamma.away")).expect("moved"), &|| {
+                fs::rename(dir.join("gamma.away"), &gamma).expect("moved back")
+            }),
+            (
+                "a bibliography entry retitled",
+                &|| {
+                    let bib = fs::read_to_string(dir.join("references.bib")).expect("bib");
+                    fs::write(dir.join("references.bib"), bib.replace("Beta Notes", "Beta Notes, Revised"))
+                        .expect("written")
+                },
+                &|| {
+                    let bib = fs::read_to_string(dir.join("references.bib")).expect("bib");
+                    fs::write(dir.join("references.bib"), bib.replace("Beta Notes, Revised", "Beta Notes"))
+                        .expect("written")
+                },
+            ),
+            (
+                "a document edited",
+                &|| fs::write(&gamma, format!("{text}\nOne more line.\n")).expect("written"),
+                &|| fs::write(&gamma, &text).expect("written"),
+            ),
+        ];
+        for (what, change, undo) in changes {
+            change();
+            assert!(!holds_for(&back, corpus::list(roots)), "{what}: found");
+            undo();
+            // An edit undone leaves a new modification time, which is a change too (the size and time are
+            // what is compared): it comes last. The rest leave the corpus as it was.
+            if what != "a document edited" {
+                assert!(holds_for(&back, corpus::list(roots)), "{what}: undone");
+            }
+        }
+        let _ = fs::remove_dir_all(&dir);
     }
 
     #[test]
@@ -1078,6 +1296,10 @@ mod tests {
             doc.buf.extend_from_slice(&0u128.to_le_bytes());
             doc.buf.push(0);
             doc.str("");
+            doc.str("key");
+            doc.str("title");
+            [None, None, None].into_iter().for_each(|field| doc.opt_str(field));
+            doc.buf.push(0);
             let mut part = Writer::default();
             part.uint(1);
             part.span_from(&mut 0, span);
@@ -1090,8 +1312,8 @@ mod tests {
             doc.uint(0);
             w.uint(doc.buf.len() as u64);
             w.buf.extend_from_slice(&doc.buf);
-            w.uint(0);
-            w.uint(0);
+            // No entity, an empty figure order in no chunk, no warning.
+            (0..4).for_each(|_| w.uint(0));
             let payload = w.buf;
             let mut bytes = Vec::new();
             bytes.extend_from_slice(MAGIC);

@@ -248,18 +248,17 @@ fn own_corpus_loads_entries_documents_and_warnings() {
     assert!(warning.message.starts_with("line 20: bad entry `broken2022` skipped"), "{}", warning.message);
 }
 
-/// A listing made on one thread (beside the store being read) loads the same corpus as one made in
-/// parallel, and as loading each file while the walk goes on does: the same sources with their metadata and
-/// stamps, and the same warnings in the same order.
+/// A listing loads the same corpus as loading each file while the walk goes on does: the same sources with
+/// their metadata and stamps, and the same warnings in the same order.
 #[test]
-fn a_listing_made_on_one_thread_loads_the_same_corpus() {
+fn a_listing_loads_the_same_corpus_as_loading_during_the_walk() {
     let root = manifest_dir().join("tests/fixtures/own-corpus-loading");
     let roots = std::slice::from_ref(&root);
     let load = |listing: corpus::Listing| corpus::load_listed(listing, &|_, _| None, &|_, text, _| text);
     let (parallel, warnings) = load(corpus::list(roots));
     assert_eq!(parallel.len(), 4);
     assert_eq!(warnings.len(), 1, "the malformed bibliography entry");
-    let others = [load(corpus::list_here(roots)), corpus::load_with(roots, &|_, _| None, &|_, text, _| text)];
+    let others = [corpus::load_with(roots, &|_, _| None, &|_, text, _| text)];
     for (other, other_warnings) in others {
         assert_eq!(warnings, other_warnings);
         for ((a, text_a), (b, text_b)) in parallel.iter().zip(&other) {

@@ -339,14 +339,29 @@ fn the_index_is_persisted_and_a_restart_uses_it_unless_it_is_stale_or_damaged() 
     assert_eq!(hover_starts(&mut s, note, "Voltaris"), cold);
     s.shutdown();
 
-    // Stale: a source changed; the file is not used whole, and the new text is what the hover shows.
+    // Stale: a source changed while no server ran. The stored index answers first, as stored (the corpus is
+    // not listed before it does); the listing that follows finds the change, and the corpus is indexed again
+    // with the new text, then written.
     let path = corpus.path().join("voltaris.txt");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, format!("{text}\nThe Quillfeather Trust bought a stake in Voltaris in 2025.\n")).unwrap();
     let (mut s, status) = start_with_cache(&corpus, &cache, true);
-    assert_ne!(status["persisted"]["state"], "loaded", "{status}");
+    assert_eq!(status["persisted"]["state"], "loaded", "{status}");
+    let status = wait_persisted(&mut s, "saved");
+    assert!(status["generation"].as_u64() > Some(1), "indexed again: {status}");
     assert!(hover_starts(&mut s, "The Quillfeather Trust.", "Quillfeather").starts_with("**Quillfeather Trust**"));
-    wait_persisted(&mut s, "saved");
+    let logged = s.notifications("window/logMessage").iter().any(|m| {
+        m["params"]["message"].as_str().is_some_and(|t| t.contains("the corpus changed since the index was saved"))
+    });
+    assert!(logged, "the change is reported in the log");
+    s.shutdown();
+
+    // Unchanged since: the stored index stays in use, and the listing leaves it so.
+    let (mut s, status) = start_with_cache(&corpus, &cache, true);
+    assert_eq!(status["persisted"]["state"], "loaded", "{status}");
+    s.wait_status("the background work to end", |st| st["background"] == 0);
+    let status = s.call("researchLsp/status", Value::Null);
+    assert_eq!((status["generation"].as_u64(), &status["persisted"]["state"]), (Some(1), &json!("loaded")), "{status}");
     s.shutdown();
 
     // Damaged: a truncated file is reported, rebuilt, never trusted.

@@ -136,8 +136,8 @@ pub fn load_with<T: Send>(
 }
 
 /// The files under some roots, before any document is read: each document with its [`Stamp`], and the
-/// bibliographies read. Made by [`list`]; a caller with other work to do meanwhile (reading the persisted
-/// index) lists on another thread and hands the listing to [`load_listed`].
+/// bibliographies read. Made by [`list`], and handed to [`load_listed`]: to check an index read from the
+/// store against the corpus without reading the files that did not change, say.
 pub struct Listing {
     found: Vec<(walk::Found, Listed)>,
     warnings: Vec<Warning>,
@@ -155,13 +155,6 @@ enum Listed {
 pub fn list(paths: &[PathBuf]) -> Listing {
     let (found, warnings) = walk::discover(paths, walk::MAX_FILES);
     Listing { found: found.into_par_iter().map(listed).collect(), warnings }
-}
-
-/// [`list`], all on the calling thread: one pass of system calls that leaves the cores to whatever runs
-/// beside it (the persisted index being read).
-pub fn list_here(paths: &[PathBuf]) -> Listing {
-    let (found, warnings) = walk::discover(paths, walk::MAX_FILES);
-    Listing { found: found.into_iter().map(listed).collect(), warnings }
 }
 
 fn listed(file: walk::Found) -> (walk::Found, Listed) {

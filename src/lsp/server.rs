@@ -75,6 +75,10 @@ pub struct Shared {
     /// An index was built or read since memory was last given back (see [`crate::memory`]): the last
     /// background task to end gives it back.
     give_back_due: AtomicBool,
+    /// The index in use was read from the store and the corpus has not been listed since to see whether its
+    /// files are those stored (see [`store::restore_unlisted`]): until it has, a change is followed by
+    /// indexing again, which lists the corpus, rather than by an update of the changed files alone.
+    listing_unchecked: AtomicBool,
 }
 
 impl Shared {
@@ -158,6 +162,7 @@ impl Backend {
                 recently_changed: Mutex::new(Vec::new()),
                 background: AtomicU64::new(0),
                 give_back_due: AtomicBool::new(false),
+                listing_unchecked: AtomicBool::new(false),
             }),
         }
     }
@@ -368,25 +373,20 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
     let read_store = store_path.clone().filter(|path| !same_corpus && path.exists());
     let changed: Vec<PathBuf> = shared.recently_changed.lock().map(|mut c| std::mem::take(&mut *c)).unwrap_or_default();
     let changed_count = changed.len();
+    let listing_unchecked = shared.listing_unchecked.load(Ordering::SeqCst);
     let work = tokio::task::spawn_blocking(move || {
         catch_unwind(AssertUnwindSafe(|| {
             let mut extra = Vec::new();
             let corpus = match paths {
                 Some(paths) => {
                     if let Some(path) = read_store {
-                        // The corpus is listed (walked, dated) on a thread of its own while the store is
-                        // read: one is system calls, the other the cores.
-                        let (stored, listing) = std::thread::scope(|scope| {
-                            let listing = scope.spawn(|| corpus::list_here(&paths));
-                            let stored = store::read(&path);
-                            (stored, listing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-                        });
-                        let (index, state) = open_persisted(stored, listing, &previous);
+                        let (index, state) = open_persisted(store::read(&path), &paths, &previous);
                         return (index, extra, state);
                     }
                     // Files the watchers named: followed in the index in use where that gives the same index
-                    // as indexing again; else indexed again.
-                    if same_corpus && !changed.is_empty() {
+                    // as indexing again; else indexed again (and always where the index in use came from the
+                    // store and the corpus was not listed since: other files may have changed meanwhile).
+                    if same_corpus && !changed.is_empty() && !listing_unchecked {
                         match previous.update(&changed) {
                             Ok(index) => return (index, extra, Persisted::Updated),
                             Err(why) => return (reload(&paths, &previous, &changed), extra, Persisted::Reindexed(why)),
@@ -478,6 +478,9 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
             if let Ok(mut slot) = shared.index.write() {
                 generation = slot.1 + 1;
                 *slot = (index.clone(), generation);
+                // Any index but the store's was made from a listing of the corpus (an update, from an
+                // index that was: no update is made from one that was not).
+                shared.listing_unchecked.store(loaded, Ordering::SeqCst);
             }
             // A build or a restart freed a great deal; an update, little.
             if !matches!(persisted, Persisted::Updated) {
@@ -506,7 +509,29 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                 // now checked in the background, and any that no longer match (or that the stored extraction
                 // does not fit) are indexed again, as if a watcher had named them.
                 let check = index.clone();
+                let (roots, docs, client) = (roots.clone(), docs.clone(), client.clone());
+                let runtime = tokio::runtime::Handle::current();
                 spawn_background(&shared, move |busy| {
+                    // The store's sources were taken on the sizes and times stored, without a look at the
+                    // corpus: now it is listed. Where it is not as stored (a file came, went or changed, a
+                    // bibliography changed), it is indexed again, reusing the extraction of every file that
+                    // did not change; unless a newer index is in use, which was (see `listing_unchecked`).
+                    let holds = catch_unwind(AssertUnwindSafe(|| store::holds_for(&check, corpus::list(&roots))));
+                    let current = busy.index.read().is_ok_and(|slot| Arc::ptr_eq(&slot.0, &check));
+                    if !holds.unwrap_or(false) {
+                        if current {
+                            let shared = busy.clone();
+                            runtime.spawn(async move {
+                                let why = "the corpus changed since the index was saved";
+                                log(&client, MessageType::INFO, format!("{why}; indexing the changes")).await;
+                                index_job_boxed(shared, docs, client, why).await;
+                            });
+                        }
+                        return;
+                    }
+                    if current {
+                        busy.listing_unchecked.store(false, Ordering::SeqCst);
+                    }
                     // What the store gave unchecked (postings, figure order), checked off the path to the first
                     // answer: where it does not hold, the index is mended and swapped, unless a newer one is in use.
                     if let Ok(Some(fixed)) = catch_unwind(AssertUnwindSafe(|| check.with_checked_store())) {
@@ -599,6 +624,17 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
     }
 }
 
+/// [`index_job`] as a boxed future, for an index job to start another: the type of a future that holds one
+/// of its own kind cannot be named, nor shown to be `Send`, without a box between them.
+fn index_job_boxed(
+    shared: Arc<Shared>,
+    docs: Docs,
+    client: Client,
+    reason: &'static str,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+    Box::pin(index_job(shared, docs, client, reason))
+}
+
 /// How long the background work that follows an index job waits before it starts: the first requests on
 /// the new index (a hover while the editor opens) get the cores first.
 const BACKGROUND_DELAY: Duration = Duration::from_millis(250);
@@ -658,22 +694,22 @@ enum Persisted {
     Unusable(String),
 }
 
-/// The index of the corpus at `paths` from the persisted index where its files are unchanged (see
-/// [`store::restore`]); else built, reusing what the index in use has.
+/// The index of the corpus at `paths` from the persisted index, taken as stored (see
+/// [`store::restore_unlisted`]; the corpus is listed afterwards, in the background); else built, reusing
+/// what the index in use has.
 fn open_persisted(
     stored: std::result::Result<store::Stored, store::StoreError>,
-    listing: corpus::Listing,
+    paths: &[PathBuf],
     previous: &Index,
 ) -> (Index, Persisted) {
-    let prior: Vec<Prior> = previous.sources.iter().filter(|d| !d.meta.embedded).map(|d| Prior::of(d)).collect();
+    let load = || {
+        let prior: Vec<Prior> = previous.sources.iter().filter(|d| !d.meta.embedded).map(|d| Prior::of(d)).collect();
+        Index::load(paths, &prior)
+    };
     match stored {
-        Ok(stored) => {
-            let restored = store::restore_listed(stored, listing, &prior);
-            let state = if restored.whole { Persisted::Loaded } else { Persisted::Built };
-            (restored.index, state)
-        }
-        Err(store::StoreError::Missing) => (Index::load_listed(listing, &prior), Persisted::Built),
-        Err(e) => (Index::load_listed(listing, &prior), Persisted::Unusable(e.to_string())),
+        Ok(stored) => (store::restore_unlisted(stored), Persisted::Loaded),
+        Err(store::StoreError::Missing) => (load(), Persisted::Built),
+        Err(e) => (load(), Persisted::Unusable(e.to_string())),
     }
 }
 
