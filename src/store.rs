@@ -204,12 +204,35 @@ pub fn stale_sources(index: &Index) -> Vec<PathBuf> {
 
 /// Reads the persisted index at `path`.
 pub fn read(path: &Path) -> Result<Stored, StoreError> {
-    let bytes = match fs::read(path) {
+    let bytes = match read_bytes(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(StoreError::Missing),
         Err(e) => return Err(StoreError::Io(e.to_string())),
     };
     decode_owned(bytes)
+}
+
+/// The bytes of the file at `path`. On Unix a large file is read in two halves at once: copying 268 MB out of
+/// the page cache (and faulting in the memory it goes to) took 180 ms on one core, while the other had
+/// nothing to do until the bytes were there.
+fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        let file = fs::File::open(path)?;
+        let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+        if len >= 1 << 20 && len < isize::MAX as usize {
+            let mut bytes = vec![0u8; len];
+            let (first, second) = bytes.split_at_mut(len / 2);
+            let (a, b) = rayon::join(|| file.read_exact_at(first, 0), || file.read_exact_at(second, (len / 2) as u64));
+            a?;
+            b?;
+            // A file that grew meanwhile is read as it was; one that shrank fails above. Either way the
+            // checksum decides whether the bytes are a whole index.
+            return Ok(bytes);
+        }
+    }
+    fs::read(path)
 }
 
 /// Writes `index` to `path`, atomically: a temporary file in the same directory, renamed into place.
@@ -1170,6 +1193,21 @@ mod tests {
                 assert!(holds_for(&back, corpus::list(roots)), "{what}: undone");
             }
         }
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// A large file read in two halves at once gives the bytes of the file, whatever its length.
+    #[test]
+    fn a_large_file_reads_back_whole() {
+        let dir = std::env::temp_dir().join(format!("research-lsp-store-halves-{}", std::process::id()));
+        fs::create_dir_all(&dir).expect("directory made");
+        for len in [(1 << 20) - 1, 1 << 20, (3 << 20) + 7] {
+            let bytes: Vec<u8> = (0..len).map(|i: usize| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+            let path = dir.join(format!("{len}.bin"));
+            fs::write(&path, &bytes).expect("written");
+            assert!(read_bytes(&path).expect("read") == bytes, "{len} bytes");
+        }
+        assert_eq!(read_bytes(&dir.join("none.bin")).map_err(|e| e.kind()), Err(std::io::ErrorKind::NotFound));
         let _ = fs::remove_dir_all(&dir);
     }
 
