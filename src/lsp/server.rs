@@ -520,6 +520,9 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                     let current = busy.index.read().is_ok_and(|slot| Arc::ptr_eq(&slot.0, &check));
                     if !holds.unwrap_or(false) {
                         if current {
+                            // Indexing from now on, before this task stops counting as background work: a
+                            // client waiting for both to be over does not see a gap between them.
+                            busy.indexing.store(true, Ordering::SeqCst);
                             let shared = busy.clone();
                             runtime.spawn(async move {
                                 let why = "the corpus changed since the index was saved";
