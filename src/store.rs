@@ -496,7 +496,6 @@ fn encode_doc(w: &mut Writer, doc: &SourceDoc) {
     for field in [&meta.author, &meta.date, &meta.publisher] {
         w.opt_str(field.as_deref());
     }
-    w.buf.push(u8::from(meta.embedded));
     // Each part as its counts and its length in bytes, then the bytes, which decode on their own. A part
     // still in the bytes it was encoded to (by the extraction, or in the store it was read from) is copied.
     let mut part = Writer::default();
@@ -646,12 +645,8 @@ fn decode_doc(r: &mut Reader<'_>, bytes: &Arc<Vec<u8>>) -> Result<StoredDoc, Sto
     let key = r.str()?.to_string();
     let title = r.str()?.to_string();
     let [author, date, publisher] = [r.opt_str()?, r.opt_str()?, r.opt_str()?].map(|f| f.map(str::to_string));
-    let embedded = match r.byte()? {
-        0 => false,
-        1 => true,
-        _ => return Err(corrupt("metadata")),
-    };
-    let meta = SourceMeta { key, title, author, date, publisher, path: path.clone(), embedded, stamp };
+    // A persisted index is one of files on disk: none is an embedded seed.
+    let meta = SourceMeta { key, title, author, date, publisher, path: path.clone(), embedded: false, stamp };
     let limit = u32::try_from(len).map_err(|_| corrupt("length"))?;
     let (counts, range) = r.section([SENTENCE_BYTES, 0])?;
     let sentences = Lazy::encoded(bytes.clone(), range, limit, counts, decode_sentences);
@@ -1346,7 +1341,6 @@ mod tests {
             doc.str("key");
             doc.str("title");
             [None, None, None].into_iter().for_each(|field| doc.opt_str(field));
-            doc.buf.push(0);
             let mut part = Writer::default();
             part.uint(1);
             part.span_from(&mut 0, span);

@@ -10,7 +10,8 @@
 //! - `server`: raw bytes as the whole input of an in-process server session.
 //! - `store`: the persisted index of the seeds, damaged as the input says (bytes changed, cut, or the input
 //!   itself as the file), with its checksum made right again so that the decoder proper is reached; what
-//!   decodes is restored against the seeds on disk and asked for hovers, and a source whose stored
+//!   decodes is opened as the server opens it (from the file alone, then the seeds on disk listed against
+//!   it) and asked for hovers, and a source whose stored
 //!   extraction does not fit its file is never served a text. Nothing panics; what is accepted answers.
 //!
 //! This file is also compiled into the main crate's `tests/properties.rs`, so it uses nothing but
@@ -199,7 +200,9 @@ pub fn store(data: &[u8]) {
         store::reseal(&mut bytes);
     }
     let Ok(stored) = store::decode(&bytes) else { return };
-    let index = store::restore(stored, std::slice::from_ref(dir), &[]).index;
+    // As the server opens it: from the store alone; the corpus is listed against it in the background.
+    let index = store::restore_unlisted(stored);
+    let _ = store::holds_for(&index, research_lsp::corpus::list(std::slice::from_ref(dir)));
     {
         let text = "Russia, Kazakhstan and the Eurasian Economic Union; $45 billion, 62 percent [@valdai].";
         let note = Note::parse(text, &index);
