@@ -462,11 +462,11 @@ impl Index {
     /// [`Part::quantity_keys`]); it may be shorter, or empty.
     pub(crate) fn merged(docs: Vec<SourceDoc>, keys: Vec<Vec<QuantityKey>>, warnings: Vec<Warning>) -> Index {
         let figures: Vec<Arc<Lazy<Vec<Figure>>>> = docs.iter().map(|d| d.figures.clone()).collect();
-        let ((docs, entities, names), sorted) = rayon::join(
+        let ((docs, entities, names, lookup), sorted) = rayon::join(
             || merge_names(docs),
             || sort_by_quantity(&figures.iter().map(|f| &**f).collect::<Vec<_>>(), keys),
         );
-        let index = Index::finish_with(docs, entities, warnings, Order::Sorted(sorted));
+        let index = Index::finish_with_lookup(docs, entities, warnings, Order::Sorted(sorted), Some(lookup));
         let _ = index.names.set(Some(Arc::new(names)));
         index
     }
@@ -482,6 +482,17 @@ impl Index {
         entities: Vec<Entity>,
         warnings: Vec<Warning>,
         order: Order,
+    ) -> Index {
+        Index::finish_with_lookup(docs, entities, warnings, order, None)
+    }
+
+    /// [`Index::finish_with`], with the name lookup of `entities` where it was built already.
+    fn finish_with_lookup(
+        docs: Vec<SourceDoc>,
+        entities: Vec<Entity>,
+        warnings: Vec<Warning>,
+        order: Order,
+        lookup: Option<Arc<NameLookup>>,
     ) -> Index {
         let mut by_key = HashMap::new();
         let mut bytes = 0;
@@ -500,7 +511,7 @@ impl Index {
                 Order::Stored(order) if names_every_figure(&docs, &order) => (order, true),
                 Order::Stored(_) => (sort_by_quantity(&figures_of(&docs), Vec::new()), false),
             },
-            || Arc::new(NameLookup::of(&entities)),
+            || lookup.unwrap_or_else(|| Arc::new(NameLookup::of(&named(&entities)))),
         );
         Index {
             sources: docs,
@@ -581,10 +592,22 @@ impl Index {
     }
 }
 
+/// An entity's name and aliases, all the name lookup needs of it: from the entities of an index, or from the
+/// merge's definitions before the entities are made of them.
+type Named<'a> = (&'a str, &'a [String]);
+
+fn named(entities: &[Arc<Entity>]) -> Vec<Named<'_>> {
+    entities.iter().map(|e| (e.name.as_str(), e.aliases.as_slice())).collect()
+}
+
+fn names_of<'a>(&(name, aliases): &Named<'a>) -> impl Iterator<Item = &'a str> {
+    std::iter::once(name).chain(aliases.iter().map(String::as_str))
+}
+
 impl NameLookup {
     /// The automaton that finds entity names in notes and the sorted name list for completion.
     /// The matcher and the prefix list, each made on its own core.
-    fn of(entities: &[Arc<Entity>]) -> NameLookup {
+    fn of(entities: &[Named<'_>]) -> NameLookup {
         let ((matcher, patterns), names_sorted) = rayon::join(|| matcher_of(entities), || prefixes_of(entities));
         NameLookup { matcher, patterns, names_sorted }
     }
@@ -592,14 +615,14 @@ impl NameLookup {
 
 /// A matcher of every name, alias and spelling variant of `entities` (two characters or more), with the
 /// entity of each pattern.
-fn matcher_of(entities: &[Arc<Entity>]) -> (Option<AhoCorasick>, Vec<EntityId>) {
+fn matcher_of(entities: &[Named<'_>]) -> (Option<AhoCorasick>, Vec<EntityId>) {
     // Every variant with its entity, made on the cores; sorted, each variant kept once with its first
     // entity (the lowest id), as a map filled in entity order would keep it.
     let mut pairs: Vec<(String, EntityId)> = entities
         .par_iter()
         .enumerate()
         .flat_map_iter(|(eid, entity)| {
-            let variants = entity.names().flat_map(extract::entities::spelling_variants);
+            let variants = names_of(entity).flat_map(extract::entities::spelling_variants);
             variants.filter(|v| v.chars().count() >= 2).map(move |v| (v, eid as EntityId)).collect::<Vec<_>>()
         })
         .collect();
@@ -615,10 +638,10 @@ fn matcher_of(entities: &[Arc<Entity>]) -> (Option<AhoCorasick>, Vec<EntityId>) 
 
 /// Every name of `entities` from each of its word starts on, lower-cased and sorted: "economic union" finds
 /// the Eurasian Economic Union as well as "eurasian economic union" does.
-fn prefixes_of(entities: &[Arc<Entity>]) -> Vec<(String, EntityId)> {
+fn prefixes_of(entities: &[Named<'_>]) -> Vec<(String, EntityId)> {
     let mut names: Vec<(String, EntityId)> = Vec::new();
     for (eid, entity) in entities.iter().enumerate() {
-        for name in entity.names() {
+        for name in names_of(entity) {
             let lower = name.to_lowercase();
             let mut at_word_start = true;
             for (i, c) in lower.char_indices() {
@@ -787,13 +810,24 @@ fn names_every_figure(docs: &[Arc<SourceDoc>], order: &FigureOrder) -> bool {
 }
 
 /// Merges the names of all sources into entities, assigns each source its mentions and lays out the
-/// postings. The name table the merge made is given back, for later updates.
-fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Entity>, Names) {
+/// postings. The name table the merge made is given back, for later updates, and the name lookup of the
+/// entities, built beside the postings (it needs only the entities' names, and the postings' pass leaves
+/// a core idle part of the time).
+fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Entity>, Names, Arc<NameLookup>) {
     let mut mentions: Vec<Vec<u32>> = Vec::with_capacity(docs.len());
     let (table, rows) = name_table(&docs.iter().map(|d| &*d.names).collect::<Vec<_>>(), Some(&mut mentions));
     let grouping = table.resolve();
     let mut entities: Vec<Entity> = grouping.entities.iter().map(Entity::of_def).collect();
     docs.par_iter_mut().zip(&rows).for_each(|(doc, row)| doc.entity_of_name = grouping.assign(row));
+    let defs: Vec<Named<'_>> = grouping.entities.iter().map(|d| (d.name.as_str(), d.aliases.as_slice())).collect();
+    let ((), lookup) = rayon::join(|| lay_out_postings(&docs, mentions, &mut entities), || NameLookup::of(&defs));
+    drop(defs);
+    (docs, entities, Names { table, grouping }, Arc::new(lookup))
+}
+
+/// The postings of `entities`, in source order, from each source's mentions of entities (`mentions`, the
+/// names of each source's mentions kept from the table's pass), laid out and encoded.
+fn lay_out_postings(docs: &[SourceDoc], mentions: Vec<Vec<u32>>, entities: &mut [Entity]) {
     // The postings, in source order, from each source's mentions of entities (the names of its mentions
     // kept from the table's pass).
     let mut postings: Vec<LaidOut> = vec![LaidOut::default(); entities.len()];
@@ -824,7 +858,6 @@ fn merge_names(mut docs: Vec<SourceDoc>) -> (Vec<SourceDoc>, Vec<Entity>, Names)
         lists.sort_by(by_mentions);
         entity.by_source = crate::store::encoded_postings(&lists, n_sources);
     });
-    (docs, entities, Names { table, grouping })
 }
 
 /// One entity's postings as the merge lays them out, in source order: the positions of its mentions, one
@@ -1417,7 +1450,7 @@ mod tests {
         let mut expected: Vec<(String, EntityId)> = seen.into_iter().collect();
         expected.sort();
         assert!(expected.len() > 20);
-        let (matcher, patterns) = matcher_of(&entities);
+        let (matcher, patterns) = matcher_of(&named(&entities));
         let first = index.entities.len() as EntityId;
         assert!(
             expected.contains(&("OTS".to_string(), first)) && expected.contains(&("Turkic Center".to_string(), first))
