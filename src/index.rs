@@ -1335,7 +1335,7 @@ pub(crate) fn gather_listed(listing: crate::corpus::Listing, prior: &[Prior]) ->
 /// What a loader of the corpus ([`crate::corpus::load_with`], [`crate::corpus::load_listed`]) is handed:
 /// what is known of a file from `prior` by its stamp, and the extraction of a text read.
 type Known<'a> = dyn Fn(&std::path::Path, Stamp) -> Option<(Part, String)> + Sync + 'a;
-type Digest<'a> = dyn Fn(&std::path::Path, Arc<String>, &str) -> Part + Sync + 'a;
+type Digest<'a> = dyn Fn(&std::path::Path, &str, &str) -> Part + Sync + 'a;
 
 /// The sources `load` loads, each taken from `prior` where its file is unchanged (same stamp), else extracted
 /// (reusing the extraction of a prior whose text hashes the same).
@@ -1350,9 +1350,9 @@ fn gather(
         (old.stamp == Some(stamp) && !old.damaged())
             .then(|| (Part::reused(i, old, old.title_line.clone()), old.title_line.clone()))
     };
-    let digest = |path: &std::path::Path, text: Arc<String>, title: &str| {
-        let hash = content_hash(&text);
-        Part::of(&text, hash, title.to_string(), reusable.get(path).map(|&i| (i, &prior[i])))
+    let digest = |path: &std::path::Path, text: &str, title: &str| {
+        let hash = content_hash(text);
+        Part::of(text, hash, title.to_string(), reusable.get(path).map(|&i| (i, &prior[i])))
     };
     let (sources, warnings) = load(&known, &digest);
     let from_prior = sources.iter().map(|(_, part)| part.from_prior).collect();

@@ -254,11 +254,12 @@ fn own_corpus_loads_entries_documents_and_warnings() {
 fn a_listing_loads_the_same_corpus_as_loading_during_the_walk() {
     let root = manifest_dir().join("tests/fixtures/own-corpus-loading");
     let roots = std::slice::from_ref(&root);
-    let load = |listing: corpus::Listing| corpus::load_listed(listing, &|_, _| None, &|_, text, _| text);
+    let load =
+        |listing: corpus::Listing| corpus::load_listed(listing, &|_, _| None, &|_, text: &str, _| text.to_string());
     let (parallel, warnings) = load(corpus::list(roots));
     assert_eq!(parallel.len(), 4);
     assert_eq!(warnings.len(), 1, "the malformed bibliography entry");
-    let others = [corpus::load_with(roots, &|_, _| None, &|_, text, _| text)];
+    let others = [corpus::load_with(roots, &|_, _| None, &|_, text: &str, _| text.to_string())];
     for (other, other_warnings) in others {
         assert_eq!(warnings, other_warnings);
         for ((a, text_a), (b, text_b)) in parallel.iter().zip(&other) {
@@ -285,9 +286,9 @@ fn loading_during_the_walk_keeps_the_walks_order() {
         fs::write(dir.path().join(format!("d{d}/blob.txt")), [0u8, 1, 2, 3, 0, 0]).expect("write");
     }
     let roots = [dir.path().to_path_buf()];
-    let listed = corpus::load_listed(corpus::list(&roots), &|_, _| None, &|_, text, _| text);
+    let listed = corpus::load_listed(corpus::list(&roots), &|_, _| None, &|_, text: &str, _| text.to_string());
     for _ in 0..3 {
-        let streamed = corpus::load_with(&roots, &|_, _| None, &|_, text, _| text);
+        let streamed = corpus::load_with(&roots, &|_, _| None, &|_, text: &str, _| text.to_string());
         assert_eq!(streamed.0.len(), 240);
         assert_eq!(streamed.1.len(), 6, "each binary file: {:?}", streamed.1);
         assert_eq!(streamed, listed);

@@ -4,6 +4,7 @@
 //! one line why the file was skipped. It never panics on any bytes, and the text it returns is never
 //! longer than [`MAX_SOURCE_LEN`] bytes, because source spans are `u32` byte offsets.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
@@ -33,6 +34,33 @@ pub fn read_text(path: &Path) -> Result<Decoded, String> {
     // The `take` bounds a file that grows while it is read.
     file.by_ref().take(MAX_SOURCE_LEN + 1).read_to_end(&mut bytes).map_err(|error| describe_io_error(&error))?;
     decode(bytes)
+}
+
+/// [`read_text`], reading into `buffer` (which keeps its memory for the next file): the text is borrowed
+/// from it where the file is UTF-8 text, as nearly every file is, and made anew only where it must be
+/// decoded or repaired. Reading each file into fresh memory cost the build as much as a tenth of its time
+/// in the system zeroing pages.
+pub fn read_text_into<'a>(
+    path: &Path,
+    buffer: &'a mut Vec<u8>,
+) -> Result<(Cow<'a, str>, Option<&'static str>), String> {
+    buffer.clear();
+    let mut file = File::open(path).map_err(|error| describe_io_error(&error))?;
+    let len = file.metadata().map_err(|error| describe_io_error(&error))?.len();
+    if len > MAX_SOURCE_LEN {
+        return Err(too_large());
+    }
+    buffer.reserve(usize::try_from(len).unwrap_or(0));
+    file.by_ref().take(MAX_SOURCE_LEN + 1).read_to_end(buffer).map_err(|error| describe_io_error(&error))?;
+    // What `decode` gives, without a copy: bytes that are UTF-8 start with no UTF-16 byte order mark (0xFF
+    // and 0xFE are never UTF-8), so only the binary check and the UTF-8 byte order mark apply.
+    let fast =
+        (!is_binary(buffer)).then(|| std::str::from_utf8(buffer.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buffer)));
+    match fast {
+        Some(Ok(text)) if text.len() as u64 <= MAX_SOURCE_LEN => Ok((Cow::Borrowed(text), None)),
+        Some(Ok(_)) => Err(too_large()),
+        _ => decode(buffer.clone()).map(|decoded| (Cow::Owned(decoded.text), decoded.note)),
+    }
 }
 
 /// Turns a file's bytes into text, or returns the one-line reason they are not text.
@@ -182,6 +210,32 @@ mod tests {
                 (got, _) => panic!("case {name}: unexpected {got:?}"),
             }
         }
+    }
+
+    #[test]
+    fn reading_into_a_kept_buffer_gives_what_reading_gives() {
+        let dir = std::env::temp_dir().join(format!("rlsp-decode-into-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let files: &[(&str, &[u8])] = &[
+            ("utf8", "Russia’s $45 billion".as_bytes()),
+            ("bom", b"\xEF\xBB\xBFabc"),
+            ("empty", b""),
+            ("latin1", b"caf\xe9"),
+            ("utf16le", b"\xFF\xFEa\0b\0"),
+            ("binary", b"\x7fELF\x02\x01\x01\0\0\0"),
+            ("long", &[b'x'; 70_000]),
+        ];
+        // One buffer for every file, longest first, as a thread reads one file after another.
+        let mut buffer = Vec::new();
+        for (name, bytes) in files.iter().rev() {
+            let path = dir.join(name);
+            std::fs::write(&path, bytes).expect("write");
+            let want = read_text(&path).map(|d| (d.text, d.note));
+            let got = read_text_into(&path, &mut buffer).map(|(text, note)| (text.into_owned(), note));
+            assert_eq!(got, want, "file {name}");
+        }
+        assert!(read_text_into(&dir.join("missing"), &mut buffer).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -98,7 +98,7 @@ pub struct Corpus {
 /// under `paths`, each a file or a directory walked recursively. Files are read in parallel; the
 /// result does not depend on it.
 pub fn load(paths: &[PathBuf]) -> Corpus {
-    let (sources, warnings) = load_with(paths, &|_, _| None, &|_, text, _| text);
+    let (sources, warnings) = load_with(paths, &|_, _| None, &|_, text, _| Arc::new(text.to_string()));
     Corpus { sources: sources.into_iter().map(|(meta, text)| Source { meta, text }).collect(), warnings }
 }
 
@@ -115,7 +115,7 @@ pub fn load(paths: &[PathBuf]) -> Corpus {
 pub fn load_with<T: Send>(
     paths: &[PathBuf],
     known: &(dyn Fn(&Path, Stamp) -> Option<(T, String)> + Sync),
-    digest: &(dyn Fn(&Path, Arc<String>, &str) -> T + Sync),
+    digest: &(dyn Fn(&Path, &str, &str) -> T + Sync),
 ) -> (Vec<(SourceMeta, T)>, Vec<Warning>) {
     let (sender, listed) = std::sync::mpsc::channel::<(usize, walk::Found)>();
     let (mut read, (found, warnings)) = std::thread::scope(|scope| {
@@ -170,7 +170,7 @@ fn listed(file: walk::Found) -> (walk::Found, Listed) {
 pub fn load_listed<T: Send>(
     listing: Listing,
     known: &(dyn Fn(&Path, Stamp) -> Option<(T, String)> + Sync),
-    digest: &(dyn Fn(&Path, Arc<String>, &str) -> T + Sync),
+    digest: &(dyn Fn(&Path, &str, &str) -> T + Sync),
 ) -> (Vec<(SourceMeta, T)>, Vec<Warning>) {
     let Listing { found, warnings } = listing;
     let read: Vec<ReadFile<T>> = found
@@ -248,7 +248,7 @@ enum ReadFile<T> {
 fn read_file<T>(
     file: &walk::Found,
     known: &(dyn Fn(&Path, Stamp) -> Option<(T, String)> + Sync),
-    digest: &(dyn Fn(&Path, Arc<String>, &str) -> T + Sync),
+    digest: &(dyn Fn(&Path, &str, &str) -> T + Sync),
 ) -> ReadFile<T> {
     let path = file.path.as_path();
     match file.kind {
@@ -282,16 +282,43 @@ fn read_document_file<T>(
     path: &Path,
     stamp: Option<Stamp>,
     known: &(dyn Fn(&Path, Stamp) -> Option<(T, String)> + Sync),
-    digest: &(dyn Fn(&Path, Arc<String>, &str) -> T + Sync),
+    digest: &(dyn Fn(&Path, &str, &str) -> T + Sync),
 ) -> ReadFile<T> {
     if let Some((body, title)) = stamp.and_then(|s| known(path, s)) {
         return ReadFile::Document { body, title, note: None, stamp };
     }
-    match decode::read_text(path) {
-        Ok(decoded) => {
-            let title = assemble::derive_title(&decoded.text, path);
-            let body = digest(path, Arc::new(decoded.text), &title);
-            ReadFile::Document { body, title, note: decoded.note, stamp }
+    READ_BUFFER.with(|buffer| {
+        // (Only this function borrows it, and `digest` reads no file through here.)
+        let Ok(mut buffer) = buffer.try_borrow_mut() else {
+            return read_document_text(path, stamp, &mut Vec::new(), digest);
+        };
+        let read = read_document_text(path, stamp, &mut buffer, digest);
+        if buffer.capacity() > KEPT_BUFFER {
+            *buffer = Vec::new();
+        }
+        read
+    })
+}
+
+thread_local! {
+    /// The memory each thread reads its documents into, kept from one file to the next.
+    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The largest read buffer a thread keeps after a file (a larger file's memory is given back).
+const KEPT_BUFFER: usize = 1 << 20;
+
+fn read_document_text<T>(
+    path: &Path,
+    stamp: Option<Stamp>,
+    buffer: &mut Vec<u8>,
+    digest: &(dyn Fn(&Path, &str, &str) -> T + Sync),
+) -> ReadFile<T> {
+    match decode::read_text_into(path, buffer) {
+        Ok((text, note)) => {
+            let title = assemble::derive_title(&text, path);
+            let body = digest(path, &text, &title);
+            ReadFile::Document { body, title, note, stamp }
         }
         Err(message) => ReadFile::Skipped(message),
     }

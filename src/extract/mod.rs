@@ -251,8 +251,37 @@ static INTERNER: std::sync::LazyLock<std::sync::RwLock<Interner>> = std::sync::L
     std::sync::RwLock::new(Interner { ids: fasthash::FastMap::default(), strings: fasthash::FastMap::default() })
 });
 
+thread_local! {
+    /// What this thread has met of the [`INTERNER`]: a figure's unit is made once per figure on every core at
+    /// once, and the shared lock's count of readers, written by each, went back and forth between the cores.
+    /// A string's id never changes once it is given, so a copy never goes stale.
+    static SEEN: std::cell::RefCell<Interner> =
+        std::cell::RefCell::new(Interner { ids: fasthash::FastMap::default(), strings: fasthash::FastMap::default() });
+}
+
 impl Symbol {
     pub fn new(s: &str) -> Symbol {
+        let seen = SEEN.with(|seen| seen.try_borrow().ok().and_then(|seen| seen.ids.get(s).copied()));
+        if let Some(id) = seen {
+            return Symbol(id);
+        }
+        let symbol = Symbol::new_shared(s);
+        symbol.remember();
+        symbol
+    }
+
+    /// Keeps this thread's copy of the symbol's string and id.
+    fn remember(self) {
+        let stored = Symbol::as_str_shared(self);
+        SEEN.with(|seen| {
+            if let Ok(mut seen) = seen.try_borrow_mut() {
+                seen.ids.insert(stored, self.0);
+                seen.strings.insert(self.0, stored);
+            }
+        });
+    }
+
+    fn new_shared(s: &str) -> Symbol {
         if let Some(&id) = INTERNER.read().unwrap_or_else(|e| e.into_inner()).ids.get(s) {
             return Symbol(id);
         }
@@ -277,6 +306,21 @@ impl Symbol {
     }
 
     pub fn as_str(self) -> &'static str {
+        let seen = SEEN.with(|seen| seen.try_borrow().ok().and_then(|seen| seen.strings.get(&self.0).copied()));
+        match seen {
+            Some(s) => s,
+            None => {
+                let s = Symbol::as_str_shared(self);
+                // (A symbol decoded from a damaged store may name no string: nothing to keep then.)
+                if !s.is_empty() {
+                    self.remember();
+                }
+                s
+            }
+        }
+    }
+
+    fn as_str_shared(self) -> &'static str {
         INTERNER.read().unwrap_or_else(|e| e.into_inner()).strings.get(&self.0).copied().unwrap_or("")
     }
 }
