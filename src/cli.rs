@@ -143,13 +143,20 @@ struct JsonFigure<'a> {
 }
 
 /// `research-lsp index`.
-pub fn index(args: &IndexArgs) -> ExitCode {
-    let started = Instant::now();
-    let corpus = if args.corpus.is_empty() { corpus::seeds() } else { corpus::load(&args.corpus) };
-    for w in &corpus.warnings {
+/// The index of the corpus at `paths` (the seeds when there are none), with a warning on stderr for each
+/// file skipped or repaired. A corpus on disk is indexed as the server indexes it, streaming: each text is
+/// read, extracted and let go, and read again from its file where an answer quotes it.
+fn index_of(paths: &[PathBuf]) -> Index {
+    let index = if paths.is_empty() { Index::build(corpus::seeds()) } else { Index::load(paths, &[]) };
+    for w in &index.warnings {
         eprintln!("research-lsp: warning: {w}");
     }
-    let index = Index::build(corpus);
+    index
+}
+
+pub fn index(args: &IndexArgs) -> ExitCode {
+    let started = Instant::now();
+    let index = index_of(&args.corpus);
     let elapsed = started.elapsed();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -298,11 +305,7 @@ pub fn check(args: &CheckArgs) -> ExitCode {
             }
         }
     }
-    let corpus = if args.corpus.is_empty() { corpus::seeds() } else { corpus::load(&args.corpus) };
-    for w in &corpus.warnings {
-        eprintln!("research-lsp: warning: {w}");
-    }
-    let index = Index::build(corpus);
+    let index = index_of(&args.corpus);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failing = false;
