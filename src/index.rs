@@ -347,9 +347,8 @@ pub struct Index {
 /// What finds entity names in text: in notes, and by prefix for completion.
 #[derive(Debug, Default)]
 struct NameLookup {
-    /// Finds entity names in a note's text. Pattern `i` is `patterns[i]`.
-    matcher: Option<AhoCorasick>,
-    patterns: Vec<EntityId>,
+    /// Finds entity names in a note's text.
+    matcher: NameMatcher,
     /// Every name and alias from each word start on, lower-cased and sorted, for prefix completion.
     names_sorted: Vec<(String, EntityId)>,
 }
@@ -608,14 +607,14 @@ impl NameLookup {
     /// The automaton that finds entity names in notes and the sorted name list for completion.
     /// The matcher and the prefix list, each made on its own core.
     fn of(entities: &[Named<'_>]) -> NameLookup {
-        let ((matcher, patterns), names_sorted) = rayon::join(|| matcher_of(entities), || prefixes_of(entities));
-        NameLookup { matcher, patterns, names_sorted }
+        let (matcher, names_sorted) = rayon::join(|| matcher_of(entities), || prefixes_of(entities));
+        NameLookup { matcher, names_sorted }
     }
 }
 
 /// A matcher of every name, alias and spelling variant of `entities` (two characters or more), with the
 /// entity of each pattern.
-fn matcher_of(entities: &[Named<'_>]) -> (Option<AhoCorasick>, Vec<EntityId>) {
+fn matcher_of(entities: &[Named<'_>]) -> NameMatcher {
     // Every variant with its entity, made on the cores; sorted, each variant kept once with its first
     // entity (the lowest id), as a map filled in entity order would keep it.
     let mut pairs: Vec<(String, EntityId)> = entities
@@ -628,12 +627,71 @@ fn matcher_of(entities: &[Named<'_>]) -> (Option<AhoCorasick>, Vec<EntityId>) {
         .collect();
     pairs.par_sort_unstable();
     pairs.dedup_by(|later, first| later.0 == first.0);
-    let patterns = pairs.iter().map(|(_, e)| *e).collect();
-    let matcher = AhoCorasickBuilder::new()
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(pairs.iter().map(|(p, _)| p.as_str()))
-        .ok();
-    (matcher, patterns)
+    NameMatcher::of(&pairs, rayon::current_num_threads())
+}
+
+/// Finds names in text, leftmost-longest, with the entity of each. Building one automaton of the tens of
+/// thousands of names of a large corpus takes a tenth of a second on one core, on the way to a restart's
+/// first answer; so a large set of names is split into parts, one automaton each, built on the cores side
+/// by side, and a search takes from the parts' matches what one automaton of all the names would give.
+#[derive(Debug, Default)]
+struct NameMatcher {
+    /// Each part's automaton, and the entity of each of its patterns.
+    parts: Vec<(AhoCorasick, Vec<EntityId>)>,
+}
+
+/// The fewest names worth an automaton of their own (see [`NameMatcher`]).
+const NAMES_PER_PART: usize = 4096;
+
+impl NameMatcher {
+    /// The matcher of `pairs` (distinct names, each with its entity), in at most `parts` parts.
+    fn of(pairs: &[(String, EntityId)], parts: usize) -> NameMatcher {
+        let parts = parts.clamp(1, pairs.len() / NAMES_PER_PART + 1);
+        let per_part = pairs.len().div_ceil(parts).max(1);
+        let parts = pairs
+            .par_chunks(per_part)
+            .filter_map(|chunk| {
+                let automaton = AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(chunk.iter().map(|(p, _)| p.as_str()))
+                    .ok()?;
+                Some((automaton, chunk.iter().map(|&(_, e)| e).collect()))
+            })
+            .collect();
+        NameMatcher { parts }
+    }
+
+    /// The names in `text`, as one leftmost-longest automaton of every name finds them: from where the last
+    /// match ended, the match that starts first, and the longest of those. Each part's next match is kept
+    /// until the search passes its start.
+    fn find(&self, text: &str) -> Vec<(usize, usize, EntityId)> {
+        let mut found = Vec::new();
+        let next = |part: &(AhoCorasick, Vec<EntityId>), at: usize| {
+            let m = part.0.find(aho_corasick::Input::new(text).range(at..))?;
+            Some((m.start(), m.end(), part.1.get(m.pattern().as_usize()).copied()))
+        };
+        let mut ahead: Vec<Option<(usize, usize, Option<EntityId>)>> = self.parts.iter().map(|p| next(p, 0)).collect();
+        loop {
+            // The first start, then the longest: distinct names starting at one place differ in length.
+            let best = ahead.iter().flatten().min_by_key(|&&(start, end, _)| (start, std::cmp::Reverse(end))).copied();
+            let Some((start, end, entity)) = best else { break };
+            if let Some(entity) = entity {
+                found.push((start, end, entity));
+            }
+            for (part, m) in self.parts.iter().zip(ahead.iter_mut()) {
+                if m.is_some_and(|(start, _, _)| start < end) {
+                    *m = next(part, end);
+                }
+            }
+        }
+        found
+    }
+
+    /// How many names it finds.
+    #[cfg(test)]
+    fn names_len(&self) -> usize {
+        self.parts.iter().map(|(a, _)| a.patterns_len()).sum()
+    }
 }
 
 /// Every name of `entities` from each of its word starts on, lower-cased and sorted: "economic union" finds
@@ -698,14 +756,12 @@ impl Index {
 
     /// Finds the entity names in `text` (a note): whole words only, longest match first.
     pub fn find_entities(&self, text: &str) -> Vec<Mention> {
-        let Some(matcher) = &self.lookup.matcher else { return Vec::new() };
-        matcher
-            .find_iter(text)
-            .filter(|m| is_word_boundary(text, m.start(), m.end()))
-            .filter_map(|m| {
-                let entity = *self.lookup.patterns.get(m.pattern().as_usize())?;
-                Some(Mention { span: Span::new(m.start(), m.end()), entity })
-            })
+        self.lookup
+            .matcher
+            .find(text)
+            .into_iter()
+            .filter(|&(start, end, _)| is_word_boundary(text, start, end))
+            .map(|(start, end, entity)| Mention { span: Span::new(start, end), entity })
             .collect()
     }
 
@@ -1450,13 +1506,60 @@ mod tests {
         let mut expected: Vec<(String, EntityId)> = seen.into_iter().collect();
         expected.sort();
         assert!(expected.len() > 20);
-        let (matcher, patterns) = matcher_of(&named(&entities));
+        let matcher = matcher_of(&named(&entities));
+        let patterns: Vec<EntityId> = matcher.parts.iter().flat_map(|(_, p)| p.iter().copied()).collect();
         let first = index.entities.len() as EntityId;
         assert!(
             expected.contains(&("OTS".to_string(), first)) && expected.contains(&("Turkic Center".to_string(), first))
         );
         assert_eq!(patterns, expected.iter().map(|(_, e)| *e).collect::<Vec<_>>());
-        assert_eq!(matcher.map(|m| m.patterns_len()), Some(expected.len()));
+        assert_eq!(matcher.names_len(), expected.len());
+    }
+
+    proptest::proptest! {
+        /// A matcher split into parts finds what one automaton of every name finds: the same names, at the
+        /// same places, with the same entities, whatever the names share (prefixes, overlaps, one inside
+        /// another).
+        #[test]
+        fn a_matcher_in_parts_finds_what_one_automaton_finds(
+            names in proptest::collection::btree_set("[ab ]{2,5}", 1..40),
+            text in "[ab c]{0,80}",
+            parts in 1usize..5,
+        ) {
+            let pairs: Vec<(String, EntityId)> = names.into_iter().enumerate().map(|(i, n)| (n, i as EntityId)).collect();
+            let one = AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(pairs.iter().map(|(p, _)| p.as_str()))
+                .expect("builds");
+            let want: Vec<(usize, usize, EntityId)> =
+                one.find_iter(&text).map(|m| (m.start(), m.end(), pairs[m.pattern().as_usize()].1)).collect();
+            // (Parts of any size here: `of` makes parts only of thousands of names.)
+            let per_part = pairs.len().div_ceil(parts);
+            let split = NameMatcher {
+                parts: pairs
+                    .chunks(per_part)
+                    .map(|chunk| {
+                        let automaton = AhoCorasickBuilder::new()
+                            .match_kind(MatchKind::LeftmostLongest)
+                            .build(chunk.iter().map(|(p, _)| p.as_str()))
+                            .expect("builds");
+                        (automaton, chunk.iter().map(|&(_, e)| e).collect())
+                    })
+                    .collect(),
+            };
+            proptest::prop_assert_eq!(split.find(&text), want);
+        }
+    }
+
+    #[test]
+    fn a_large_set_of_names_is_matched_in_parts() {
+        let pairs: Vec<(String, EntityId)> = (0..10_000).map(|i| (format!("Name {i:05}"), i)).collect();
+        let matcher = NameMatcher::of(&pairs, 2);
+        assert_eq!(matcher.parts.len(), 2);
+        assert_eq!(matcher.names_len(), 10_000);
+        assert_eq!(matcher.find("see Name 00042 and Name 09999."), [(4, 14, 42), (19, 29, 9999)]);
+        assert_eq!(NameMatcher::of(&pairs[..100], 2).parts.len(), 1);
+        assert!(NameMatcher::of(&[], 2).find("anything").is_empty());
     }
 
     /// The entities a source's names belong to are the entities whose postings name the source: what the
