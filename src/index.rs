@@ -647,9 +647,13 @@ impl NameMatcher {
     /// The matcher of `pairs` (distinct names, each with its entity), in at most `parts` parts.
     fn of(pairs: &[(String, EntityId)], parts: usize) -> NameMatcher {
         let parts = parts.clamp(1, pairs.len() / NAMES_PER_PART + 1);
-        let per_part = pairs.len().div_ceil(parts).max(1);
+        NameMatcher::in_parts(pairs, pairs.len().div_ceil(parts))
+    }
+
+    /// The matcher of `pairs` in parts of `per_part` names (the last may have fewer), built side by side.
+    fn in_parts(pairs: &[(String, EntityId)], per_part: usize) -> NameMatcher {
         let parts = pairs
-            .par_chunks(per_part)
+            .par_chunks(per_part.max(1))
             .filter_map(|chunk| {
                 let automaton = AhoCorasickBuilder::new()
                     .match_kind(MatchKind::LeftmostLongest)
@@ -1534,19 +1538,8 @@ mod tests {
             let want: Vec<(usize, usize, EntityId)> =
                 one.find_iter(&text).map(|m| (m.start(), m.end(), pairs[m.pattern().as_usize()].1)).collect();
             // (Parts of any size here: `of` makes parts only of thousands of names.)
-            let per_part = pairs.len().div_ceil(parts);
-            let split = NameMatcher {
-                parts: pairs
-                    .chunks(per_part)
-                    .map(|chunk| {
-                        let automaton = AhoCorasickBuilder::new()
-                            .match_kind(MatchKind::LeftmostLongest)
-                            .build(chunk.iter().map(|(p, _)| p.as_str()))
-                            .expect("builds");
-                        (automaton, chunk.iter().map(|&(_, e)| e).collect())
-                    })
-                    .collect(),
-            };
+            let split = NameMatcher::in_parts(&pairs, pairs.len().div_ceil(parts));
+            proptest::prop_assert_eq!(split.parts.len(), pairs.len().div_ceil(pairs.len().div_ceil(parts)));
             proptest::prop_assert_eq!(split.find(&text), want);
         }
     }
