@@ -438,7 +438,7 @@ impl Index {
                     }
                 };
                 let title_line = crate::corpus::assemble::derive_title(&held.text, &source.meta.path);
-                let part = Part::of(&held.text, hash, title_line, old.map(|o| (0, o)));
+                let part = Part::of(&held.text, hash, title_line, old);
                 part.into_doc(source.meta, Some(held))
             })
             .unzip();
@@ -1105,7 +1105,7 @@ impl Index {
                     return Err(NotUpdated::Retitled(path.clone()));
                 }
                 let prior = Prior::of(doc);
-                let part = Part::of(&text, content_hash(&text), title_line, Some((0, &prior)));
+                let part = Part::of(&text, content_hash(&text), title_line, Some(&prior));
                 Ok((sid, SourceMeta { stamp, ..doc.meta.clone() }, part))
             })
             .collect::<Result<_, _>>()?;
@@ -1317,16 +1317,13 @@ pub(crate) struct Part {
     /// figures (they are kept encoded, and decoding them all again would cost the build as much as sorting
     /// them); empty where the extraction is reused.
     quantity_keys: Vec<QuantityKey>,
-    /// The position of the prior whose extraction this is.
-    pub from_prior: Option<usize>,
 }
 
 impl Part {
-    /// The extraction of `text`: the one of `old` (its position in the priors, and itself) where the text is
-    /// the same, else the extractors' work.
-    fn of(text: &str, hash: u128, title_line: String, old: Option<(usize, &Prior)>) -> Part {
-        if let Some((i, old)) = old.filter(|(_, old)| old.len == text.len() && old.hash == hash && !old.damaged()) {
-            return Part::reused(i, old, title_line);
+    /// The extraction of `text`: the one of `old` where the text is the same, else the extractors' work.
+    fn of(text: &str, hash: u128, title_line: String, old: Option<&Prior>) -> Part {
+        if let Some(old) = old.filter(|old| old.len == text.len() && old.hash == hash && !old.damaged()) {
+            return Part::reused(old, title_line);
         }
         let sentences = extract::sentences::split(text);
         let names = extract::entities::extract(text, &sentences);
@@ -1342,11 +1339,10 @@ impl Part {
             figures: Arc::new(figures),
             names: Arc::new(names),
             quantity_keys,
-            from_prior: None,
         }
     }
 
-    fn reused(i: usize, old: &Prior, title_line: String) -> Part {
+    fn reused(old: &Prior, title_line: String) -> Part {
         Part {
             len: old.len,
             hash: old.hash,
@@ -1355,7 +1351,6 @@ impl Part {
             figures: old.figures.clone(),
             names: old.names.clone(),
             quantity_keys: Vec::new(),
-            from_prior: Some(i),
         }
     }
 
@@ -1383,11 +1378,10 @@ pub(crate) struct Gathered {
     /// The quantity keys of each source's figures, where it was extracted afresh (see [`Index::merged`]).
     pub keys: Vec<Vec<QuantityKey>>,
     pub warnings: Vec<Warning>,
-    /// For each source, the position in `prior` of the prior whose extraction it reuses.
-    pub from_prior: Vec<Option<usize>>,
 }
 
 /// Streams the corpus `listing` lists through the extractors (see [`Index::load`]).
+#[cfg(test)]
 pub(crate) fn gather_listed(listing: crate::corpus::Listing, prior: &[Prior]) -> Gathered {
     gather(prior, |known, digest| crate::corpus::load_listed(listing, known, digest))
 }
@@ -1408,16 +1402,15 @@ fn gather(
         let i = *reusable.get(path)?;
         let old = &prior[i];
         (old.stamp == Some(stamp) && !old.damaged())
-            .then(|| (Part::reused(i, old, old.title_line.clone()), old.title_line.clone()))
+            .then(|| (Part::reused(old, old.title_line.clone()), old.title_line.clone()))
     };
     let digest = |path: &std::path::Path, text: &str, title: &str| {
         let hash = content_hash(text);
-        Part::of(text, hash, title.to_string(), reusable.get(path).map(|&i| (i, &prior[i])))
+        Part::of(text, hash, title.to_string(), reusable.get(path).map(|&i| &prior[i]))
     };
     let (sources, warnings) = load(&known, &digest);
-    let from_prior = sources.iter().map(|(_, part)| part.from_prior).collect();
     let (docs, keys) = sources.into_iter().map(|(meta, part)| part.into_doc(meta, None)).unzip();
-    Gathered { docs, keys, warnings, from_prior }
+    Gathered { docs, keys, warnings }
 }
 
 /// True when `start..end` of `text` is not glued to a letter or digit on either side.

@@ -106,7 +106,8 @@ impl Stored {
     }
 }
 
-/// An index restored from a persisted one.
+/// An index restored from a persisted one (see [`restore`]).
+#[cfg(test)]
 pub struct Restored {
     pub index: Index,
     /// True when every source was as stored, so the stored merge was used whole; false when some sources
@@ -127,7 +128,10 @@ pub struct Restored {
 /// ([`crate::index::SourceDoc::text`] checks its hash and that the stored spans fit it), and in one pass by
 /// [`stale_sources`], which a caller runs in the background to re-index whatever no longer matches.
 ///
-/// The server does not wait for the listing this takes: see [`restore_unlisted`].
+/// The server does not wait for the listing this takes: it takes the store as it is ([`restore_unlisted`]),
+/// lists the corpus afterwards ([`holds_for`]) and indexes again, reusing what is unchanged, where it
+/// differs. The tests restore against a changed corpus in one call, here.
+#[cfg(test)]
 pub fn restore(stored: Stored, paths: &[PathBuf], also: &[Prior]) -> Restored {
     let listing = crate::corpus::list(paths);
     let Stored { docs, entities, by_quantity, warnings: _ } = stored;
@@ -140,8 +144,13 @@ pub fn restore(stored: Stored, paths: &[PathBuf], also: &[Prior]) -> Restored {
     }
     prior.extend_from_slice(also);
     let gathered = index::gather_listed(listing, &prior);
-    let extracted = gathered.from_prior.iter().filter(|f| f.is_none()).count();
-    let whole = gathered.docs.len() == n && gathered.from_prior.iter().enumerate().all(|(i, f)| *f == Some(i));
+    // The prior each source's extraction was taken from, if any: a reused extraction is the prior's own.
+    let of_prior: std::collections::HashMap<*const Lazy<Vec<Sentence>>, usize> =
+        prior.iter().enumerate().map(|(i, p)| (Arc::as_ptr(&p.sentences), i)).collect();
+    let from_prior: Vec<Option<usize>> =
+        gathered.docs.iter().map(|d| of_prior.get(&Arc::as_ptr(&d.sentences)).copied()).collect();
+    let extracted = from_prior.iter().filter(|f| f.is_none()).count();
+    let whole = gathered.docs.len() == n && from_prior.iter().enumerate().all(|(i, f)| *f == Some(i));
     let index = if whole {
         let mut docs = gathered.docs;
         for (doc, entity_of_name) in docs.iter_mut().zip(assigned) {

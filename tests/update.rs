@@ -202,7 +202,9 @@ fn random_edits_either_give_the_full_index_or_are_refused() {
             2 => {
                 store::write(&index, &store_file).expect("saved");
                 let stored = store::read(&store_file).expect("read back");
-                index = store::restore(stored, &roots, &[]).index;
+                // The store as it is, as a restart takes it: the edit just made is then followed by the
+                // update below, from the stored index.
+                index = store::restore_unlisted(stored);
             }
             _ => {}
         }
