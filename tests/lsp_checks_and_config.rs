@@ -386,3 +386,43 @@ fn the_index_is_persisted_and_a_restart_uses_it_unless_it_is_stale_or_damaged() 
     s.shutdown();
     assert_eq!(std::fs::read(&file).unwrap(), vec![0x5a; bytes.len()], "persistIndex: false leaves the file alone");
 }
+
+#[test]
+fn a_change_published_before_the_stored_index_is_checked_does_not_hide_changes_made_while_no_server_ran() {
+    let corpus = copy_fixture_corpus("listing-race");
+    let cache = TempDir::new("listing-race-cache");
+    let (mut s, _) = start_with_cache(&corpus, &cache, true);
+    wait_persisted(&mut s, "saved");
+    s.shutdown();
+
+    // A source changes while no server runs.
+    let voltaris = corpus.path().join("voltaris.txt");
+    let text = std::fs::read_to_string(&voltaris).unwrap();
+    std::fs::write(&voltaris, format!("{text}\nThe Quillfeather Trust bought a stake in Voltaris in 2025.\n")).unwrap();
+
+    // The next server answers from the store, and its listing of the corpus, which would find that change,
+    // is held back (a debug build's knob) while another source changes and the watcher reports it.
+    let mut s = Server::start(Options {
+        init_options: Some(json!({"corpus": [corpus.path()], "persistIndex": true})),
+        env: vec![
+            ("XDG_CACHE_HOME".to_string(), cache.path().display().to_string()),
+            ("RESEARCH_LSP_TEST_HOLD_LISTING_MS".to_string(), "8000".to_string()),
+        ],
+        ..Options::default()
+    });
+    let status = s.wait_indexed(1);
+    assert_eq!(status["persisted"]["state"], "loaded", "{status}");
+    let meltwater = corpus.path().join("meltwater.md");
+    let text = std::fs::read_to_string(&meltwater).unwrap();
+    // (A change that gives no new names, which the index in use can follow in place.)
+    std::fs::write(&meltwater, format!("{text}\nIt rained all week.\n")).unwrap();
+    let status = s.wait_status("the watched change", |st| st["generation"].as_u64() >= Some(2));
+    assert!(status["background"].as_u64() > Some(0), "the listing is still held back: {status}");
+
+    // Following only the reported file would keep the stored, stale voltaris.txt, and the listing, when it
+    // ends, finds a newer index in use than the one it checks. Indexing the corpus again keeps both changes.
+    s.wait_status("the background work to end", |st| st["background"] == 0);
+    let hover = hover_starts(&mut s, "The Quillfeather Trust.", "Quillfeather");
+    assert!(hover.starts_with("**Quillfeather Trust**"), "the change made while no server ran is indexed: {hover:?}");
+    s.shutdown();
+}

@@ -516,6 +516,7 @@ async fn index_job(shared: Arc<Shared>, docs: Docs, client: Client, reason: &'st
                     // corpus: now it is listed. Where it is not as stored (a file came, went or changed, a
                     // bibliography changed), it is indexed again, reusing the extraction of every file that
                     // did not change; unless a newer index is in use, which was (see `listing_unchecked`).
+                    hold_listing_for_tests();
                     let holds = catch_unwind(AssertUnwindSafe(|| store::holds_for(&check, corpus::list(&roots))));
                     let current = busy.index.read().is_ok_and(|slot| Arc::ptr_eq(&slot.0, &check));
                     if !holds.unwrap_or(false) {
@@ -643,6 +644,16 @@ fn index_job_boxed(
 const BACKGROUND_DELAY: Duration = Duration::from_millis(250);
 
 /// Runs `work` on the blocking pool after [`BACKGROUND_DELAY`], counted in `background` from now on.
+/// In a debug build, the milliseconds of `RESEARCH_LSP_TEST_HOLD_LISTING_MS` before the listing that checks
+/// a stored index starts: a test then publishes a change while the listing is not done, which it otherwise
+/// could only hope to (see `listing_unchecked`). A release build has no such wait.
+fn hold_listing_for_tests() {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("RESEARCH_LSP_TEST_HOLD_LISTING_MS").ok().and_then(|v| v.parse().ok()) {
+        std::thread::sleep(Duration::from_millis(ms));
+    }
+}
+
 fn spawn_background(shared: &Arc<Shared>, work: impl FnOnce(&Arc<Shared>) + Send + 'static) {
     shared.background.fetch_add(1, Ordering::SeqCst);
     let shared = shared.clone();
