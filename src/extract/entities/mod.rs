@@ -1400,28 +1400,28 @@ pub fn spelling_variants(name: &str) -> Vec<String> {
     let mut out = vec![name.to_string()];
     let words: Vec<&str> = name.split(' ').collect();
     for (i, word) in words.iter().enumerate() {
-        let lower = word.to_lowercase();
+        // The endings are lower-case ASCII: an ASCII word is compared as it is, without a lower-case copy.
+        let lower = if word.is_ascii() { None } else { Some(word.to_lowercase()) };
+        let ends_with = |from: &str| match &lower {
+            None => {
+                word.len() >= from.len()
+                    && word.as_bytes()[word.len() - from.len()..].eq_ignore_ascii_case(from.as_bytes())
+            }
+            Some(lower) => lower.ends_with(from),
+        };
+        let lower_len = lower.as_ref().map_or(word.len(), String::len);
         let mut alternatives = Vec::new();
-        for &(uk, us) in SPELLING_PAIRS {
-            for (from, to) in [(uk, us), (us, uk)] {
-                let suffix_rule = !from.contains('-')
-                    && from.len() <= 7
-                    && ![
-                        "centre", "center", "metre", "meter", "fibre", "fiber", "labour", "labor", "honour", "honor",
-                        "colour", "color", "favour", "favor",
-                    ]
-                    .contains(&from);
-                let matched =
-                    if suffix_rule { lower.len() >= 6 && lower.ends_with(from) } else { lower.ends_with(from) };
-                if matched {
-                    let cut = word.len() - from.len();
-                    if word.is_char_boundary(cut) {
-                        let mut alt = format!("{}{}", &word[..cut], to);
-                        if cut == 0 && word.chars().next().is_some_and(char::is_uppercase) {
-                            alt = capitalize(&alt);
-                        }
-                        alternatives.push(alt);
+        for &(from, to, suffix_rule) in spelling_rules() {
+            let matched = if suffix_rule { lower_len >= 6 && ends_with(from) } else { ends_with(from) };
+            if matched {
+                // (A word whose lower-case form is longer than it may end in more than it holds.)
+                let Some(cut) = word.len().checked_sub(from.len()) else { continue };
+                if word.is_char_boundary(cut) {
+                    let mut alt = format!("{}{}", &word[..cut], to);
+                    if cut == 0 && word.chars().next().is_some_and(char::is_uppercase) {
+                        alt = capitalize(&alt);
                     }
+                    alternatives.push(alt);
                 }
             }
         }
@@ -1451,6 +1451,26 @@ pub fn spelling_variants(name: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// [`SPELLING_PAIRS`] both ways, as `(from, to, suffix_rule)` in the order [`spelling_variants`] tries them:
+/// British to American, then back, pair by pair. Where `suffix_rule`, the ending is a suffix (`ise`,
+/// `isation`), taken only in a word of six letters or more; else (a dashed spelling, a longer ending, or
+/// a whole word such as `centre` or `labour`) in a word of any length. Worked out once, not for every word
+/// of every name.
+fn spelling_rules() -> &'static [(&'static str, &'static str, bool)] {
+    static RULES: std::sync::OnceLock<Vec<(&str, &str, bool)>> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| {
+        const WHOLE_WORDS: [&str; 14] = [
+            "centre", "center", "metre", "meter", "fibre", "fiber", "labour", "labor", "honour", "honor", "colour",
+            "color", "favour", "favor",
+        ];
+        SPELLING_PAIRS
+            .iter()
+            .flat_map(|&(uk, us)| [(uk, us), (us, uk)])
+            .map(|(from, to)| (from, to, !from.contains('-') && from.len() <= 7 && !WHOLE_WORDS.contains(&from)))
+            .collect()
+    })
 }
 
 fn capitalize(s: &str) -> String {

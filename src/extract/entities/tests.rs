@@ -259,6 +259,10 @@ fn spelling_variants_table() {
         ("programme", "Development Programme", "Development Program"),
         ("en_dash", "North-South Corridor", "North–South Corridor"),
         ("apostrophe", "Côte d'Ivoire", "Côte d\u{2019}Ivoire"),
+        // The ending is matched whatever its case; a whole word replaced keeps its capital.
+        ("capitals", "UNITED NATIONS DEVELOPMENT PROGRAMME", "UNITED NATIONS DEVELOPMENT Program"),
+        ("whole_word_capitalised", "Centre for Policy", "Center for Policy"),
+        ("outside_ascii", "Théâtre Organisation", "Théâtre Organization"),
     ];
     for &(name, input, want) in cases {
         let v = spelling_variants(input);
