@@ -643,7 +643,6 @@ fn index_job_boxed(
 /// the new index (a hover while the editor opens) get the cores first.
 const BACKGROUND_DELAY: Duration = Duration::from_millis(250);
 
-/// Runs `work` on the blocking pool after [`BACKGROUND_DELAY`], counted in `background` from now on.
 /// In a debug build, the milliseconds of `RESEARCH_LSP_TEST_HOLD_LISTING_MS` before the listing that checks
 /// a stored index starts: a test then publishes a change while the listing is not done, which it otherwise
 /// could only hope to (see `listing_unchecked`). A release build has no such wait.
@@ -654,6 +653,7 @@ fn hold_listing_for_tests() {
     }
 }
 
+/// Runs `work` on the blocking pool after [`BACKGROUND_DELAY`], counted in `background` from now on.
 fn spawn_background(shared: &Arc<Shared>, work: impl FnOnce(&Arc<Shared>) + Send + 'static) {
     shared.background.fetch_add(1, Ordering::SeqCst);
     let shared = shared.clone();
