@@ -1400,19 +1400,16 @@ pub fn spelling_variants(name: &str) -> Vec<String> {
     let mut out = vec![name.to_string()];
     let words: Vec<&str> = name.split(' ').collect();
     for (i, word) in words.iter().enumerate() {
-        // The endings are lower-case ASCII: an ASCII word is compared as it is, without a lower-case copy.
-        let lower = if word.is_ascii() { None } else { Some(word.to_lowercase()) };
-        let ends_with = |from: &str| match &lower {
-            None => {
-                word.len() >= from.len()
-                    && word.as_bytes()[word.len() - from.len()..].eq_ignore_ascii_case(from.as_bytes())
-            }
-            Some(lower) => lower.ends_with(from),
+        // The endings are lower-case ASCII, so they are compared ignoring ASCII case: an ASCII word needs no
+        // lower-case copy, only a word that is not all ASCII does.
+        let lower: Cow<str> = if word.is_ascii() { Cow::Borrowed(word) } else { Cow::Owned(word.to_lowercase()) };
+        let ends_with = |from: &str| {
+            lower.len() >= from.len()
+                && lower.as_bytes()[lower.len() - from.len()..].eq_ignore_ascii_case(from.as_bytes())
         };
-        let lower_len = lower.as_ref().map_or(word.len(), String::len);
         let mut alternatives = Vec::new();
         for &(from, to, suffix_rule) in spelling_rules() {
-            let matched = if suffix_rule { lower_len >= 6 && ends_with(from) } else { ends_with(from) };
+            let matched = if suffix_rule { lower.len() >= 6 && ends_with(from) } else { ends_with(from) };
             if matched {
                 // (A word whose lower-case form is longer than it may end in more than it holds.)
                 let Some(cut) = word.len().checked_sub(from.len()) else { continue };
