@@ -450,6 +450,25 @@ fn extract_with(text: &str, sentences: &[Sentence], buffers: &mut Buffers) -> Do
         if sentence.chrome && !s.as_bytes().contains(&b'(') {
             continue;
         }
+        // Most sentences of prose have no capital but their first: such a sentence names nothing, or what
+        // its first word names alone (see `Shortcut`), which is found without reading the rest of it.
+        match shortcut_of(s.as_bytes()) {
+            Shortcut::Nothing => continue,
+            Shortcut::FirstWord(len) => {
+                let from = dw.toks.len();
+                tokens::tokenize_into(text, start, start + len, &mut dw.toks);
+                let part = dw.add_lower(text, from, false);
+                let first_cand = all_cands.len();
+                candidates(&dw.view(text, &part), scratch, all_cands);
+                let names = all_cands.len() > first_cand;
+                all_cands.truncate(first_cand);
+                dw.truncate(from, part);
+                if !names {
+                    continue;
+                }
+            }
+            Shortcut::Read => {}
+        }
         let from = dw.toks.len();
         let found = tokens::tokenize_into(text, start, end, &mut dw.toks);
         // A definition needs an opening bracket between two words: most sentences have none.
@@ -1040,6 +1059,77 @@ fn is_plural_demonym(w: &str) -> bool {
 
 fn adjective_or_place(words: &Words, i: usize) -> bool {
     words.has(i, flag::DEMONYM | flag::PLACE_OR_ABBREVIATION)
+}
+
+/// What a sentence's bytes alone tell of the names [`candidates`] can find in it.
+#[derive(Debug, PartialEq, Eq)]
+enum Shortcut {
+    /// None: it is all ASCII, with no capital letter and no opening bracket.
+    Nothing,
+    /// Only a name of its first word alone, the run of letters of this length at its start, which a space
+    /// follows: it is all ASCII, with no opening bracket and no capital after its first byte. Then no word
+    /// but the first is capitalised, so the only chain of capitalised words is the first word alone (a
+    /// chain or a lexicon place goes on only through another capitalised word), and whether that chain
+    /// makes a candidate depends on that word alone (its letters, flags and the byte before the sentence);
+    /// only the kind of the candidate depends on the words after it. So [`candidates`] finds nothing in
+    /// the sentence exactly when it finds nothing in its first word read as a sentence of its own.
+    FirstWord(usize),
+    /// Anything: the sentence is to be read whole.
+    Read,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Set by tests to read every sentence whole, for comparing what the shortcut gives with that.
+    static READ_WHOLE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// [`shortcut`], or [`Shortcut::Read`] where a test asks for every sentence to be read whole.
+#[inline]
+fn shortcut_of(s: &[u8]) -> Shortcut {
+    #[cfg(test)]
+    if READ_WHOLE.with(Cell::get) {
+        return Shortcut::Read;
+    }
+    shortcut(s)
+}
+
+/// The [`Shortcut`] of the sentence `s`, read eight bytes at a time; most sentences with a capital after
+/// their first byte stop at it.
+fn shortcut(s: &[u8]) -> Shortcut {
+    use crate::extract::swar;
+    let mut at = 0;
+    while let Some(x) = swar::load(s, at) {
+        if x & swar::HIGH != 0 {
+            return Shortcut::Read;
+        }
+        let mut stop = swar::lanes_in(x, b'A', b'Z') | swar::lanes_in(x, b'(', b'(');
+        if at == 0 {
+            // The first byte may be a capital (an opening bracket there is caught below).
+            stop &= !0x80;
+        }
+        if stop != 0 {
+            return Shortcut::Read;
+        }
+        at += 8;
+    }
+    for (i, &b) in s.iter().enumerate().skip(at) {
+        if !b.is_ascii() || b == b'(' || (i > 0 && b.is_ascii_uppercase()) {
+            return Shortcut::Read;
+        }
+    }
+    match s.first() {
+        Some(b'(') => Shortcut::Read,
+        Some(b) if b.is_ascii_uppercase() => {
+            let len = s.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+            if s.get(len) == Some(&b' ') {
+                Shortcut::FirstWord(len)
+            } else {
+                Shortcut::Read
+            }
+        }
+        _ => Shortcut::Nothing,
+    }
 }
 
 /// Trims, filters and classifies one chain into a candidate.

@@ -331,3 +331,155 @@ fn same_part_table() {
         assert_eq!(NameTable::same_part(&names(base), &names(other)), same, "{name}");
     }
 }
+
+#[test]
+fn shortcut_table() {
+    use Shortcut::*;
+    // (name, sentence, shortcut)
+    let cases: &[(&str, &str, Shortcut)] = &[
+        ("no_capital", "the plan was approved again this spring.", Nothing),
+        ("digits_first", "2024 was a hard year for the budget, and it rose by 3 percent.", Nothing),
+        ("capital_first_word_only", "Investment and the project matter here, while the plan waits.", FirstWord(10)),
+        ("one_letter_word", "A deal was signed.", FirstWord(1)),
+        ("two_words", "Officials agreed.", FirstWord(9)),
+        ("capital_later", "the plan was approved by Astana this spring.", Read),
+        ("capital_in_the_last_bytes", "the plan went to Bonn", Read),
+        ("capital_in_the_first_eight_bytes", "the Plan went ahead without a vote at all.", Read),
+        ("bracket", "the plan (as approved) was signed at last.", Read),
+        ("bracket_first", "(the plan) was signed at last by the board.", Read),
+        ("not_ascii", "the plan\u{2019}s cost was approved this spring.", Read),
+        ("first_word_joined", "Co-operation grew again in the region this year.", Read),
+        ("first_word_possessive", "Investment's share grew again in the region this year.", Read),
+        ("first_word_then_comma", "However, the plan grew again in the region this year.", Read),
+        ("empty", "", Nothing),
+    ];
+    for (name, sentence, want) in cases {
+        assert_eq!(&shortcut(sentence.as_bytes()), want, "{name}");
+    }
+}
+
+/// A document's names read with the shortcut, and with every sentence read whole.
+fn with_and_without_shortcut(text: &str) -> (DocNames, DocNames) {
+    let sentences = sentences::split(text);
+    let fast = extract(text, &sentences);
+    READ_WHOLE.with(|r| r.set(true));
+    let whole = extract(text, &sentences);
+    READ_WHOLE.with(|r| r.set(false));
+    (fast, whole)
+}
+
+#[test]
+fn the_shortcut_finds_what_reading_every_sentence_whole_finds() {
+    // First words of every sort: common words, places and their demonyms, titles, roles, months, heads,
+    // acronyms common and not, one letter, and names unknown to the lexicon.
+    let firsts = [
+        "Investment",
+        "The",
+        "Many",
+        "Officials",
+        "Analysts",
+        "However",
+        "Russia",
+        "Kazakhstan",
+        "Russians",
+        "Kazakhs",
+        "Kazakh",
+        "President",
+        "Minister",
+        "Professor",
+        "January",
+        "May",
+        "Bank",
+        "Union",
+        "Ministry",
+        "North",
+        "Central",
+        "EU",
+        "NATO",
+        "UN",
+        "OK",
+        "A",
+        "I",
+        "Tokayev",
+        "Gazprom",
+        "Voltaris",
+        "Said",
+        "Moscow",
+        "Asia",
+        "Republic",
+        "Mr",
+        "Dr",
+        "Ukrainians",
+        "Chinese",
+        "Western",
+        "Turkmen",
+    ];
+    let rest = [
+        "said",
+        "the",
+        "of",
+        "and",
+        "for",
+        "on",
+        "in",
+        "plan",
+        "president",
+        "minister",
+        "professor",
+        "russia",
+        "asia",
+        "bank",
+        "union",
+        "republic",
+        "met",
+        "with",
+        "a",
+        "an",
+        "is",
+        "was",
+        "2024",
+        "45",
+        "percent",
+        "billion",
+        "north",
+        "central",
+        "kazakh",
+        "january",
+        "company",
+        "fund",
+        "ministry",
+    ];
+    let marks = [" ", " ", " ", " ", ", ", ": ", " - ", "; ", " (", ") "];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let mut compared = 0;
+    for _ in 0..400 {
+        let mut text = String::new();
+        for _ in 0..6 {
+            // Sentences with a capital only in their first word, and now and then one that names someone
+            // mid-sentence, so that what prose confirms across the document is exercised too.
+            if next(4) == 0 {
+                text.push_str("Officials said Tokayev met Voltaris Group and Kazakhstan in May. ");
+            }
+            if next(8) != 0 {
+                text.push_str(firsts[next(firsts.len())]);
+            } else {
+                text.push_str(rest[next(rest.len())]);
+            }
+            for _ in 0..1 + next(9) {
+                text.push_str(marks[next(marks.len())]);
+                text.push_str(rest[next(rest.len())]);
+            }
+            text.push_str(if next(5) == 0 { "!\n\n" } else { ". " });
+        }
+        let (fast, whole) = with_and_without_shortcut(&text);
+        compared += usize::from(!whole.mentions.is_empty());
+        assert_eq!(fast, whole, "{text}");
+    }
+    assert!(compared > 100, "only {compared} documents named anything");
+}
