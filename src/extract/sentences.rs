@@ -12,7 +12,8 @@
 //! not start in lower case, skipping abbreviations (`Dr.`, `U.S.`, `e.g.`, initials), decimals (`3.8`)
 //! and keeping closing quotes with their sentence (`.”`). Blocks are marked as chrome by general features
 //! only: generic web phrases (`Read more`, `Share`, `Skip to main content`, subscription and cookie
-//! appeals), all-caps lines, short bullet items, runs of three or more short lines, lines repeated in the
+//! appeals; a phrase of appeals that prose says too, such as `donate` or `become a member`, only in a block
+//! that reads as an appeal), all-caps lines, short bullet items, runs of three or more short lines, lines repeated in the
 //! document, lines in another script than the document's, footer lines full of separators, and the list
 //! after a `Read more:`, `Related` or `Tags` heading.
 //!
@@ -487,34 +488,41 @@ fn ones(mut bits: u64) -> impl Iterator<Item = usize> {
     })
 }
 
-/// Phrases that make any block that holds them chrome: appeals, cookie banners, footers, disclaimers.
+/// Phrases that make any block that holds them chrome: appeals, cookie banners, footers, disclaimers. None of
+/// them is said in the prose of a report.
 const APPEAL_PHRASES: &[&str] = &[
     "all rights reserved",
     "appeared first on",
     "we use cookies",
     "uses cookies",
-    "cookie policy",
     "accept cookies",
     "favor to ask",
     "favour to ask",
+    "subscribe to our",
+    "sign up for our",
+    "do not necessarily reflect",
+    "reader-supported",
+];
+
+/// Phrases of appeals that prose says too (`the US will donate 5 million doses`, `Uzbekistan may become a
+/// member`, `a crackdown on independent journalism`): they make chrome only of a block that reads as an
+/// appeal (see [`reads_as_appeal`]).
+const READER_APPEAL_PHRASES: &[&str] = &[
+    "cookie policy",
     "need your help",
     "your support",
     "support us",
+    "please support",
     "donate",
-    "subscribe to our",
-    "sign up for our",
     "newsletter",
     "views expressed",
-    "do not necessarily reflect",
     "independent journalism",
+    "support independent",
     "privacy policy",
     "terms of use",
     "terms of service",
     "become a member",
     "make a contribution",
-    "support independent",
-    "please support",
-    "reader-supported",
     "paywall",
 ];
 
@@ -529,8 +537,9 @@ const APPEAL_ANCHORS: &[&str] = &["cookie", "upport", "terms of ", "to ask"];
 /// at each place one of them starts, checks the phrases around it.
 struct AppealMatcher {
     searcher: AhoCorasick,
-    /// Each phrase, with its pattern (its anchor, or itself) and where that starts in it.
-    phrases: Vec<(&'static str, usize, usize)>,
+    /// Each phrase, with its pattern (its anchor, or itself), where that starts in it, and whether it is
+    /// one of the [`READER_APPEAL_PHRASES`].
+    phrases: Vec<(&'static str, usize, usize, bool)>,
     /// No pattern is a prefix of another, so that at most one starts at any place: the one the search
     /// reports, whose phrases alone need checking there.
     prefix_free: bool,
@@ -540,7 +549,8 @@ impl AppealMatcher {
     fn new() -> AppealMatcher {
         let mut patterns: Vec<&str> = Vec::new();
         let mut phrases = Vec::new();
-        for &phrase in APPEAL_PHRASES {
+        let all = APPEAL_PHRASES.iter().map(|&p| (p, false)).chain(READER_APPEAL_PHRASES.iter().map(|&p| (p, true)));
+        for (phrase, weak) in all {
             let (pattern, at) = APPEAL_ANCHORS
                 .iter()
                 .find_map(|&anchor| phrase.find(anchor).map(|at| (anchor, at)))
@@ -549,7 +559,7 @@ impl AppealMatcher {
                 patterns.push(pattern);
                 patterns.len() - 1
             });
-            phrases.push((phrase, id, at));
+            phrases.push((phrase, id, at, weak));
         }
         let prefix_free = patterns
             .iter()
@@ -566,28 +576,67 @@ impl AppealMatcher {
         }
     }
 
-    /// Whether `lower` holds one of the [`APPEAL_PHRASES`]. A phrase that occurs has its pattern start at
-    /// its offset in it; the search visits every place where a pattern starts (each search goes on from
-    /// the byte after the last such place, and reports the first place after it), and checks the phrases
-    /// of the patterns that start there.
-    fn is_match(&self, lower: &[u8]) -> bool {
+    /// Which appeal phrases `lower` holds. A phrase that occurs has its pattern start at its offset in it;
+    /// the search visits every place where a pattern starts (each search goes on from the byte after the
+    /// last such place, and reports the first place after it), and checks the phrases of the patterns that
+    /// start there. It stops at the first of the [`APPEAL_PHRASES`].
+    fn find(&self, lower: &[u8]) -> Appeal {
+        let mut found = Appeal::No;
         let mut from = 0;
         while let Some(m) = self.searcher.find(aho_corasick::Input::new(lower).range(from..)) {
             let at = m.start();
-            let found = self.phrases.iter().any(|&(phrase, id, offset)| {
-                (!self.prefix_free || id == m.pattern().as_usize())
-                    && at
-                        .checked_sub(offset)
-                        .and_then(|start| lower.get(start..))
-                        .is_some_and(|s| s.starts_with(phrase.as_bytes()))
-            });
-            if found {
-                return true;
+            for &(phrase, id, offset, weak) in &self.phrases {
+                if self.prefix_free && id != m.pattern().as_usize() {
+                    continue;
+                }
+                let here = at
+                    .checked_sub(offset)
+                    .filter(|&start| lower.get(start..).is_some_and(|s| s.starts_with(phrase.as_bytes())));
+                let Some(start) = here else { continue };
+                if !weak {
+                    return Appeal::Strong;
+                }
+                let at_start = start == 0;
+                found = match found {
+                    Appeal::Weak { at_start: before } => Appeal::Weak { at_start: before || at_start },
+                    _ => Appeal::Weak { at_start },
+                };
             }
             from = at + 1;
         }
-        false
+        found
     }
+}
+
+/// What appeal phrases a block holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Appeal {
+    No,
+    /// Only [`READER_APPEAL_PHRASES`]; `at_start` when one of them starts the block.
+    Weak {
+        at_start: bool,
+    },
+    /// One of the [`APPEAL_PHRASES`].
+    Strong,
+}
+
+/// Whether a block (`lower`, in ASCII lower case) that holds one of the [`READER_APPEAL_PHRASES`] reads as an
+/// appeal rather than as prose: it starts with the phrase (`Donate now`, `Privacy policy`, `Views expressed
+/// are the authors' own`), or it speaks to the reader (`we`, `us`, `our`, `you`, `your`) three times, as a
+/// paragraph of a long appeal does, or at all in a block of at most 12 words (`Please support us`). Prose
+/// that reports a donation or a membership does neither; a quotation that speaks to someone three times
+/// beside such a phrase is taken for an appeal.
+fn reads_as_appeal(s: &str, lower: &[u8], at_start: bool) -> bool {
+    const MOST_WORDS: usize = 12;
+    if at_start {
+        return true;
+    }
+    let to_reader = lower
+        .split(|b| !b.is_ascii_alphanumeric())
+        .filter(|w| matches!(*w, b"we" | b"us" | b"our" | b"you" | b"your"))
+        .take(3)
+        .count();
+    to_reader >= 3 || (to_reader >= 1 && words_with_alphanumerics(s, MOST_WORDS + 1) <= MOST_WORDS)
 }
 
 fn appeal_matcher() -> &'static AppealMatcher {
@@ -1034,8 +1083,10 @@ fn block_chrome(
     if let Some(kind) = head_kind {
         return kind;
     }
-    if appeal_matcher().is_match(s_lower) {
-        return Chrome::Appeal;
+    match appeal_matcher().find(s_lower) {
+        Appeal::Strong => return Chrome::Appeal,
+        Appeal::Weak { at_start } if reads_as_appeal(s, s_lower, at_start) => return Chrome::Appeal,
+        _ => {}
     }
     // Letters other than ASCII counted one by one. ASCII letters, all Latin and cased, are counted only as
     // far as a rule needs them, which for prose in Latin script is the first small letter.
@@ -1470,6 +1521,14 @@ mod tests {
             ("subscription_appeal", "The basin is dry.\nPlease support us with a donation today.", "The basin is dry. | #Please support us with a donation today."),
             ("appeal_sandwich", "We have a small favor to ask.\nFor years we have reported on rivers.\nBut we need your help to continue.", "#We have a small favor to ask. | #For years we have reported on rivers. | #But we need your help to continue."),
             ("cookie_banner", "We use cookies to improve your experience.\nThe basin is dry.", "#We use cookies to improve your experience. | The basin is dry."),
+            ("donate_in_prose", "The United States will donate 5 million doses to Kazakhstan, officials said on Monday.", "The United States will donate 5 million doses to Kazakhstan, officials said on Monday."),
+            ("become_a_member_in_prose", "Uzbekistan may become a member of the union.", "Uzbekistan may become a member of the union."),
+            ("quoted_support_in_a_long_sentence", "\"Thank you for your support,\" the minister told his counterpart after the talks in the capital.", "\"Thank you for your support,\" the minister told his counterpart after the talks in the capital."),
+            ("long_appeal_paragraph", "The basin is dry.\nWe, the reporters of this paper, will not be silenced. But we need your help to continue our work.", "The basin is dry. | #We, the reporters of this paper, will not be silenced. | #But we need your help to continue our work."),
+            ("disclaimer_at_the_start", "The basin is dry.\nViews expressed are those of the authors and of no institution they work for.", "The basin is dry. | #Views expressed are those of the authors and of no institution they work for."),
+            ("donate_button", "The basin is dry.\nDonate now", "The basin is dry. | #Donate now"),
+            ("newsletter_to_the_reader", "The basin is dry.\nGet our newsletter every week.", "The basin is dry. | #Get our newsletter every week."),
+            ("privacy_policy_link", "The basin is dry.\nPrivacy policy", "The basin is dry. | #Privacy policy"),
             ("tags_line", "Tags: water, rivers, Norway", "#Tags: water, rivers, Norway"),
             ("related_list", "The basin is dry.\n\nRead more:\n\nRivers in Crisis?\nJane Doe\nInstitute of Water Studies\n\nThe next paragraph is long enough to be prose again.", "The basin is dry. | #Read more: | #Rivers in Crisis? | #Jane Doe | #Institute of Water Studies | The next paragraph is long enough to be prose again."),
             ("footer_separators", "About us - Work with us - Experts - Contact - Privacy", "#About us - Work with us - Experts - Contact - Privacy"),
@@ -1592,15 +1651,22 @@ mod tests {
             "we use cookiesdonate".into(),
             "a paywal".into(),
         ];
-        for phrase in APPEAL_PHRASES {
+        for phrase in APPEAL_PHRASES.iter().chain(READER_APPEAL_PHRASES) {
             inputs.push(format!("x {phrase} y"));
+            inputs.push(format!("{phrase} y"));
             inputs.push(phrase[1..].to_string());
             inputs.push(phrase[..phrase.len() - 1].to_string());
             inputs.push(format!("{}{phrase}", &phrase[..phrase.len() / 2]));
         }
         for input in &inputs {
-            let want = APPEAL_PHRASES.iter().any(|p| input.contains(p));
-            assert_eq!(m.is_match(input.as_bytes()), want, "{input:?}");
+            let want = if APPEAL_PHRASES.iter().any(|p| input.contains(p)) {
+                Appeal::Strong
+            } else if READER_APPEAL_PHRASES.iter().any(|p| input.contains(p)) {
+                Appeal::Weak { at_start: READER_APPEAL_PHRASES.iter().any(|p| input.starts_with(p)) }
+            } else {
+                Appeal::No
+            };
+            assert_eq!(m.find(input.as_bytes()), want, "{input:?}");
         }
     }
 
