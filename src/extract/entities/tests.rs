@@ -457,7 +457,7 @@ fn the_shortcut_finds_what_reading_every_sentence_whole_finds() {
         seed ^= seed << 17;
         (seed % n as u64) as usize
     };
-    let mut compared = 0;
+    let mut named = 0;
     for _ in 0..400 {
         let mut text = String::new();
         for _ in 0..6 {
@@ -478,8 +478,8 @@ fn the_shortcut_finds_what_reading_every_sentence_whole_finds() {
             text.push_str(if next(5) == 0 { "!\n\n" } else { ". " });
         }
         let (fast, whole) = with_and_without_shortcut(&text);
-        compared += usize::from(!whole.mentions.is_empty());
+        named += usize::from(!whole.mentions.is_empty());
         assert_eq!(fast, whole, "{text}");
     }
-    assert!(compared > 100, "only {compared} documents named anything");
+    assert!(named > 100, "only {named} documents named anything");
 }
