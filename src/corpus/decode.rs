@@ -56,8 +56,8 @@ pub fn read_text_into<'a>(
     read_bytes_into(path, buffer)?;
     // What `decode` gives, without a copy: bytes that are UTF-8 start with no UTF-16 byte order mark (0xFF
     // and 0xFE are never UTF-8), so only the binary check and the UTF-8 byte order mark apply.
-    let fast =
-        (!is_binary(buffer)).then(|| std::str::from_utf8(buffer.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buffer)));
+    let fast = (!is_binary(buffer))
+        .then(|| simdutf8::basic::from_utf8(buffer.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buffer)));
     match fast {
         Some(Ok(text)) if text.len() as u64 <= MAX_SOURCE_LEN => Ok((Cow::Borrowed(text), None)),
         Some(Ok(_)) => Err(too_large()),
