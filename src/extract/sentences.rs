@@ -431,6 +431,11 @@ const LIST_HEADINGS: WordTable = WordTable::new(&[
     "you may also like",
 ]);
 
+/// Of the [`CHROME_PREFIXES`], the words that start prose too (`Copyright disputes reached the courts`,
+/// `Advertisement spending grew`): they make chrome only of a block of at most eight words, or of one that
+/// ends no sentence (`Copyright 2024 Basin News`, `Advertisement`).
+const PROSE_PREFIXES: &[&str] = &["copyright", "advertisement", "cookie"];
+
 /// Starts of blocks that are chrome (lower case).
 const CHROME_PREFIXES: &[&str] = &[
     "tags:",
@@ -1055,7 +1060,9 @@ fn block_chrome(
         };
         // The first bytes compared before the rest: most heads share it with no prefix, or with one or two.
         let first = head.as_bytes().first().map_or(0, |&b| PREFIXES_BY_FIRST_BYTE[b as usize]);
-        if ones(first).any(|k| CHROME_PREFIXES.get(k).is_some_and(|p| head.starts_with(p))) {
+        let starts_chrome =
+            |p: &&str| head.starts_with(p) && (!PROSE_PREFIXES.contains(p) || f.words <= 8 || !f.ends_sentence);
+        if ones(first).any(|k| CHROME_PREFIXES.get(k).is_some_and(starts_chrome)) {
             Some(Chrome::Nav)
         } else if head.starts_with("support ") && f.words <= 6 {
             Some(Chrome::Appeal)
@@ -1521,6 +1528,10 @@ mod tests {
             ("subscription_appeal", "The basin is dry.\nPlease support us with a donation today.", "The basin is dry. | #Please support us with a donation today."),
             ("appeal_sandwich", "We have a small favor to ask.\nFor years we have reported on rivers.\nBut we need your help to continue.", "#We have a small favor to ask. | #For years we have reported on rivers. | #But we need your help to continue."),
             ("cookie_banner", "We use cookies to improve your experience.\nThe basin is dry.", "#We use cookies to improve your experience. | The basin is dry."),
+            ("copyright_in_prose", "Copyright disputes between the two studios reached the courts this year.", "Copyright disputes between the two studios reached the courts this year."),
+            ("advertisement_in_prose", "Advertisement spending in the capital grew 15 percent in 2024.", "Advertisement spending in the capital grew 15 percent in 2024."),
+            ("advertisement_label", "The basin is dry.\nAdvertisement\nThe river is low.", "The basin is dry. | #Advertisement | The river is low."),
+            ("copyright_line", "The basin is dry.\nCopyright 2024 Basin News, a long-standing publication of the valley", "The basin is dry. | #Copyright 2024 Basin News, a long-standing publication of the valley"),
             ("donate_in_prose", "The United States will donate 5 million doses to Kazakhstan, officials said on Monday.", "The United States will donate 5 million doses to Kazakhstan, officials said on Monday."),
             ("become_a_member_in_prose", "Uzbekistan may become a member of the union.", "Uzbekistan may become a member of the union."),
             ("quoted_support_in_a_long_sentence", "\"Thank you for your support,\" the minister told his counterpart after the talks in the capital.", "\"Thank you for your support,\" the minister told his counterpart after the talks in the capital."),
@@ -1630,6 +1641,13 @@ mod tests {
                 assert_eq!(table.contains(&lower), held, "{w:?}");
                 assert!(!held || may_hold_lowered(&[table], w), "{w:?}");
             }
+        }
+    }
+
+    #[test]
+    fn prefixes_that_start_prose_are_prefixes_of_chrome() {
+        for p in PROSE_PREFIXES {
+            assert!(CHROME_PREFIXES.contains(p), "{p}");
         }
     }
 
