@@ -13,7 +13,8 @@
 //! and keeping closing quotes with their sentence (`.”`). Blocks are marked as chrome by general features
 //! only: generic web phrases (`Read more`, `Share`, `Skip to main content`, subscription and cookie
 //! appeals; a phrase of appeals that prose says too, such as `donate` or `become a member`, only in a block
-//! that reads as an appeal), all-caps lines, short bullet items, runs of three or more short lines, lines repeated in the
+//! that reads as an appeal), all-caps lines, short bullet items and runs of three or more short lines (an
+//! item that gives a number with words, as a list of figures does, is neither), lines repeated in the
 //! document, lines in another script than the document's, footer lines full of separators, and the list
 //! after a `Read more:`, `Related` or `Tags` heading.
 //!
@@ -995,7 +996,10 @@ fn classify(text: &str, blocks: &[Block], buffers: &mut Classify) {
         }
     }
     // Runs of three or more short blocks (menus, rating widgets, author boxes).
-    short.extend((0..blocks.len()).map(|i| !blocks[i].heading && (feats[i].short || kinds[i] != Chrome::No)));
+    short.extend((0..blocks.len()).map(|i| {
+        let listed = feats[i].short && !lists_figures(blocks[i].span.slice(text), &feats[i]);
+        !blocks[i].heading && (listed || kinds[i] != Chrome::No)
+    }));
     let short = |i: usize| short[i];
     let mut i = 0;
     while i < blocks.len() {
@@ -1125,7 +1129,7 @@ fn block_chrome(
             return Chrome::Nav;
         }
     }
-    if b.bullet && f.words <= 5 && !f.ends_sentence {
+    if b.bullet && f.words <= 5 && !f.ends_sentence && !lists_figures(s, f) {
         return Chrome::Nav;
     }
     if !f.ends_sentence && separators(s) >= 3 {
@@ -1135,6 +1139,13 @@ fn block_chrome(
         return Chrome::Nav;
     }
     Chrome::No
+}
+
+/// Whether a short block gives a number with words (`Kazakhstan: 45 percent`, `- exports: $2.1 billion`):
+/// an item of a list of figures, which the rules for short blocks (menus, widgets) leave as it is. A number
+/// alone (`3`, a rating widget's) is no such item.
+fn lists_figures(s: &str, f: &Features) -> bool {
+    f.words >= 2 && s.bytes().any(|b| b.is_ascii_digit())
 }
 
 /// How many spaced separators (` | `, ` - `, ` – `, ` · `, ` • `, ` / `) a line holds: for each, its
@@ -1532,6 +1543,8 @@ mod tests {
             ("advertisement_in_prose", "Advertisement spending in the capital grew 15 percent in 2024.", "Advertisement spending in the capital grew 15 percent in 2024."),
             ("advertisement_label", "The basin is dry.\nAdvertisement\nThe river is low.", "The basin is dry. | #Advertisement | The river is low."),
             ("copyright_line", "The basin is dry.\nCopyright 2024 Basin News, a long-standing publication of the valley", "The basin is dry. | #Copyright 2024 Basin News, a long-standing publication of the valley"),
+            ("list_of_figures", "Shares were:\n\n- Kazakhstan: 45 percent\n- Uzbekistan: 30 percent\n- Kyrgyzstan: 10 percent\n\nThe basin is dry.", "Shares were: | - Kazakhstan: 45 percent | - Uzbekistan: 30 percent | - Kyrgyzstan: 10 percent | The basin is dry."),
+            ("lines_of_figures", "Tajikistan exported $2.1 billion\nTurkmenistan exported $9.4 billion\nMongolia exported $1.3 billion\nThe basin is dry.", "Tajikistan exported $2.1 billion | Turkmenistan exported $9.4 billion | Mongolia exported $1.3 billion | The basin is dry."),
             ("donate_in_prose", "The United States will donate 5 million doses to Kazakhstan, officials said on Monday.", "The United States will donate 5 million doses to Kazakhstan, officials said on Monday."),
             ("become_a_member_in_prose", "Uzbekistan may become a member of the union.", "Uzbekistan may become a member of the union."),
             ("quoted_support_in_a_long_sentence", "\"Thank you for your support,\" the minister told his counterpart after the talks in the capital.", "\"Thank you for your support,\" the minister told his counterpart after the talks in the capital."),
