@@ -99,6 +99,8 @@ struct Line {
     blank: bool,
     bullet: bool,
     heading: bool,
+    /// A row of a Markdown table (see [`table_row`]): a block of its own.
+    row: bool,
 }
 
 /// The lines of `text`, into `lines` (empty).
@@ -142,9 +144,12 @@ fn make_line(text: &str, start: usize, end: usize) -> Line {
     };
     let heading = first == Some('#') && trimmed.trim_start_matches('#').starts_with(' ');
     let rule = trimmed.len() >= 3 && trimmed.chars().all(|c| matches!(c, '-' | '*' | '_' | '=' | ' '));
+    let row = table_row(trimmed);
+    // The row under a table's header that aligns its columns (`|---|:--:|`) holds no text.
+    let alignment = row && trimmed.bytes().all(|b| matches!(b, b'|' | b'-' | b':' | b' '));
     // `trimmed.chars().count()`: the bytes that start a character, which are all but 0x80..=0xBF.
     let chars = count_bytes(trimmed.as_bytes(), |b| (b as i8) >= -0x40);
-    Line { span, chars, blank: trimmed.is_empty() || rule, bullet: bullet && !rule, heading }
+    Line { span, chars, blank: trimmed.is_empty() || rule || alignment, bullet: bullet && !rule, heading, row }
 }
 
 /// A block: one or more lines read as one piece of text.
@@ -171,14 +176,15 @@ fn group_blocks(text: &str, lines: &[Line], blocks: &mut Vec<Block>) {
             i += 1;
             continue;
         }
-        if line.heading {
-            blocks.push(Block { span: line.span, bullet: false, heading: true });
+        if line.heading || line.row {
+            blocks.push(Block { span: line.span, bullet: false, heading: line.heading });
             i += 1;
             continue;
         }
-        // A run: this line and the following non-blank lines that are neither list items nor headings.
+        // A run: this line and the following non-blank lines that are neither list items, headings nor rows
+        // of a table.
         let mut j = i + 1;
-        while j < lines.len() && !lines[j].blank && !lines[j].bullet && !lines[j].heading {
+        while j < lines.len() && !lines[j].blank && !lines[j].bullet && !lines[j].heading && !lines[j].row {
             j += 1;
         }
         let run = &lines[i..j];
@@ -997,7 +1003,8 @@ fn classify(text: &str, blocks: &[Block], buffers: &mut Classify) {
     }
     // Runs of three or more short blocks (menus, rating widgets, author boxes).
     short.extend((0..blocks.len()).map(|i| {
-        let listed = feats[i].short && !lists_figures(blocks[i].span.slice(text), &feats[i]);
+        let s = blocks[i].span.slice(text);
+        let listed = feats[i].short && !lists_figures(s, &feats[i]) && !table_row(s);
         !blocks[i].heading && (listed || kinds[i] != Chrome::No)
     }));
     let short = |i: usize| short[i];
@@ -1132,13 +1139,19 @@ fn block_chrome(
     if b.bullet && f.words <= 5 && !f.ends_sentence && !lists_figures(s, f) {
         return Chrome::Nav;
     }
-    if !f.ends_sentence && separators(s) >= 3 {
+    if !f.ends_sentence && !table_row(s) && separators(s) >= 3 {
         return Chrome::Nav;
     }
     if repeats >= 2 && f.words <= 8 {
         return Chrome::Nav;
     }
     Chrome::No
+}
+
+/// Whether a line is a row of a Markdown table (`| Kazakhstan | 45 percent | 2023 |`): its cells are content,
+/// however short, and its bars no menu's separators.
+fn table_row(s: &str) -> bool {
+    s.len() >= 2 && s.starts_with('|') && s.ends_with('|')
 }
 
 /// Whether a short block gives a number with words (`Kazakhstan: 45 percent`, `- exports: $2.1 billion`):
@@ -1545,6 +1558,7 @@ mod tests {
             ("copyright_line", "The basin is dry.\nCopyright 2024 Basin News, a long-standing publication of the valley", "The basin is dry. | #Copyright 2024 Basin News, a long-standing publication of the valley"),
             ("list_of_figures", "Shares were:\n\n- Kazakhstan: 45 percent\n- Uzbekistan: 30 percent\n- Kyrgyzstan: 10 percent\n\nThe basin is dry.", "Shares were: | - Kazakhstan: 45 percent | - Uzbekistan: 30 percent | - Kyrgyzstan: 10 percent | The basin is dry."),
             ("lines_of_figures", "Tajikistan exported $2.1 billion\nTurkmenistan exported $9.4 billion\nMongolia exported $1.3 billion\nThe basin is dry.", "Tajikistan exported $2.1 billion | Turkmenistan exported $9.4 billion | Mongolia exported $1.3 billion | The basin is dry."),
+            ("table", "Shares:\n\n| Country | Share | Year | Trend |\n|---|---|---|---|\n| Kazakhstan | 45 percent | 2023 | up |\n| Uzbekistan | Astana | capital | none |\n| Kyrgyzstan | Bishkek | capital | none |", "Shares: | | Country | Share | Year | Trend | | | Kazakhstan | 45 percent | 2023 | up | | | Uzbekistan | Astana | capital | none | | | Kyrgyzstan | Bishkek | capital | none |"),
             ("donate_in_prose", "The United States will donate 5 million doses to Kazakhstan, officials said on Monday.", "The United States will donate 5 million doses to Kazakhstan, officials said on Monday."),
             ("become_a_member_in_prose", "Uzbekistan may become a member of the union.", "Uzbekistan may become a member of the union."),
             ("quoted_support_in_a_long_sentence", "\"Thank you for your support,\" the minister told his counterpart after the talks in the capital.", "\"Thank you for your support,\" the minister told his counterpart after the talks in the capital."),
