@@ -26,16 +26,21 @@ pub struct Decoded {
 /// Reads `path` as text, or returns the one-line reason it was skipped.
 pub fn read_text(path: &Path) -> Result<Decoded, String> {
     let mut bytes = Vec::new();
-    read_bytes_into(path, &mut bytes)?;
+    read_bytes_into(path, &mut bytes, None)?;
     decode(bytes)
 }
 
 /// The bytes of the file at `path`, into `buffer` (cleared first), or the one-line reason they could not be
-/// read: a file too large for our offsets is not read.
-fn read_bytes_into(path: &Path, buffer: &mut Vec<u8>) -> Result<(), String> {
+/// read: a file too large for our offsets is not read. `len` is the file's length where the caller has just
+/// read it (a walk of the corpus does), which saves asking the system again; the read itself is bounded
+/// whatever the file's length has become since.
+fn read_bytes_into(path: &Path, buffer: &mut Vec<u8>, len: Option<u64>) -> Result<(), String> {
     buffer.clear();
     let mut file = File::open(path).map_err(|error| describe_io_error(&error))?;
-    let len = file.metadata().map_err(|error| describe_io_error(&error))?.len();
+    let len = match len {
+        Some(len) => len,
+        None => file.metadata().map_err(|error| describe_io_error(&error))?.len(),
+    };
     if len > MAX_SOURCE_LEN {
         return Err(too_large());
     }
@@ -52,8 +57,9 @@ fn read_bytes_into(path: &Path, buffer: &mut Vec<u8>) -> Result<(), String> {
 pub fn read_text_into<'a>(
     path: &Path,
     buffer: &'a mut Vec<u8>,
+    len: Option<u64>,
 ) -> Result<(Cow<'a, str>, Option<&'static str>), String> {
-    read_bytes_into(path, buffer)?;
+    read_bytes_into(path, buffer, len)?;
     // What `decode` gives, without a copy: bytes that are UTF-8 start with no UTF-16 byte order mark (0xFF
     // and 0xFE are never UTF-8), so only the binary check and the UTF-8 byte order mark apply.
     let fast = (!is_binary(buffer))
@@ -233,10 +239,15 @@ mod tests {
             let path = dir.join(name);
             std::fs::write(&path, bytes).expect("write");
             let want = read_text(&path).map(|d| (d.text, d.note));
-            let got = read_text_into(&path, &mut buffer).map(|(text, note)| (text.into_owned(), note));
+            let got = read_text_into(&path, &mut buffer, None).map(|(text, note)| (text.into_owned(), note));
             assert_eq!(got, want, "file {name}");
+            // With the length a walk gave: the same, whether the file grew or shrank since.
+            for len in [bytes.len() as u64, 0, bytes.len() as u64 * 2] {
+                let got = read_text_into(&path, &mut buffer, Some(len)).map(|(text, note)| (text.into_owned(), note));
+                assert_eq!(got, want, "file {name}, length {len} given");
+            }
         }
-        assert!(read_text_into(&dir.join("missing"), &mut buffer).is_err());
+        assert!(read_text_into(&dir.join("missing"), &mut buffer, None).is_err());
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -314,7 +314,7 @@ fn read_document_text<T>(
     buffer: &mut Vec<u8>,
     digest: &(dyn Fn(&Path, &str, &str) -> T + Sync),
 ) -> ReadFile<T> {
-    match decode::read_text_into(path, buffer) {
+    match decode::read_text_into(path, buffer, stamp.map(|s| s.len)) {
         Ok((text, note)) => {
             let title = assemble::derive_title(&text, path);
             let body = digest(path, &text, &title);
