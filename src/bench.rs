@@ -60,6 +60,10 @@ pub struct BenchArgs {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// How many times the build and the ripgrep pass are timed, one after the other: the build reported is
+    /// the run of median time, and the ratio the median of each round's ratio.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub rounds: u32,
 }
 
 #[derive(Args, Debug)]
@@ -153,16 +157,23 @@ struct BuildInfo {
     peak_rss_per_corpus_byte: Option<f64>,
     rss_after_bytes: Option<u64>,
     rss_after_per_corpus_byte: Option<f64>,
+    /// The build time of every round, in order; the fields above are of the run of median time (the peak
+    /// memory is the highest of all).
+    runs_ms: Vec<f64>,
 }
 
 #[derive(Debug, Default, Serialize)]
 struct RgInfo {
     /// What ran: `rg`, or the same pattern with the regex crate in process where rg is not installed.
     peer: String,
+    /// The median of the passes' times.
     ms: f64,
     mb_per_s: f64,
-    /// Our load and build time over the ripgrep pass's time.
+    /// Our load and build time over the ripgrep pass's time: the median of the rounds' ratios.
     ratio: f64,
+    /// Every pass's time and every round's ratio, in order.
+    runs_ms: Vec<f64>,
+    ratios: Vec<f64>,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -312,10 +323,30 @@ fn measure(args: &BenchArgs, dir: &Path, report: &mut Report, progress: &dyn Fn(
     progress("reading the corpus once, into the page cache");
     read_all(dir);
 
-    // (a) The build in a process of its own, for its peak memory.
-    progress("index build (child process)");
-    let child = run_child(&exe, dir)?;
-    let total_ms = child.load_ms + child.index_ms;
+    // (a) The build in a process of its own, for its peak memory, and (b) the peer's pass, one after the other
+    // in each round: a round's ratio compares two runs made under the same conditions of a shared machine.
+    let rounds = args.rounds.max(1) as usize;
+    let mut children = Vec::with_capacity(rounds);
+    let mut passes: Vec<(String, f64)> = Vec::with_capacity(rounds);
+    let mut skipped = args.no_rg.then(|| "--no-rg".to_string());
+    for round in 1..=rounds {
+        progress(&format!("index build (child process), round {round} of {rounds}"));
+        children.push(run_child(&exe, dir)?);
+        if skipped.is_none() {
+            progress(&format!("ripgrep pass, round {round} of {rounds}"));
+            match peer_pass(dir) {
+                Ok((peer, d)) => passes.push((peer, ms(d))),
+                Err(e) => {
+                    eprintln!("bench: skipping the ripgrep pass: {e}");
+                    skipped = Some(e);
+                }
+            }
+        }
+    }
+    let runs_ms: Vec<f64> = children.iter().map(|c| c.load_ms + c.index_ms).collect();
+    let peak = children.iter().filter_map(|c| c.peak_rss_bytes).max();
+    let child = &children[median_index(&runs_ms)];
+    let total_ms = runs_ms[median_index(&runs_ms)];
     let per_byte = |v: Option<u64>| v.map(|v| v as f64 / child.bytes.max(1) as f64);
     report.build = BuildInfo {
         load_ms: child.load_ms,
@@ -325,39 +356,28 @@ fn measure(args: &BenchArgs, dir: &Path, report: &mut Report, progress: &dyn Fn(
         sources: child.sources,
         entities: child.entities,
         figures: child.figures,
-        peak_rss_bytes: child.peak_rss_bytes,
-        peak_rss_per_corpus_byte: per_byte(child.peak_rss_bytes),
+        peak_rss_bytes: peak,
+        peak_rss_per_corpus_byte: per_byte(peak),
         rss_after_bytes: child.rss_after_bytes,
         rss_after_per_corpus_byte: per_byte(child.rss_after_bytes),
+        runs_ms: runs_ms.clone(),
     };
-
-    // (b) The ripgrep pass.
-    if args.no_rg {
-        report.rg_skipped = Some("--no-rg".to_string());
-    } else {
-        progress("ripgrep pass");
-        let pass = match rg_pass(dir) {
-            Ok(d) => Ok(("rg".to_string(), d)),
-            Err(e) => {
-                eprintln!("bench: {e}; running the same pattern with the regex crate (ripgrep's engine) instead");
-                regex_pass(dir).map(|d| ("regex crate in process (rg not installed)".to_string(), d))
-            }
-        };
-        match pass {
-            Ok((peer, d)) => {
-                let rg_ms = ms(d);
-                report.rg = Some(RgInfo {
-                    peer,
-                    ms: rg_ms,
-                    mb_per_s: mb_per_s(report.corpus.bytes, rg_ms),
-                    ratio: total_ms / rg_ms.max(1e-3),
-                });
-            }
-            Err(e) => {
-                eprintln!("bench: skipping the ripgrep pass: {e}");
-                report.rg_skipped = Some(e);
-            }
+    match (skipped, passes.first()) {
+        (Some(why), _) => report.rg_skipped = Some(why),
+        (None, Some((peer, _))) => {
+            let pass_ms: Vec<f64> = passes.iter().map(|&(_, d)| d).collect();
+            let ratios: Vec<f64> = runs_ms.iter().zip(&pass_ms).map(|(ours, peer)| ours / peer.max(1e-3)).collect();
+            let rg_ms = pass_ms[median_index(&pass_ms)];
+            report.rg = Some(RgInfo {
+                peer: peer.clone(),
+                ms: rg_ms,
+                mb_per_s: mb_per_s(report.corpus.bytes, rg_ms),
+                ratio: ratios[median_index(&ratios)],
+                runs_ms: pass_ms,
+                ratios,
+            });
         }
+        (None, None) => {}
     }
 
     // (c) In-process: where the build's time goes, then server-time latency.
@@ -526,6 +546,24 @@ fn run_child(exe: &Path, dir: &Path) -> Result<ChildReport, String> {
     }
     let line = String::from_utf8_lossy(&out.stdout);
     serde_json::from_str(line.trim()).map_err(|e| format!("the build process said something odd: {e}"))
+}
+
+/// The index of the median of `values` (the lower of the two middle ones for an even count); 0 when empty.
+fn median_index(values: &[f64]) -> usize {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    order.get(values.len().saturating_sub(1) / 2).copied().unwrap_or(0)
+}
+
+/// The peer's pass: ripgrep, or where it is not installed the same pattern with the regex crate in process.
+fn peer_pass(dir: &Path) -> Result<(String, Duration), String> {
+    match rg_pass(dir) {
+        Ok(d) => Ok(("rg".to_string(), d)),
+        Err(e) => {
+            eprintln!("bench: {e}; running the same pattern with the regex crate (ripgrep's engine) instead");
+            regex_pass(dir).map(|d| ("regex crate in process (rg not installed)".to_string(), d))
+        }
+    }
 }
 
 /// Times `rg -o PATTERN DIR > /dev/null`.
@@ -1627,6 +1665,16 @@ fn table(r: &Report) -> String {
                 rg.ratio,
                 if rg.ratio <= 1.0 { "" } else { "  (target <= 1.0)" },
                 rg.peer
+            );
+            let listed =
+                |v: &[f64], digits: usize| v.iter().map(|x| format!("{x:.digits$}")).collect::<Vec<_>>().join(", ");
+            let _ = writeln!(
+                s,
+                "               medians of {} rounds; builds {} ms; passes {} ms; ratios {}",
+                rg.ratios.len(),
+                listed(&r.build.runs_ms, 0),
+                listed(&rg.runs_ms, 0),
+                listed(&rg.ratios, 2)
             );
         }
         (None, Some(why)) => {

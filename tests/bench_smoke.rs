@@ -19,7 +19,7 @@ fn bench_1mb_reports_every_figure() {
     let dir = std::env::temp_dir().join(format!("research-lsp-bench-smoke-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let out = Command::new(env!("CARGO_BIN_EXE_research-lsp"))
-        .args(["bench", "--size", "1MB", "--no-rg", "--json", "--dir"])
+        .args(["bench", "--size", "1MB", "--no-rg", "--rounds", "2", "--json", "--dir"])
         .arg(&dir)
         .output()
         .expect("run research-lsp bench");
@@ -34,6 +34,13 @@ fn bench_1mb_reports_every_figure() {
     assert!(num(&report, "build.entities") >= 50.0, "the vocabulary gives entities");
     assert!(num(&report, "build.figures") >= 100.0);
     assert!(num(&report, "build.mb_per_s") > 0.0);
+    let runs = report["build"]["runs_ms"].as_array().expect("the build time of each round");
+    assert_eq!(runs.len(), 2, "one build per round: {runs:?}");
+    assert!(runs.iter().all(|r| r.as_f64().is_some_and(|ms| ms > 0.0)), "{runs:?}");
+    assert!(
+        runs.iter().any(|r| r.as_f64() == Some(num(&report, "build.total_ms"))),
+        "the build reported is one of the rounds"
+    );
     if cfg!(target_os = "linux") {
         assert!(num(&report, "build.peak_rss_per_corpus_byte") > 0.0);
     }
