@@ -328,13 +328,15 @@ fn measure(args: &BenchArgs, dir: &Path, report: &mut Report, progress: &dyn Fn(
     let rounds = args.rounds.max(1) as usize;
     let mut children = Vec::with_capacity(rounds);
     let mut passes: Vec<(String, f64)> = Vec::with_capacity(rounds);
+    // Why there is no (further) pass: `--no-rg`, or the pass failed.
     let mut skipped = args.no_rg.then(|| "--no-rg".to_string());
+    let mut use_rg = true;
     for round in 1..=rounds {
         progress(&format!("index build (child process), round {round} of {rounds}"));
         children.push(run_child(&exe, dir)?);
         if skipped.is_none() {
             progress(&format!("ripgrep pass, round {round} of {rounds}"));
-            match peer_pass(dir) {
+            match peer_pass(dir, &mut use_rg) {
                 Ok((peer, d)) => passes.push((peer, ms(d))),
                 Err(e) => {
                     eprintln!("bench: skipping the ripgrep pass: {e}");
@@ -345,8 +347,9 @@ fn measure(args: &BenchArgs, dir: &Path, report: &mut Report, progress: &dyn Fn(
     }
     let runs_ms: Vec<f64> = children.iter().map(|c| c.load_ms + c.index_ms).collect();
     let peak = children.iter().filter_map(|c| c.peak_rss_bytes).max();
-    let child = &children[median_index(&runs_ms)];
-    let total_ms = runs_ms[median_index(&runs_ms)];
+    let median = median_index(&runs_ms);
+    let child = &children[median];
+    let total_ms = runs_ms[median];
     let per_byte = |v: Option<u64>| v.map(|v| v as f64 / child.bytes.max(1) as f64);
     report.build = BuildInfo {
         load_ms: child.load_ms,
@@ -362,9 +365,10 @@ fn measure(args: &BenchArgs, dir: &Path, report: &mut Report, progress: &dyn Fn(
         rss_after_per_corpus_byte: per_byte(child.rss_after_bytes),
         runs_ms: runs_ms.clone(),
     };
-    match (skipped, passes.first()) {
-        (Some(why), _) => report.rg_skipped = Some(why),
-        (None, Some((peer, _))) => {
+    // The rounds whose pass was made, where a later one failed.
+    match (passes.first(), skipped) {
+        (None, why) => report.rg_skipped = why,
+        (Some((peer, _)), _) => {
             let pass_ms: Vec<f64> = passes.iter().map(|&(_, d)| d).collect();
             let ratios: Vec<f64> = runs_ms.iter().zip(&pass_ms).map(|(ours, peer)| ours / peer.max(1e-3)).collect();
             let rg_ms = pass_ms[median_index(&pass_ms)];
@@ -377,7 +381,6 @@ fn measure(args: &BenchArgs, dir: &Path, report: &mut Report, progress: &dyn Fn(
                 ratios,
             });
         }
-        (None, None) => {}
     }
 
     // (c) In-process: where the build's time goes, then server-time latency.
@@ -555,15 +558,19 @@ fn median_index(values: &[f64]) -> usize {
     order.get(values.len().saturating_sub(1) / 2).copied().unwrap_or(0)
 }
 
-/// The peer's pass: ripgrep, or where it is not installed the same pattern with the regex crate in process.
-fn peer_pass(dir: &Path) -> Result<(String, Duration), String> {
-    match rg_pass(dir) {
-        Ok(d) => Ok(("rg".to_string(), d)),
-        Err(e) => {
-            eprintln!("bench: {e}; running the same pattern with the regex crate (ripgrep's engine) instead");
-            regex_pass(dir).map(|d| ("regex crate in process (rg not installed)".to_string(), d))
+/// The peer's pass: ripgrep, or where it cannot run (`use_rg` is then set to false, and ripgrep not tried
+/// again) the same pattern with the regex crate in process.
+fn peer_pass(dir: &Path, use_rg: &mut bool) -> Result<(String, Duration), String> {
+    if *use_rg {
+        match rg_pass(dir) {
+            Ok(d) => return Ok(("rg".to_string(), d)),
+            Err(e) => {
+                *use_rg = false;
+                eprintln!("bench: {e}; running the same pattern with the regex crate (ripgrep's engine) instead");
+            }
         }
     }
+    regex_pass(dir).map(|d| ("regex crate in process (rg not installed)".to_string(), d))
 }
 
 /// Times `rg -o PATTERN DIR > /dev/null`.
