@@ -158,6 +158,8 @@ struct Block {
     span: Span,
     bullet: bool,
     heading: bool,
+    /// A row of a Markdown table: its cells are content, however short, and its bars no menu's separators.
+    row: bool,
 }
 
 /// Words that make a title's first line end without a sentence end (checked on lower-case words). Sorted,
@@ -177,7 +179,7 @@ fn group_blocks(text: &str, lines: &[Line], blocks: &mut Vec<Block>) {
             continue;
         }
         if line.heading || line.row {
-            blocks.push(Block { span: line.span, bullet: false, heading: line.heading });
+            blocks.push(Block { span: line.span, bullet: false, heading: line.heading, row: line.row });
             i += 1;
             continue;
         }
@@ -190,7 +192,7 @@ fn group_blocks(text: &str, lines: &[Line], blocks: &mut Vec<Block>) {
         let run = &lines[i..j];
         if is_wrapped(text, run) {
             let span = Span::new(run[0].span.start as usize, run[run.len() - 1].span.end as usize);
-            blocks.push(Block { span, bullet: line.bullet, heading: false });
+            blocks.push(Block { span, bullet: line.bullet, heading: false, row: false });
         } else {
             let mut k = 0;
             while k < run.len() {
@@ -200,7 +202,7 @@ fn group_blocks(text: &str, lines: &[Line], blocks: &mut Vec<Block>) {
                     end += 1;
                 }
                 let span = Span::new(run[k].span.start as usize, run[end].span.end as usize);
-                blocks.push(Block { span, bullet: run[k].bullet, heading: false });
+                blocks.push(Block { span, bullet: run[k].bullet, heading: false, row: false });
                 k = end + 1;
             }
         }
@@ -1003,8 +1005,7 @@ fn classify(text: &str, blocks: &[Block], buffers: &mut Classify) {
     }
     // Runs of three or more short blocks (menus, rating widgets, author boxes).
     short.extend((0..blocks.len()).map(|i| {
-        let s = blocks[i].span.slice(text);
-        let listed = feats[i].short && !lists_figures(s, &feats[i]) && !table_row(s);
+        let listed = feats[i].short && !blocks[i].row && !lists_figures(blocks[i].span.slice(text), &feats[i]);
         !blocks[i].heading && (listed || kinds[i] != Chrome::No)
     }));
     let short = |i: usize| short[i];
@@ -1139,7 +1140,7 @@ fn block_chrome(
     if b.bullet && f.words <= 5 && !f.ends_sentence && !lists_figures(s, f) {
         return Chrome::Nav;
     }
-    if !f.ends_sentence && !table_row(s) && separators(s) >= 3 {
+    if !f.ends_sentence && !b.row && separators(s) >= 3 {
         return Chrome::Nav;
     }
     if repeats >= 2 && f.words <= 8 {
@@ -1148,8 +1149,8 @@ fn block_chrome(
     Chrome::No
 }
 
-/// Whether a line is a row of a Markdown table (`| Kazakhstan | 45 percent | 2023 |`): its cells are content,
-/// however short, and its bars no menu's separators.
+/// Whether a line is a row of a Markdown table (`| Kazakhstan | 45 percent | 2023 |`), which is a block of its
+/// own (see [`Block::row`]).
 fn table_row(s: &str) -> bool {
     s.len() >= 2 && s.starts_with('|') && s.ends_with('|')
 }
