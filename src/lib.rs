@@ -21,6 +21,7 @@ pub mod index;
 pub mod figure_order;
 pub mod lazy;
 pub mod memory;
+pub mod profile;
 pub mod store;
 pub mod note;
 pub mod analysis;

@@ -158,7 +158,7 @@ pub fn restore(stored: Stored, paths: &[PathBuf], also: &[Prior]) -> Restored {
         }
         Index::finish_with(docs, entities, gathered.warnings, index::Order::Stored(by_quantity))
     } else {
-        Index::merged(gathered.docs, gathered.keys, gathered.warnings)
+        Index::merged(gathered.docs, gathered.keys, Some(gathered.streamed), gathered.warnings)
     };
     Restored { index, whole, extracted }
 }
@@ -188,7 +188,7 @@ pub fn holds_for(index: &Index, listing: crate::corpus::Listing) -> bool {
         let doc = &index.sources[i];
         (doc.meta.stamp == Some(stamp)).then(|| (Some(i), doc.title_line.clone()))
     };
-    let same_text = |path: &Path, text: &str, _: &str| {
+    let same_text = |_: usize, path: &Path, text: &str, _: &str| {
         let &i = sources.get(path)?;
         let doc = &index.sources[i];
         (doc.len == text.len() && doc.hash == index::content_hash(text)).then_some(i)

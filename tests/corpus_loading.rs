@@ -255,11 +255,11 @@ fn a_listing_loads_the_same_corpus_as_loading_during_the_walk() {
     let root = manifest_dir().join("tests/fixtures/own-corpus-loading");
     let roots = std::slice::from_ref(&root);
     let load =
-        |listing: corpus::Listing| corpus::load_listed(listing, &|_, _| None, &|_, text: &str, _| text.to_string());
+        |listing: corpus::Listing| corpus::load_listed(listing, &|_, _| None, &|_, _, text: &str, _| text.to_string());
     let (parallel, warnings) = load(corpus::list(roots));
     assert_eq!(parallel.len(), 4);
     assert_eq!(warnings.len(), 1, "the malformed bibliography entry");
-    let others = [corpus::load_with(roots, &|_, _| None, &|_, text: &str, _| text.to_string())];
+    let others = [corpus::load_with(roots, &|_, _| None, &|_, _, text: &str, _| text.to_string())];
     for (other, other_warnings) in others {
         assert_eq!(warnings, other_warnings);
         for ((a, text_a), (b, text_b)) in parallel.iter().zip(&other) {
@@ -286,12 +286,22 @@ fn loading_during_the_walk_keeps_the_walks_order() {
         fs::write(dir.path().join(format!("d{d}/blob.txt")), [0u8, 1, 2, 3, 0, 0]).expect("write");
     }
     let roots = [dir.path().to_path_buf()];
-    let listed = corpus::load_listed(corpus::list(&roots), &|_, _| None, &|_, text: &str, _| text.to_string());
+    let listed = corpus::load_listed(corpus::list(&roots), &|_, _| None, &|_, _, text: &str, _| text.to_string());
     for _ in 0..3 {
-        let streamed = corpus::load_with(&roots, &|_, _| None, &|_, text: &str, _| text.to_string());
+        let streamed = corpus::load_with(&roots, &|_, _| None, &|_, _, text: &str, _| text.to_string());
         assert_eq!(streamed.0.len(), 240);
         assert_eq!(streamed.1.len(), 6, "each binary file: {:?}", streamed.1);
         assert_eq!(streamed, listed);
+    }
+    // The number each document is digested as grows with its place in the result (the build orders the
+    // names it adds while reading by it), both while the walk goes on and over a listing.
+    let numbered = |n: usize, _: &Path, _: &str, _: &str| n;
+    for (numbers, _) in [
+        corpus::load_with(&roots, &|_, _| None, &numbered),
+        corpus::load_listed(corpus::list(&roots), &|_, _| None, &numbered),
+    ] {
+        assert_eq!(numbers.len(), 240);
+        assert!(numbers.windows(2).all(|w| w[0].1 < w[1].1), "{:?}", numbers.iter().map(|n| n.1).collect::<Vec<_>>());
     }
 }
 

@@ -98,13 +98,15 @@ pub struct Corpus {
 /// under `paths`, each a file or a directory walked recursively. Files are read in parallel; the
 /// result does not depend on it.
 pub fn load(paths: &[PathBuf]) -> Corpus {
-    let (sources, warnings) = load_with(paths, &|_, _| None, &|_, text, _| Arc::new(text.to_string()));
+    let (sources, warnings) = load_with(paths, &|_, _| None, &|_, _, text, _| Arc::new(text.to_string()));
     Corpus { sources: sources.into_iter().map(|(meta, text)| Source { meta, text }).collect(), warnings }
 }
 
 /// [`load`], keeping of each document what `digest` makes of its text rather than the text, so that a caller
 /// that only needs what it extracts never holds the whole corpus in memory (the text is dropped as soon as
-/// `digest` returns; it is given the path, the text and the title the text's first line gives). Where `known`
+/// `digest` returns; it is given the document's place in the order documents come in (a number that grows
+/// with it, not its index: numbers may be skipped), the path, the text and the title the text's first line
+/// gives). Where `known`
 /// has a body and title for a document's path and current [`Stamp`], the file is not read at all. Documents
 /// come with their metadata, in the order of [`load`].
 ///
@@ -115,7 +117,7 @@ pub fn load(paths: &[PathBuf]) -> Corpus {
 pub fn load_with<T: Send>(
     paths: &[PathBuf],
     known: &(dyn Fn(&Path, Stamp) -> Option<(T, String)> + Sync),
-    digest: &(dyn Fn(&Path, &str, &str) -> T + Sync),
+    digest: &(dyn Fn(usize, &Path, &str, &str) -> T + Sync),
 ) -> (Vec<(SourceMeta, T)>, Vec<Warning>) {
     let (sender, listed) = std::sync::mpsc::channel::<(usize, walk::Found)>();
     let (mut read, (found, warnings)) = std::thread::scope(|scope| {
@@ -128,7 +130,7 @@ pub fn load_with<T: Send>(
             })
         });
         let read: Vec<(usize, ReadFile<T>)> =
-            listed.into_iter().par_bridge().map(|(i, file)| (i, read_file(&file, known, digest))).collect();
+            listed.into_iter().par_bridge().map(|(i, file)| (i, read_file(i, &file, known, digest))).collect();
         (read, walk.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
     read.sort_unstable_by_key(|(i, _)| *i);
@@ -161,7 +163,7 @@ fn listed(file: walk::Found) -> (walk::Found, Listed) {
     let listed = match file.kind {
         // Dated by the walk that found it: one system call per file.
         walk::FileKind::Document => Listed::Document(file.stamp),
-        _ => Listed::Read(read_file(&file, &|_, _| None, &|_, _, _| ())),
+        _ => Listed::Read(read_file(0, &file, &|_, _| None, &|_, _, _, _| ())),
     };
     (file, listed)
 }
@@ -170,13 +172,14 @@ fn listed(file: walk::Found) -> (walk::Found, Listed) {
 pub fn load_listed<T: Send>(
     listing: Listing,
     known: &(dyn Fn(&Path, Stamp) -> Option<(T, String)> + Sync),
-    digest: &(dyn Fn(&Path, &str, &str) -> T + Sync),
+    digest: &(dyn Fn(usize, &Path, &str, &str) -> T + Sync),
 ) -> (Vec<(SourceMeta, T)>, Vec<Warning>) {
     let Listing { found, warnings } = listing;
     let read: Vec<ReadFile<T>> = found
         .par_iter()
-        .map(|(file, listed)| match listed {
-            Listed::Document(stamp) => read_document_file(&file.path, *stamp, known, digest),
+        .enumerate()
+        .map(|(order, (file, listed))| match listed {
+            Listed::Document(stamp) => read_document_file(order, &file.path, *stamp, known, digest),
             Listed::Read(_) => ReadFile::Ignored,
         })
         .collect();
@@ -246,14 +249,15 @@ enum ReadFile<T> {
 }
 
 fn read_file<T>(
+    order: usize,
     file: &walk::Found,
     known: &(dyn Fn(&Path, Stamp) -> Option<(T, String)> + Sync),
-    digest: &(dyn Fn(&Path, &str, &str) -> T + Sync),
+    digest: &(dyn Fn(usize, &Path, &str, &str) -> T + Sync),
 ) -> ReadFile<T> {
     let path = file.path.as_path();
     match file.kind {
         // Dated by the walk that found it.
-        walk::FileKind::Document => read_document_file(path, file.stamp, known, digest),
+        walk::FileKind::Document => read_document_file(order, path, file.stamp, known, digest),
         walk::FileKind::BibTeX => match decode::read_text(path) {
             Ok(decoded) => {
                 let (entries, mut problems) = bib::parse_bibtex(path, &decoded.text);
@@ -279,10 +283,11 @@ fn read_file<T>(
 /// A document whose stamp, taken before reading, is `stamp`: from `known` where it has the document at that
 /// stamp, else read.
 fn read_document_file<T>(
+    order: usize,
     path: &Path,
     stamp: Option<Stamp>,
     known: &(dyn Fn(&Path, Stamp) -> Option<(T, String)> + Sync),
-    digest: &(dyn Fn(&Path, &str, &str) -> T + Sync),
+    digest: &(dyn Fn(usize, &Path, &str, &str) -> T + Sync),
 ) -> ReadFile<T> {
     if let Some((body, title)) = stamp.and_then(|s| known(path, s)) {
         return ReadFile::Document { body, title, note: None, stamp };
@@ -290,9 +295,9 @@ fn read_document_file<T>(
     READ_BUFFER.with(|buffer| {
         // (Only this function borrows it, and `digest` reads no file through here.)
         let Ok(mut buffer) = buffer.try_borrow_mut() else {
-            return read_document_text(path, stamp, &mut Vec::new(), digest);
+            return read_document_text(order, path, stamp, &mut Vec::new(), digest);
         };
-        let read = read_document_text(path, stamp, &mut buffer, digest);
+        let read = read_document_text(order, path, stamp, &mut buffer, digest);
         if buffer.capacity() > KEPT_BUFFER {
             *buffer = Vec::new();
         }
@@ -309,15 +314,16 @@ thread_local! {
 const KEPT_BUFFER: usize = 1 << 20;
 
 fn read_document_text<T>(
+    order: usize,
     path: &Path,
     stamp: Option<Stamp>,
     buffer: &mut Vec<u8>,
-    digest: &(dyn Fn(&Path, &str, &str) -> T + Sync),
+    digest: &(dyn Fn(usize, &Path, &str, &str) -> T + Sync),
 ) -> ReadFile<T> {
     match decode::read_text_into(path, buffer, stamp.map(|s| s.len)) {
         Ok((text, note)) => {
             let title = assemble::derive_title(&text, path);
-            let body = digest(path, &text, &title);
+            let body = digest(order, path, &text, &title);
             ReadFile::Document { body, title, note, stamp }
         }
         Err(message) => ReadFile::Skipped(message),

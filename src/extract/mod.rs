@@ -12,7 +12,7 @@
 pub mod entities;
 pub mod figures;
 pub mod sentences;
-mod fasthash;
+pub(crate) mod fasthash;
 mod reuse;
 mod swar;
 

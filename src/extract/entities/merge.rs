@@ -182,6 +182,75 @@ impl NameTable {
         row
     }
 
+    /// Adds what `other` holds, a table of other documents: this table becomes what adding all their
+    /// documents to one table would have made, whatever the order. Gives the slot here of each slot of
+    /// `other`. (The build fills a table on each core as it reads, and puts them together after.)
+    pub fn absorb(&mut self, other: NameTable) -> Vec<usize> {
+        let NameTable { infos, expansions, unsettled, removed_from, .. } = other;
+        let mut slot_of = Vec::with_capacity(infos.len());
+        for theirs in infos {
+            let theirs = Arc::unwrap_or_clone(theirs);
+            let Some(&id) = self.ids.get(theirs.key.as_str()) else {
+                Arc::make_mut(&mut self.ids).insert(theirs.key.clone(), self.infos.len());
+                self.infos.push(Arc::new(theirs));
+                slot_of.push(self.infos.len() - 1);
+                continue;
+            };
+            let info = Arc::make_mut(&mut self.infos[id]);
+            info.names += theirs.names;
+            info.mentions += theirs.mentions;
+            for (votes, more) in info.kinds.iter_mut().zip(theirs.kinds) {
+                *votes += more;
+            }
+            for surface in theirs.surfaces {
+                match info.surfaces.iter_mut().find(|s| s.text == surface.text) {
+                    Some(s) => {
+                        s.docs += surface.docs;
+                        s.count += surface.count;
+                        s.first = s.first.min(surface.first);
+                    }
+                    None => info.surfaces.push(surface),
+                }
+            }
+            slot_of.push(id);
+        }
+        for (short, list) in Arc::unwrap_or_clone(expansions) {
+            let mine = Arc::make_mut(&mut self.expansions).entry(short).or_default();
+            for theirs in list {
+                match mine.iter_mut().find(|e| e.key == theirs.key) {
+                    Some(e) => {
+                        e.count += theirs.count;
+                        if theirs.first < e.first {
+                            e.first = theirs.first;
+                            e.long = theirs.long;
+                        }
+                    }
+                    None => mine.push(theirs),
+                }
+            }
+        }
+        self.removed_from.extend(removed_from.iter().map(|&slot| slot_of[slot]));
+        self.unsettled |= unsettled;
+        slot_of
+    }
+
+    /// Renumbers the documents the table's first appearances name: document `d` becomes `number(d)`, which
+    /// must keep their order (the build numbers documents by the walk that found them, then by their place
+    /// in the corpus).
+    pub fn renumber_documents(&mut self, number: impl Fn(usize) -> usize) {
+        let renumber = |first: &mut (usize, usize)| {
+            if *first != UNSEEN {
+                first.0 = number(first.0);
+            }
+        };
+        for info in &mut self.infos {
+            Arc::make_mut(info).surfaces.iter_mut().for_each(|s| renumber(&mut s.first));
+        }
+        for list in Arc::make_mut(&mut self.expansions).values_mut() {
+            list.iter_mut().for_each(|e| renumber(&mut e.first));
+        }
+    }
+
     /// Takes out the names of document `d`, as [`NameTable::add`] put them in. A first appearance in `d`
     /// is forgotten until `d` is added again; see [`NameTable::settled`].
     pub fn remove(&mut self, d: usize, doc: &DocNames) {
@@ -533,4 +602,108 @@ fn is_noise(name: &str, mentions: u32, kinds: [u32; 4]) -> bool {
             let l = w.to_lowercase();
             lexicon::is_common_word(&l) || lexicon::is_connector(&l) || lexicon::is_adjective_of_place(&l)
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{AcronymDef, DocName, NameMention};
+    use crate::text::Span;
+    use proptest::prelude::*;
+
+    /// What a table holds, in an order that does not depend on the order of adding: each key with its sums
+    /// and its surfaces by text, and each acronym's expansions by key.
+    type Dump = (Vec<(String, u32, u32, [u32; 4], Vec<Surface>)>, Vec<(String, Vec<Expansion>)>);
+
+    fn dump(table: &NameTable) -> Dump {
+        let mut keys: Vec<_> = table
+            .infos
+            .iter()
+            .map(|info| {
+                let mut surfaces = info.surfaces.clone();
+                surfaces.sort_by(|a, b| a.text.cmp(&b.text));
+                (info.key.clone(), info.names, info.mentions, info.kinds, surfaces)
+            })
+            .collect();
+        keys.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut expansions: Vec<_> = table
+            .expansions
+            .iter()
+            .map(|(short, list)| {
+                let mut list = list.clone();
+                list.sort_by(|a, b| a.key.cmp(&b.key));
+                (short.clone(), list)
+            })
+            .collect();
+        expansions.sort_by(|a, b| a.0.cmp(&b.0));
+        (keys, expansions)
+    }
+
+    /// A document of names drawn from a small pool (so that documents share keys, and keys surfaces), each
+    /// mentioned a few times with or without a kind, and an acronym definition or two.
+    fn doc(picks: &[(u8, u8, u8)], acronyms: &[(u8, u8)]) -> DocNames {
+        const SURFACES: [&str; 8] =
+            ["Astana", "ASTANA", "Nur-Sultan", "Kazakhstan", "Tokayev", "the Bank", "Bank", "EAEU"];
+        const LONG: [&str; 3] = ["Eurasian Economic Union", "Eurasian economic union", "Asian Bank"];
+        let mut doc = DocNames::default();
+        for &(surface, times, kind) in picks {
+            let surface = SURFACES[surface as usize % SURFACES.len()];
+            let name = match doc.names.iter().position(|n| n.surface == surface) {
+                Some(n) => n,
+                None => {
+                    doc.names.push(DocName { surface: surface.into(), key: normalize_name(surface) });
+                    doc.names.len() - 1
+                }
+            };
+            for _ in 0..times % 3 + 1 {
+                let kind = EntityKind::BY_INDEX.get(kind as usize).copied();
+                doc.mentions.push(NameMention { span: Span::new(0, 0), name: name as u32, kind });
+            }
+        }
+        for &(short, long) in acronyms {
+            let short = ["EAEU", "AB"][short as usize % 2];
+            doc.acronyms.push(AcronymDef { short: short.into(), long: LONG[long as usize % LONG.len()].into() });
+        }
+        doc
+    }
+
+    proptest! {
+        /// Tables of some of the documents each, put together and their documents renumbered, are the table
+        /// of all the documents added to one, and resolve to the same entities.
+        #[test]
+        fn tables_put_together_are_the_table_of_all_documents(
+            docs in prop::collection::vec(
+                (prop::collection::vec((0u8..8, 0u8..3, 0u8..6), 0..6), prop::collection::vec((0u8..2, 0u8..3), 0..2)),
+                1..12,
+            ),
+            parts in 1usize..4,
+            gap in 1usize..4,
+        ) {
+            let docs: Vec<DocNames> = docs.iter().map(|(picks, acronyms)| doc(picks, acronyms)).collect();
+            let mut whole = NameTable::default();
+            let rows: Vec<Vec<usize>> = docs.iter().enumerate().map(|(d, doc)| whole.add(d, doc)).collect();
+
+            // Document `d` goes to table `d % parts`, numbered `d * gap + 1` there (numbers that keep the
+            // documents' order, as the walk's do).
+            let mut tables = vec![NameTable::default(); parts];
+            let part_rows: Vec<Vec<usize>> =
+                docs.iter().enumerate().map(|(d, doc)| tables[d % parts].add(d * gap + 1, doc)).collect();
+            let mut tables = tables.into_iter();
+            let mut together = tables.next().unwrap_or_default();
+            let slot_of: Vec<Option<Vec<usize>>> =
+                std::iter::once(None).chain(tables.map(|t| Some(together.absorb(t)))).collect();
+            together.renumber_documents(|n| (n - 1) / gap);
+
+            prop_assert_eq!(dump(&together), dump(&whole));
+            let (a, b) = (together.resolve(), whole.resolve());
+            prop_assert_eq!(&a.entities, &b.entities);
+            for (d, row) in part_rows.iter().enumerate() {
+                let row: Vec<usize> = match &slot_of[d % parts] {
+                    Some(slots) => row.iter().map(|&s| slots[s]).collect(),
+                    None => row.clone(),
+                };
+                prop_assert_eq!(a.assign(&row), b.assign(&rows[d]));
+            }
+        }
+    }
 }
