@@ -987,46 +987,99 @@ fn merge_names(
 
 /// The postings of `entities`, in source order, from each source's mentions of entities (`mentions`, the
 /// names of each source's mentions kept from the table's pass), laid out and encoded.
+///
+/// Laid out in two passes over the sources, each on all cores with a part of the sources for each: the
+/// first counts each entity's mentions and sources in each part, which places every part's mentions of every
+/// entity in one array (the entity's mentions one after the other, its parts in source order); the second
+/// writes them there. Nothing grows, and no source waits for the one before.
 fn lay_out_postings(docs: &[SourceDoc], mentions: Vec<Vec<u32>>, entities: &mut [Entity]) {
-    // The postings, in source order, from each source's mentions of entities (the names of its mentions
-    // kept from the table's pass).
-    let mut postings: Vec<LaidOut> = vec![LaidOut::default(); entities.len()];
-    let mut sid: SourceId = 0;
-    let docs_and_mentions: Vec<(&SourceDoc, Vec<u32>)> = docs.iter().zip(mentions).collect();
-    decoded_ahead(
-        &docs_and_mentions,
-        |(doc, mentions)| entity_mentions(mentions, &doc.entity_of_name),
-        |mentions| {
-            for (entity, i) in mentions {
-                let laid = &mut postings[entity as usize];
-                if laid.runs.last().is_none_or(|&(s, _)| s != sid) {
-                    laid.runs.push((sid, laid.at.len()));
+    let n = entities.len();
+    let per_part = docs.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
+    let entity = |doc: &SourceDoc, name: u32| doc.entity_of_name.get(name as usize).copied().flatten();
+    let sid_of = |part: usize, d: usize| (part * per_part + d) as SourceId;
+    // For each part, each entity's mentions and sources there.
+    let counts: Vec<(Vec<u32>, Vec<u32>)> = docs
+        .par_chunks(per_part)
+        .zip(mentions.par_chunks(per_part))
+        .enumerate()
+        .map(|(part, (docs, mentions))| {
+            let (mut at, mut runs, mut last) = (vec![0u32; n], vec![0u32; n], vec![SourceId::MAX; n]);
+            for (d, (doc, names)) in docs.iter().zip(mentions).enumerate() {
+                let sid = sid_of(part, d);
+                for e in names.iter().filter_map(|&name| entity(doc, name)) {
+                    let e = e as usize;
+                    at[e] += 1;
+                    if last[e] != sid {
+                        last[e] = sid;
+                        runs[e] += 1;
+                    }
                 }
-                laid.at.push(i);
             }
-            sid += 1;
+            (at, runs)
+        })
+        .collect();
+    // Where each entity's mentions and sources start, and within them each part's.
+    let (mut at_len, mut runs_len) = (0usize, 0usize);
+    let mut starts: Vec<(usize, usize)> = Vec::with_capacity(n + 1);
+    for e in 0..n {
+        starts.push((at_len, runs_len));
+        for (at, runs) in &counts {
+            at_len += at[e] as usize;
+            runs_len += runs[e] as usize;
+        }
+    }
+    starts.push((at_len, runs_len));
+    let mut at = vec![0u32; at_len];
+    // Each source's run of mentions of an entity: the source, and where the run starts among the entity's.
+    let mut runs = vec![(0 as SourceId, 0u32); runs_len];
+    // Each part's share of each entity's mentions and runs.
+    let mut shares: Vec<Vec<(&mut [u32], &mut [(SourceId, u32)], u32)>> =
+        (0..counts.len()).map(|_| Vec::with_capacity(n)).collect();
+    let (mut at_rest, mut runs_rest) = (at.as_mut_slice(), runs.as_mut_slice());
+    for e in 0..n {
+        let mut before = 0u32;
+        for (part, (at_counts, runs_counts)) in counts.iter().enumerate() {
+            let (these, after) = std::mem::take(&mut at_rest).split_at_mut(at_counts[e] as usize);
+            at_rest = after;
+            let (these_runs, after) = std::mem::take(&mut runs_rest).split_at_mut(runs_counts[e] as usize);
+            runs_rest = after;
+            shares[part].push((these, these_runs, before));
+            before += at_counts[e];
+        }
+    }
+    drop(counts);
+    docs.par_chunks(per_part).zip(mentions.par_chunks(per_part)).zip(shares).enumerate().for_each(
+        |(part, ((docs, mentions), mut shares))| {
+            let mut filled: Vec<(u32, u32)> = vec![(0, 0); n];
+            for (d, (doc, names)) in docs.iter().zip(mentions).enumerate() {
+                let sid = sid_of(part, d);
+                for (i, e) in names.iter().enumerate().filter_map(|(i, &name)| Some((i, entity(doc, name)?))) {
+                    let e = e as usize;
+                    let (at, runs, before) = &mut shares[e];
+                    let (a, r) = &mut filled[e];
+                    if *r == 0 || runs[*r as usize - 1].0 != sid {
+                        runs[*r as usize] = (sid, *before + *a);
+                        *r += 1;
+                    }
+                    at[*a as usize] = i as u32;
+                    *a += 1;
+                }
+            }
         },
     );
-    drop(docs_and_mentions);
+    drop(mentions);
     let n_sources = docs.len();
-    entities.par_iter_mut().zip(postings).for_each(|(entity, laid)| {
-        entity.total = laid.at.len() as u32;
-        let ends = laid.runs.iter().skip(1).map(|&(_, start)| start).chain([laid.at.len()]);
+    entities.par_iter_mut().enumerate().for_each(|(e, entity)| {
+        let ((at_start, runs_start), (at_end, runs_end)) = (starts[e], starts[e + 1]);
+        let (at, runs) = (&at[at_start..at_end], &runs[runs_start..runs_end]);
+        entity.total = at.len() as u32;
+        let ends = runs.iter().skip(1).map(|&(_, start)| start as usize).chain([at.len()]);
         let mut lists: Vec<(SourceId, &[u32])> =
-            laid.runs.iter().zip(ends).map(|(&(sid, start), end)| (sid, &laid.at[start..end])).collect();
+            runs.iter().zip(ends).map(|(&(sid, start), end)| (sid, &at[start as usize..end])).collect();
         // Kept in the store's form (see `Part::of`) and decoded when an answer first needs it.
         lists.sort_by(by_mentions);
         entity.by_source = crate::store::encoded_postings(&lists, n_sources);
     });
-}
-
-/// One entity's postings as the merge lays them out, in source order: the positions of its mentions, one
-/// source after the other, and the source of each run with where it starts. One list per entity, not one per
-/// entity and source: the merge makes millions of those pairs at 1 GB.
-#[derive(Clone, Default)]
-struct LaidOut {
-    at: Vec<u32>,
-    runs: Vec<(SourceId, usize)>,
 }
 
 /// How many items [`decoded_ahead`] prepares at a time.
@@ -1168,12 +1221,6 @@ impl Streamed {
         );
         Some((table, rows, mentions))
     }
-}
-
-/// The mentions whose name (`names[i]` of mention `i`) is an entity (`entity_of_name`), with their positions.
-fn entity_mentions(names: &[u32], entity_of_name: &[Option<EntityId>]) -> Vec<(EntityId, u32)> {
-    let entity = |name: u32| entity_of_name.get(name as usize).copied().flatten();
-    names.iter().enumerate().filter_map(|(i, &name)| Some((entity(name)?, i as u32))).collect()
 }
 
 /// The order of an entity's sources: most mentions first, then source order.
@@ -1807,6 +1854,54 @@ mod tests {
             assert_eq!(a.entity_of_name, b.entity_of_name);
         }
         assert_eq!(streamed.figure_order(), serial.figure_order());
+    }
+
+    /// The postings laid out in parts on all cores are those of every source's mentions taken in turn:
+    /// each entity's mentions grouped by source, the sources with most mentions first (an entity named in
+    /// one part only, in both, under two names in one source).
+    #[test]
+    fn postings_laid_out_in_parts_are_each_sources_mentions_in_turn() {
+        let texts: Vec<String> = (0..40)
+            .map(|i| {
+                let (_, text) = crate::corpus::embedded::SEED_DOCUMENTS[i % 5];
+                let extra = match i % 4 {
+                    0 => "The Eurasian Economic Union (EAEU) met. The EAEU and Kazakhstan agreed.",
+                    1 => "Dariga Nurlanovna of Qostanai Mills said Kazakhstan would wait.",
+                    _ => "",
+                };
+                format!("{extra}\n\n{}", &text[..text.len() * (i % 3 + 1) / 3])
+            })
+            .collect();
+        let index = Index::build(corpus(&texts.iter().map(String::as_str).collect::<Vec<_>>()));
+        let mut naive: Vec<Vec<(SourceId, Vec<u32>)>> = vec![Vec::new(); index.entities.len()];
+        for (sid, doc) in index.sources.iter().enumerate() {
+            let names: Vec<u32> = doc.names.peek(|n| n.mentions.iter().map(|m| m.name).collect());
+            for (i, &name) in names.iter().enumerate() {
+                if let Some(Some(e)) = doc.entity_of_name.get(name as usize) {
+                    let lists = &mut naive[*e as usize];
+                    if lists.last().is_none_or(|(s, _)| *s != sid as SourceId) {
+                        lists.push((sid as SourceId, Vec::new()));
+                    }
+                    lists.last_mut().expect("pushed").1.push(i as u32);
+                }
+            }
+        }
+        let mut checked = 0;
+        for (entity, mut lists) in index.entities.iter().zip(naive) {
+            lists.sort_by(by_mentions);
+            assert_eq!(entity.total as usize, lists.iter().map(|l| l.1.len()).sum::<usize>(), "{}", entity.name);
+            let lists: Vec<(SourceId, &[u32])> = lists.iter().map(|(s, at)| (*s, at.as_slice())).collect();
+            assert_eq!(
+                entity.by_source,
+                crate::store::encoded_postings(&lists, index.sources.len()),
+                "{}",
+                entity.name
+            );
+            checked += (lists.len() > 1) as usize;
+        }
+        assert!(checked > 20, "entities named in several sources: {checked}");
+        let eaeu = index.entities.iter().find(|e| e.name == "Eurasian Economic Union").expect("the union");
+        assert!(eaeu.total >= 20, "{}", eaeu.total);
     }
 
     #[test]
