@@ -510,8 +510,12 @@ fn extract_with(text: &str, sentences: &[Sentence], buffers: &mut Buffers) -> Do
 
     // What prose confirms: names seen mid-sentence (needed only for headlines), and surnames of persons.
     let need_known = work.iter().any(|p| p.mode != Mode::Prose);
-    let mut seen_surfaces: HashSet<&str> = HashSet::default();
-    let mut confirmed_single: HashSet<&str> = HashSet::default();
+    // Sized once for the candidates (a document names far fewer distinct names than it has candidates, but
+    // growing a set a few times over costs more than the slots left empty).
+    let distinct_guess = all_cands.len().min(4096);
+    let mut seen_surfaces: HashSet<&str> =
+        HashSet::with_capacity_and_hasher(if need_known { distinct_guess } else { 0 }, Default::default());
+    let mut confirmed_single: HashSet<&str> = HashSet::with_capacity_and_hasher(distinct_guess, Default::default());
     for p in work.iter() {
         if p.mode != Mode::Prose {
             continue;
@@ -546,9 +550,9 @@ fn extract_with(text: &str, sentences: &[Sentence], buffers: &mut Buffers) -> Do
     // The distinct display forms, numbered in the order they are first made. Most are the surface as
     // written (see `display_form_into`), and are borrowed from the text rather than copied.
     let mut surfaces: Vec<Cow<str>> = Vec::new();
-    let mut interned: HashMap<Cow<str>, u32> = HashMap::default();
+    let mut interned: HashMap<Cow<str>, u32> = HashMap::with_capacity_and_hasher(distinct_guess, Default::default());
     // The name of each distinct surface as written (`u32::MAX` for none), so a display form is made once.
-    let mut by_surface: HashMap<&str, u32> = HashMap::default();
+    let mut by_surface: HashMap<&str, u32> = HashMap::with_capacity_and_hasher(distinct_guess, Default::default());
     for p in work.iter() {
         let words = dw.view(text, &p.part);
         kept.clear();
