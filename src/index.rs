@@ -1244,6 +1244,20 @@ impl Entity {
     }
 }
 
+#[cfg(test)]
+impl Index {
+    /// The name table the build kept (see [`Index::names`]) and the table of the sources' names added in
+    /// turn, each in its canonical form: for tests that the kept one numbers documents by source.
+    pub(crate) fn kept_and_fresh_tables(
+        &self,
+    ) -> Option<(crate::extract::entities::Canonical, crate::extract::entities::Canonical)> {
+        let kept = self.names.get().cloned().flatten()?;
+        let decoded: Vec<extract::DocNames> = self.sources.iter().map(|d| d.names.peek(|n| n.clone())).collect();
+        let (in_turn, _) = NameTable::of(&decoded.iter().collect::<Vec<_>>());
+        Some((kept.table.canonical(), in_turn.canonical()))
+    }
+}
+
 /// Why [`Index::update`] could not follow a change, and the corpus is indexed again instead.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NotUpdated {
@@ -1854,6 +1868,9 @@ mod tests {
             assert_eq!(a.entity_of_name, b.entity_of_name);
         }
         assert_eq!(streamed.figure_order(), serial.figure_order());
+        // The table kept for updates numbers first appearances by source, as adding the sources in turn does.
+        let (kept, in_turn) = streamed.kept_and_fresh_tables().expect("the build keeps its table");
+        assert_eq!(kept, in_turn);
     }
 
     /// The postings laid out in parts on all cores are those of every source's mentions taken in turn:

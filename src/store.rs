@@ -1262,6 +1262,22 @@ mod tests {
         assert_ne!(back.sources[0].hash, first.hash);
         assert!(back.sources[0].text().expect("the new text").text.ends_with("about Kyrgyzstan."));
         assert_eq!(back.sources[1].figures, index.sources[1].figures);
+        // The changed source's names were added as it was read, the others' from their bytes: together, what
+        // indexing the corpus afresh gives.
+        let fresh = Index::load(std::slice::from_ref(&dir), &[]);
+        let entities = |i: &Index| {
+            i.entities
+                .iter()
+                .map(|e| (e.name.clone(), e.kind, e.aliases.clone(), e.by_source.clone(), e.total))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(entities(&back), entities(&fresh));
+        for (a, b) in back.sources.iter().zip(&fresh.sources) {
+            assert_eq!(a.entity_of_name, b.entity_of_name, "{}", a.meta.path.display());
+        }
+        assert_eq!(back.figure_order(), fresh.figure_order());
+        let (kept, in_turn) = back.kept_and_fresh_tables().expect("the merge keeps its table");
+        assert_eq!(kept, in_turn);
         // The index that was in use no longer matches the file: the check finds it.
         assert_eq!(index.sources[0].check_file().err(), Some(crate::index::TextError::Changed));
         assert_eq!(stale_sources(&index), vec![first.meta.path.clone()]);

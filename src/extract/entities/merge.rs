@@ -543,6 +543,42 @@ impl NameTable {
     }
 }
 
+/// What a table holds, in an order that does not depend on the order of adding: each key with its sums and
+/// its surfaces by text, and each acronym's expansions by key (for tests that compare tables).
+#[cfg(test)]
+pub(crate) type Canonical = (
+    Vec<(String, u32, u32, [u32; 4], Vec<(String, u32, (usize, usize), u32)>)>,
+    Vec<(String, Vec<(String, String, u32, (usize, usize))>)>,
+);
+
+#[cfg(test)]
+impl NameTable {
+    pub(crate) fn canonical(&self) -> Canonical {
+        let mut keys: Vec<_> = self
+            .infos
+            .iter()
+            .map(|info| {
+                let mut surfaces: Vec<_> =
+                    info.surfaces.iter().map(|s| (s.text.clone(), s.count, s.first, s.docs)).collect();
+                surfaces.sort();
+                (info.key.clone(), info.names, info.mentions, info.kinds, surfaces)
+            })
+            .collect();
+        keys.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut expansions: Vec<_> = self
+            .expansions
+            .iter()
+            .map(|(short, list)| {
+                let mut list: Vec<_> = list.iter().map(|e| (e.key.clone(), e.long.clone(), e.count, e.first)).collect();
+                list.sort();
+                (short.clone(), list)
+            })
+            .collect();
+        expansions.sort();
+        (keys, expansions)
+    }
+}
+
 /// Union-find over name keys.
 struct Sets {
     parent: Vec<usize>,
@@ -611,34 +647,6 @@ mod tests {
     use crate::text::Span;
     use proptest::prelude::*;
 
-    /// What a table holds, in an order that does not depend on the order of adding: each key with its sums
-    /// and its surfaces by text, and each acronym's expansions by key.
-    type Dump = (Vec<(String, u32, u32, [u32; 4], Vec<Surface>)>, Vec<(String, Vec<Expansion>)>);
-
-    fn dump(table: &NameTable) -> Dump {
-        let mut keys: Vec<_> = table
-            .infos
-            .iter()
-            .map(|info| {
-                let mut surfaces = info.surfaces.clone();
-                surfaces.sort_by(|a, b| a.text.cmp(&b.text));
-                (info.key.clone(), info.names, info.mentions, info.kinds, surfaces)
-            })
-            .collect();
-        keys.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut expansions: Vec<_> = table
-            .expansions
-            .iter()
-            .map(|(short, list)| {
-                let mut list = list.clone();
-                list.sort_by(|a, b| a.key.cmp(&b.key));
-                (short.clone(), list)
-            })
-            .collect();
-        expansions.sort_by(|a, b| a.0.cmp(&b.0));
-        (keys, expansions)
-    }
-
     /// A document of names drawn from a small pool (so that documents share keys, and keys surfaces), each
     /// mentioned a few times with or without a kind, and an acronym definition or two.
     fn doc(picks: &[(u8, u8, u8)], acronyms: &[(u8, u8)]) -> DocNames {
@@ -694,7 +702,7 @@ mod tests {
                 std::iter::once(None).chain(tables.map(|t| Some(together.absorb(t)))).collect();
             together.renumber_documents(|n| (n - 1) / gap);
 
-            prop_assert_eq!(dump(&together), dump(&whole));
+            prop_assert_eq!(together.canonical(), whole.canonical());
             let (a, b) = (together.resolve(), whole.resolve());
             prop_assert_eq!(&a.entities, &b.entities);
             for (d, row) in part_rows.iter().enumerate() {

@@ -23,6 +23,8 @@ mod lexicon;
 mod merge;
 mod tokens;
 
+#[cfg(test)]
+pub(crate) use merge::Canonical;
 pub use merge::{resolve, Grouping, NameTable};
 
 use super::{AcronymDef, DocName, DocNames, EntityKind, NameMention, Sentence};
