@@ -461,7 +461,8 @@ impl Index {
 
     /// The index of sources extracted (or taken from a prior) but not merged: the names merged into entities
     /// and the figures sorted by quantity side by side, as the one needs only the names and the other only
-    /// the figures. The merge keeps one core busy and the other part of the time; the sort fills the gaps.
+    /// the figures. The merge's steps that run on one core (putting the name tables together, resolving the
+    /// entities) leave the other to the sort.
     /// `keys[sid]` holds the quantity key of each figure of source `sid` where it was just extracted (see
     /// [`Part::quantity_keys`]); it may be shorter, or empty. `streamed` holds the names of the sources the
     /// build extracted, as it added them to its tables (see [`Tables`]); the others' are read now.
@@ -955,8 +956,9 @@ fn names_every_figure(docs: &[Arc<SourceDoc>], order: &FigureOrder) -> bool {
 
 /// Merges the names of all sources into entities, assigns each source its mentions and lays out the
 /// postings. The name table the merge made is given back, for later updates, and the name lookup of the
-/// entities, built beside the postings (it needs only the entities' names, and the postings' pass leaves
-/// a core idle part of the time).
+/// entities, built beside the postings (it needs only the entities' names). Where `streamed` has the names
+/// of the sources the build extracted, added as they were read, the merge puts its tables together rather
+/// than add those sources' names again.
 fn merge_names(
     mut docs: Vec<SourceDoc>,
     streamed: Option<Streamed>,
