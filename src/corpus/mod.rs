@@ -106,9 +106,8 @@ pub fn load(paths: &[PathBuf]) -> Corpus {
 /// that only needs what it extracts never holds the whole corpus in memory (the text is dropped as soon as
 /// `digest` returns; it is given the document's place in the order documents come in (a number that grows
 /// with it, not its index: numbers may be skipped), the path, the text and the title the text's first line
-/// gives). Where `known`
-/// has a body and title for a document's path and current [`Stamp`], the file is not read at all. Documents
-/// come with their metadata, in the order of [`load`].
+/// gives). Where `known` has a body and title for a document's path and current [`Stamp`], the file is not
+/// read at all. Documents come with their metadata, in the order of [`load`].
 ///
 /// Each file is read (and each document digested) on the cores as soon as the walk lists it, while the walk
 /// goes on on a thread of its own: the walk is system calls, one file at a time, and at 36,000 files it took
