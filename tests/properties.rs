@@ -286,3 +286,33 @@ proptest! {
         fuzz_bodies::note(text.as_bytes());
     }
 }
+
+/// The store body, given a store whose path for one source was changed to a file that does not exist, in a
+/// process that read that source's content before (the cache of texts is keyed by content hash): the check
+/// finds the source stale, and no text but the one indexed is served for it. Random input found this case;
+/// it is made here on purpose, the byte to change found in this process's own store (its paths name the
+/// process).
+#[test]
+fn a_stale_source_is_served_no_text_but_the_one_indexed() {
+    use research_lsp::{corpus, index::Index, store};
+    // The store the body makes, made again the same way.
+    fuzz_bodies::store(&[]);
+    let root = std::env::temp_dir().join(format!("research-lsp-fuzz-store-{}", std::process::id()));
+    let dir = corpus::materialize_seeds(&root).expect("the seeds written");
+    let file = store::encode(&Index::load(std::slice::from_ref(&dir), &[]));
+    // Once unchanged, which reads (and keeps) the sources' texts; then with a letter of the first path's
+    // first directory (`/tmp`, say) made `O`, which names no file.
+    let mut whole = vec![0u8];
+    whole.extend_from_slice(&file);
+    fuzz_bodies::store(&whole);
+    let needle = root.to_string_lossy().into_owned();
+    let at = file.windows(needle.len()).position(|w| w == needle.as_bytes()).expect("a stored path");
+    // The body changes byte `code * len / 65536` to the value given: any byte of the path's first directory
+    // name will do.
+    let first = needle.trim_start_matches('/').split('/').next().map_or(1, str::len).max(1);
+    let code = (0..=u16::MAX)
+        .find(|&c| (at + 1..at + 1 + first).contains(&(usize::from(c) * file.len() / 65536)))
+        .expect("a code for a byte of the path");
+    let [lo, hi] = code.to_le_bytes();
+    fuzz_bodies::store(&[1, lo, hi, b'O']);
+}
