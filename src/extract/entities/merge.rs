@@ -155,29 +155,12 @@ impl NameTable {
             for (votes, more) in info.kinds.iter_mut().zip(kinds) {
                 *votes += more;
             }
-            match info.surfaces.iter_mut().find(|s| s.text == surface) {
-                Some(s) => {
-                    s.docs += 1;
-                    s.first = s.first.min((d, n));
-                    s.count += count;
-                }
-                None => info.surfaces.push(Surface { text: surface.to_string(), count, first: (d, n), docs: 1 }),
-            }
+            add_surface(&mut info.surfaces, surface, count, (d, n), 1);
             row.push(id);
         }
         for (j, &(short, long)) in doc.acronyms.iter().enumerate() {
             let list = Arc::make_mut(&mut self.expansions).entry(normalize_name(short)).or_default();
-            let key = normalize_name(long);
-            match list.iter_mut().find(|e| e.key == key) {
-                Some(e) => {
-                    e.count += 1;
-                    if (d, j) < e.first {
-                        e.first = (d, j);
-                        e.long = long.to_string();
-                    }
-                }
-                None => list.push(Expansion { key, long: long.to_string(), count: 1, first: (d, j) }),
-            }
+            add_expansion(list, normalize_name(long), long, 1, (d, j));
         }
         row
     }
@@ -203,30 +186,14 @@ impl NameTable {
                 *votes += more;
             }
             for surface in theirs.surfaces {
-                match info.surfaces.iter_mut().find(|s| s.text == surface.text) {
-                    Some(s) => {
-                        s.docs += surface.docs;
-                        s.count += surface.count;
-                        s.first = s.first.min(surface.first);
-                    }
-                    None => info.surfaces.push(surface),
-                }
+                add_surface(&mut info.surfaces, &surface.text, surface.count, surface.first, surface.docs);
             }
             slot_of.push(id);
         }
         for (short, list) in Arc::unwrap_or_clone(expansions) {
             let mine = Arc::make_mut(&mut self.expansions).entry(short).or_default();
             for theirs in list {
-                match mine.iter_mut().find(|e| e.key == theirs.key) {
-                    Some(e) => {
-                        e.count += theirs.count;
-                        if theirs.first < e.first {
-                            e.first = theirs.first;
-                            e.long = theirs.long;
-                        }
-                    }
-                    None => mine.push(theirs),
-                }
+                add_expansion(mine, theirs.key, &theirs.long, theirs.count, theirs.first);
             }
         }
         self.removed_from.extend(removed_from.iter().map(|&slot| slot_of[slot]));
@@ -540,6 +507,35 @@ impl NameTable {
         let mut sorted: Vec<usize> = (0..self.infos.len()).collect();
         sorted.sort_unstable_by(|&a, &b| self.infos[a].key.cmp(&self.infos[b].key));
         sorted
+    }
+}
+
+/// Counts for the surface `text` of a key `count` more mentions in `docs` more documents, the first of them
+/// at `first`: what adding a document ([`NameTable::add_view`]) and putting tables together
+/// ([`NameTable::absorb`]) both do.
+fn add_surface(surfaces: &mut Vec<Surface>, text: &str, count: u32, first: (usize, usize), docs: u32) {
+    match surfaces.iter_mut().find(|s| s.text == text) {
+        Some(s) => {
+            s.docs += docs;
+            s.count += count;
+            s.first = s.first.min(first);
+        }
+        None => surfaces.push(Surface { text: text.to_string(), count, first, docs }),
+    }
+}
+
+/// Counts for an acronym `count` more definitions by the expansion of key `key`, the first of them at
+/// `first` and written `long`: the expansion as first written is kept.
+fn add_expansion(list: &mut Vec<Expansion>, key: String, long: &str, count: u32, first: (usize, usize)) {
+    match list.iter_mut().find(|e| e.key == key) {
+        Some(e) => {
+            e.count += count;
+            if first < e.first {
+                e.first = first;
+                e.long = long.to_string();
+            }
+        }
+        None => list.push(Expansion { key, long: long.to_string(), count, first }),
     }
 }
 
