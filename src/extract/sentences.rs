@@ -58,6 +58,8 @@ struct Buffers {
 struct Classify {
     /// The text in ASCII lower case.
     lower: Vec<u8>,
+    /// Where the appeal phrases' patterns start in `lower` ([`AppealMatcher::places_into`]).
+    appeal_places: Vec<(usize, usize)>,
     kinds: Vec<Chrome>,
     feats: Vec<Features>,
     short: Vec<bool>,
@@ -73,6 +75,7 @@ impl reuse::Buffers for Buffers {
         reuse::clear_vec(&mut self.blocks);
         let c = &mut self.classify;
         reuse::clear_vec(&mut c.lower);
+        reuse::clear_vec(&mut c.appeal_places);
         reuse::clear_vec(&mut c.kinds);
         reuse::clear_vec(&mut c.feats);
         reuse::clear_vec(&mut c.short);
@@ -590,21 +593,44 @@ impl AppealMatcher {
         }
     }
 
-    /// Which appeal phrases `lower` holds. A phrase that occurs has its pattern start at its offset in it;
-    /// the search visits every place where a pattern starts (each search goes on from the byte after the
-    /// last such place, and reports the first place after it), and checks the phrases of the patterns that
-    /// start there. It stops at the first of the [`APPEAL_PHRASES`].
+    /// Which appeal phrases `lower` holds (see [`AppealMatcher::find_at`]).
+    #[cfg(test)]
     fn find(&self, lower: &[u8]) -> Appeal {
-        let mut found = Appeal::No;
+        let mut places = Vec::new();
+        self.places_into(lower, &mut places);
+        self.find_at(lower, 0, &places)
+    }
+
+    /// Every place of `lower` where a pattern starts, with the pattern, in order: each search goes on from
+    /// the byte after the last such place and reports the first place after it. Searched once over a whole
+    /// text rather than block by block: the searcher's fast path needs a long haystack, and most blocks hold
+    /// no pattern at all.
+    fn places_into(&self, lower: &[u8], out: &mut Vec<(usize, usize)>) {
         let mut from = 0;
         while let Some(m) = self.searcher.find(aho_corasick::Input::new(lower).range(from..)) {
-            let at = m.start();
-            for &(phrase, id, offset, weak) in &self.phrases {
-                if self.prefix_free && id != m.pattern().as_usize() {
+            out.push((m.start(), m.pattern().as_usize()));
+            from = m.start() + 1;
+        }
+    }
+
+    /// Which appeal phrases the block `lower` holds, which starts at `offset` of a text whose pattern places
+    /// ([`AppealMatcher::places_into`]) include `places`. A phrase that occurs in the block has its
+    /// pattern start at its offset in it, which is a place of the text; the phrases of the patterns that
+    /// start at each place in the block are checked against the block alone (a place whose pattern runs
+    /// past the block's end holds no phrase of the block, which would hold the pattern). It stops at the
+    /// first of the [`APPEAL_PHRASES`].
+    fn find_at(&self, lower: &[u8], offset: usize, places: &[(usize, usize)]) -> Appeal {
+        let end = offset + lower.len();
+        let first = places.partition_point(|&(at, _)| at < offset);
+        let mut found = Appeal::No;
+        for &(at, pattern) in places[first..].iter().take_while(|&&(at, _)| at < end) {
+            let at = at - offset;
+            for &(phrase, id, phrase_offset, weak) in &self.phrases {
+                if self.prefix_free && id != pattern {
                     continue;
                 }
                 let here = at
-                    .checked_sub(offset)
+                    .checked_sub(phrase_offset)
                     .filter(|&start| lower.get(start..).is_some_and(|s| s.starts_with(phrase.as_bytes())));
                 let Some(start) = here else { continue };
                 if !weak {
@@ -616,7 +642,6 @@ impl AppealMatcher {
                     _ => Appeal::Weak { at_start },
                 };
             }
-            from = at + 1;
         }
         found
     }
@@ -965,7 +990,7 @@ const fn gate_slot(first: u8) -> usize {
 
 /// Whether each of the `blocks` of `text` is chrome, into `buffers.chrome` (with the other buffers empty).
 fn classify(text: &str, blocks: &[Block], buffers: &mut Classify) {
-    let Classify { lower, kinds, feats, short, head, chrome } = buffers;
+    let Classify { lower, appeal_places, kinds, feats, short, head, chrome } = buffers;
     let latin_doc = mostly_latin(text);
     // Lines repeated in the document (short ones only), as menus and teaser labels are.
     let mut counts: FastMap<&str, u32> = FastMap::default();
@@ -978,13 +1003,18 @@ fn classify(text: &str, blocks: &[Block], buffers: &mut Classify) {
     // The text in ASCII lower case, once, for the appeal phrases.
     // (Lowered as it is copied: one pass over the text rather than a copy and a pass over the copy.)
     lower.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
+    appeal_matcher().places_into(lower, appeal_places);
     kinds.reserve(blocks.len());
     feats.reserve(blocks.len());
     for b in blocks {
         let s = b.span.slice(text);
         let f = features(s);
-        let s_lower = lower.get(b.span.range()).unwrap_or_default();
-        kinds.push(block_chrome(s, s_lower, b, &f, latin_doc, counts.get(s).copied().unwrap_or(0), head));
+        let lowered = Lowered {
+            block: lower.get(b.span.range()).unwrap_or_default(),
+            offset: b.span.start as usize,
+            appeal_places,
+        };
+        kinds.push(block_chrome(s, &lowered, b, &f, latin_doc, counts.get(s).copied().unwrap_or(0), head));
         feats.push(f);
     }
     // The list after a `Read more` / `Related` / `Tags` heading: chrome until a prose paragraph.
@@ -1041,17 +1071,26 @@ fn text_ends_with_question(s: &str) -> bool {
     s.trim_end_matches(['"', '\'', ')', '\u{201d}', '\u{2019}', ' ']).ends_with('?')
 }
 
-/// Whether the block `s` (and `s_lower`, the same in ASCII lower case) is chrome, and of which kind.
+/// A block in ASCII lower case, with where it starts in its text and where the appeal phrases' patterns
+/// start in the text ([`AppealMatcher::places_into`]).
+struct Lowered<'a> {
+    block: &'a [u8],
+    offset: usize,
+    appeal_places: &'a [(usize, usize)],
+}
+
+/// Whether the block `s` (`lowered` in ASCII lower case) is chrome, and of which kind.
 /// `head` is a buffer for the block's first characters in lower case.
 fn block_chrome(
     s: &str,
-    s_lower: &[u8],
+    lowered: &Lowered,
     b: &Block,
     f: &Features,
     latin_doc: bool,
     repeats: u32,
     head: &mut String,
 ) -> Chrome {
+    let s_lower = lowered.block;
     let phrase = with_phrase(s, &[&LIST_HEADINGS, &CHROME_LINES], |p| {
         if LIST_HEADINGS.contains(p) {
             Some(Chrome::ListHeading)
@@ -1102,7 +1141,7 @@ fn block_chrome(
     if let Some(kind) = head_kind {
         return kind;
     }
-    match appeal_matcher().find(s_lower) {
+    match appeal_matcher().find_at(s_lower, lowered.offset, lowered.appeal_places) {
         Appeal::Strong => return Chrome::Appeal,
         Appeal::Weak { at_start } if reads_as_appeal(s, s_lower, at_start) => return Chrome::Appeal,
         _ => {}
@@ -1679,6 +1718,18 @@ mod tests {
         }
     }
 
+    /// What a search of `input` for each phrase finds.
+    fn appeal_by_each_phrase(input: &[u8]) -> Appeal {
+        let holds = |p: &&str| input.windows(p.len()).any(|w| w == p.as_bytes());
+        if APPEAL_PHRASES.iter().any(holds) {
+            Appeal::Strong
+        } else if READER_APPEAL_PHRASES.iter().any(holds) {
+            Appeal::Weak { at_start: READER_APPEAL_PHRASES.iter().any(|p| input.starts_with(p.as_bytes())) }
+        } else {
+            Appeal::No
+        }
+    }
+
     #[test]
     fn appeal_matcher_finds_what_a_search_for_each_phrase_finds() {
         let m = AppealMatcher::new();
@@ -1705,15 +1756,34 @@ mod tests {
             inputs.push(format!("{}{phrase}", &phrase[..phrase.len() / 2]));
         }
         for input in &inputs {
-            let want = if APPEAL_PHRASES.iter().any(|p| input.contains(p)) {
-                Appeal::Strong
-            } else if READER_APPEAL_PHRASES.iter().any(|p| input.contains(p)) {
-                Appeal::Weak { at_start: READER_APPEAL_PHRASES.iter().any(|p| input.starts_with(p)) }
-            } else {
-                Appeal::No
-            };
-            assert_eq!(m.find(input.as_bytes()), want, "{input:?}");
+            assert_eq!(m.find(input.as_bytes()), appeal_by_each_phrase(input.as_bytes()), "{input:?}");
         }
+    }
+
+    #[test]
+    fn appeal_places_of_the_whole_text_give_each_block_what_a_search_of_it_gives() {
+        // Phrases cut by block ends, phrases at block starts and ends, patterns whose phrase runs past the
+        // block: every block (every range of the text) is judged as a search of it for each phrase judges it.
+        let m = AppealMatcher::new();
+        let text = "we use cookies. support us support independent journalism; terms of use and \
+                    subscribe now or please support. favour to ask donate today";
+        let lower = text.as_bytes();
+        let mut places = Vec::new();
+        m.places_into(lower, &mut places);
+        assert!(places.len() >= 6, "{places:?}");
+        let mut judged = [0; 3];
+        for a in 0..=lower.len() {
+            for b in a..=lower.len() {
+                let want = appeal_by_each_phrase(&lower[a..b]);
+                assert_eq!(m.find_at(&lower[a..b], a, &places), want, "{:?}", &text[a..b]);
+                judged[match want {
+                    Appeal::No => 0,
+                    Appeal::Weak { .. } => 1,
+                    Appeal::Strong => 2,
+                }] += 1;
+            }
+        }
+        assert!(judged.iter().all(|&n| n > 100), "{judged:?}");
     }
 
     #[test]
