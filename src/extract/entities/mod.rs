@@ -374,6 +374,44 @@ struct Buffers {
     mentions: Vec<NameMention>,
     renumber: Vec<u32>,
     order: Vec<u32>,
+    first_words: FirstWords,
+}
+
+/// Whether sentences read as their first word alone ([`Shortcut::FirstWord`]) name something, by that
+/// word: what [`candidates`] finds there depends on the word and on whether a handle's `@` or `#` stands
+/// before it, and on nothing else, so it is worked out once per word and thread, not once per sentence
+/// (most such sentences open with one of a few words: `The`, `In`, `Officials`). Kept from one document to
+/// the next; emptied when it holds [`FirstWords::MOST`] words.
+#[derive(Default)]
+struct FirstWords(HashMap<u128, bool>);
+
+impl FirstWords {
+    const MOST: usize = 8192;
+
+    /// The key of a word of at most 15 bytes: its bytes, its length and the handle bit.
+    fn key(word: &[u8], after_handle: bool) -> Option<u128> {
+        if word.len() > 15 {
+            return None;
+        }
+        let bytes = word.iter().enumerate().fold(0u128, |k, (i, &b)| k | (b as u128) << (8 * i));
+        Some(bytes | (word.len() as u128) << 120 | (after_handle as u128) << 127)
+    }
+
+    /// Whether the sentence-opening `word` names something, by `names` the first time it is asked.
+    fn names(&mut self, word: &[u8], after_handle: bool, names: impl FnOnce() -> bool) -> bool {
+        let Some(key) = FirstWords::key(word, after_handle) else {
+            return names();
+        };
+        if let Some(&known) = self.0.get(&key) {
+            return known;
+        }
+        if self.0.len() >= FirstWords::MOST {
+            self.0.clear();
+        }
+        let answer = names();
+        self.0.insert(key, answer);
+        answer
+    }
 }
 
 impl reuse::Buffers for Buffers {
@@ -433,6 +471,7 @@ fn extract_with(text: &str, sentences: &[Sentence], buffers: &mut Buffers) -> Do
         mentions,
         renumber,
         order,
+        first_words,
     } = buffers;
     let mut doc = DocNames::default();
     let mut seen_defs: HashSet<(String, String)> = HashSet::default();
@@ -457,14 +496,19 @@ fn extract_with(text: &str, sentences: &[Sentence], buffers: &mut Buffers) -> Do
         match shortcut_of(s.as_bytes()) {
             Shortcut::Nothing => continue,
             Shortcut::FirstWord(len) => {
-                let from = dw.toks.len();
-                tokens::tokenize_into(text, start, start + len, &mut dw.toks);
-                let part = dw.add_lower(text, from, false);
-                let first_cand = all_cands.len();
-                candidates(&dw.view(text, &part), scratch, all_cands);
-                let names = all_cands.len() > first_cand;
-                all_cands.truncate(first_cand);
-                dw.truncate(from, part);
+                let after_handle =
+                    matches!(start.checked_sub(1).and_then(|b| text.as_bytes().get(b)), Some(b'@' | b'#'));
+                let names = first_words.names(&s.as_bytes()[..len], after_handle, || {
+                    let from = dw.toks.len();
+                    tokens::tokenize_into(text, start, start + len, &mut dw.toks);
+                    let part = dw.add_lower(text, from, false);
+                    let first_cand = all_cands.len();
+                    candidates(&dw.view(text, &part), scratch, all_cands);
+                    let names = all_cands.len() > first_cand;
+                    all_cands.truncate(first_cand);
+                    dw.truncate(from, part);
+                    names
+                });
                 if !names {
                     continue;
                 }
