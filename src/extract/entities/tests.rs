@@ -483,3 +483,17 @@ fn the_shortcut_finds_what_reading_every_sentence_whole_finds() {
     }
     assert!(named > 100, "only {named} documents named anything");
 }
+
+#[test]
+fn name_keys_kept_across_documents_are_the_keys_made_anew() {
+    let mut keys = NameKeys::default();
+    let names = ["The Organisation’s", "U.S.", "Co-operation Council", "Kazakhstan", "the Centre", "Ünal Çelik"];
+    // Past the bound, so that the keys are also asked for again after it empties.
+    for round in 0..(NameKeys::MOST / names.len() + 2) {
+        for (i, name) in names.iter().enumerate() {
+            let name = if i % 2 == 0 { name.to_string() } else { format!("{name} {}", round % 3000) };
+            assert_eq!(keys.key(&name), normalize_name(&name), "{name}");
+        }
+    }
+    assert!(keys.0.len() <= NameKeys::MOST);
+}
