@@ -546,7 +546,10 @@ pub(crate) fn encoded_parts(
     let Ok(limit) = u32::try_from(len) else {
         return (Lazy::new(sentences), Lazy::new(figures), Lazy::new(names));
     };
-    let mut w = Writer::default();
+    // Room for what a source's parts encode to, about a quarter of its text (a third, so that it seldom
+    // grows; what is left over is given back below, in place): grown from nothing, the buffer was copied
+    // a dozen times per source.
+    let mut w = Writer { buf: Vec::with_capacity(len / 3 + 64) };
     encode_sentences(&mut w, &sentences);
     let after_sentences = w.buf.len();
     encode_figures(&mut w, &figures);
