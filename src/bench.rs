@@ -319,7 +319,9 @@ fn measure(args: &BenchArgs, dir: &Path, report: &mut Report, progress: &dyn Fn(
     let exe = std::env::current_exe().map_err(|e| format!("cannot find this binary: {e}"))?;
 
     // Both our build and the peer's pass are timed on a corpus in the page cache, as on any run but the first
-    // after a boot: a corpus read from disk first would time the disk, and only for whichever runs first.
+    // after a boot: a corpus read from disk first would time the disk, and only for whichever runs first. It
+    // is read again before each timed run, as a machine that lets go of its page cache in the meantime would
+    // otherwise have the next run read what it dropped from the disk.
     progress("reading the corpus once, into the page cache");
     read_all(dir);
 
@@ -333,9 +335,13 @@ fn measure(args: &BenchArgs, dir: &Path, report: &mut Report, progress: &dyn Fn(
     let mut use_rg = true;
     for round in 1..=rounds {
         progress(&format!("index build (child process), round {round} of {rounds}"));
+        if round > 1 {
+            read_all(dir);
+        }
         children.push(run_child(&exe, dir)?);
         if skipped.is_none() {
             progress(&format!("ripgrep pass, round {round} of {rounds}"));
+            read_all(dir);
             match peer_pass(dir, &mut use_rg) {
                 Ok((peer, d)) => passes.push((peer, ms(d))),
                 Err(e) => {
