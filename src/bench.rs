@@ -320,11 +320,8 @@ fn measure(args: &BenchArgs, dir: &Path, report: &mut Report, progress: &dyn Fn(
 
     // Both our build and the peer's pass are timed on a corpus in the page cache, as on any run but the first
     // after a boot: a corpus read from disk first would time the disk, and only for whichever runs first. It
-    // is read again before each timed run, as a machine that lets go of its page cache in the meantime would
+    // is read before each timed run, as a machine that lets go of its page cache in the meantime would
     // otherwise have the next run read what it dropped from the disk.
-    progress("reading the corpus once, into the page cache");
-    read_all(dir);
-
     // (a) The build in a process of its own, for its peak memory, and (b) the peer's pass, one after the other
     // in each round: a round's ratio compares two runs made under the same conditions of a shared machine.
     let rounds = args.rounds.max(1) as usize;
@@ -335,9 +332,7 @@ fn measure(args: &BenchArgs, dir: &Path, report: &mut Report, progress: &dyn Fn(
     let mut use_rg = true;
     for round in 1..=rounds {
         progress(&format!("index build (child process), round {round} of {rounds}"));
-        if round > 1 {
-            read_all(dir);
-        }
+        read_all(dir);
         children.push(run_child(&exe, dir)?);
         if skipped.is_none() {
             progress(&format!("ripgrep pass, round {round} of {rounds}"));
