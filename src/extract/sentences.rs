@@ -213,10 +213,13 @@ fn group_blocks(text: &str, lines: &[Line], blocks: &mut Vec<Block>) {
     }
 }
 
+/// Whether `next` goes on with the sentence `line` leaves open: it starts in lower case after a line of some
+/// length, or after a line that ends in a word broken at a hyphen (`of Kyrgyz-`, `stan.`), however short.
 fn continues(text: &str, line: Line, next: Line) -> bool {
     let a = line.span.slice(text);
     let b = next.span.slice(text);
-    line.chars >= 30 && !ends_sentence(a) && b.chars().next().is_some_and(char::is_lowercase)
+    let hyphenated = a.strip_suffix('-').is_some_and(|w| w.ends_with(|c: char| c.is_ascii_alphabetic()));
+    (line.chars >= 30 || hyphenated) && !ends_sentence(a) && b.chars().next().is_some_and(char::is_lowercase)
 }
 
 fn is_wrapped(text: &str, run: &[Line]) -> bool {
@@ -1555,6 +1558,8 @@ mod tests {
             ("empty", "", ""),
             ("whitespace_only", " \n\t\r\n ", ""),
             ("two_sentences", "Oslo is cold. Rome is warm.", "Oslo is cold. | Rome is warm."),
+            ("short_line_hyphenated", "Officials of Kyrgyz-\nstan came.", "Officials of Kyrgyz-\nstan came."),
+            ("short_line_dash_alone", "Funds came -\nfrom Chad.", "Funds came - | from Chad."),
             ("question_and_exclamation", "Is it? Yes! Fine.", "Is it? | Yes! | Fine."),
             ("title_abbreviation", "Dr. Luca Anceschi spoke. He left.", "Dr. Luca Anceschi spoke. | He left."),
             ("mr_abbreviation", "Mr. Smith met Mrs. Jones today.", "Mr. Smith met Mrs. Jones today."),

@@ -217,7 +217,7 @@ fn align(text: &str, words: &[Tok], short: &str, buffers: &mut Aligner) -> Optio
     ends.clear();
     ends.push(0);
     for t in words {
-        lowered.extend(t.text(text).chars().flat_map(char::to_lowercase));
+        lowered.extend(super::tokens::without_soft_breaks(t.text(text)).chars().flat_map(char::to_lowercase));
         ends.push(lowered.len());
     }
     // best[w * (nl + 1) + l]: the best score for words[w..] spelling letters[l..]; i32::MIN where

@@ -117,7 +117,7 @@ impl DocWords {
     /// where it was): the lower-case form of a word without capitals outside ASCII is then the copy of its
     /// span, with no work per word. A word with such capitals gets its own lower-case form after the copy
     /// (every word not all ASCII with a capital does); `cased_non_ascii` says whether the sentence has such a
-    /// word at all (see [`tokens::Tokenized`]).
+    /// word at all, or a word read across a line-end hyphen (see [`tokens::Tokenized`]).
     /// Returns where the sentence's words are.
     fn add_lower(&mut self, text: &str, from: usize, cased_non_ascii: bool) -> Part {
         if self.lowered.is_empty() {
@@ -135,7 +135,7 @@ impl DocWords {
             for (i, t) in toks.iter().enumerate() {
                 if !Words::lower_is_copy(t) {
                     let at = self.lowered.len();
-                    self.lowered.push_str(&t.text(text).to_lowercase());
+                    self.lowered.push_str(&tokens::without_soft_breaks(t.text(text)).to_lowercase());
                     self.own_lower.push((i as u32, at as u32, (self.lowered.len() - at) as u32));
                 }
             }
@@ -186,10 +186,10 @@ impl<'a> Words<'a> {
     }
 
     /// Whether the lower-case form of the word is its span in the lower-case copy of the text: for a
-    /// word without capitals outside ASCII.
+    /// word without capitals outside ASCII, not read across a line-end hyphen.
     #[inline]
     fn lower_is_copy(t: &Tok) -> bool {
-        t.ascii() || !t.has_upper()
+        (t.ascii() || !t.has_upper()) && !t.soft()
     }
 
     /// The word in lower case (`str::to_lowercase` of it).
@@ -303,7 +303,8 @@ impl<'a> Words<'a> {
             if i > first {
                 out.push(if self.toks[i].gap == Gap::Dash { '-' } else { ' ' });
             }
-            let w = self.word(i);
+            let word = tokens::without_soft_breaks(self.word(i));
+            let w = word.as_ref();
             if w.is_ascii() {
                 out.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
                 continue;
@@ -499,6 +500,8 @@ fn extract_with(text: &str, sentences: &[Sentence], buffers: &mut Buffers) -> Do
     } = buffers;
     let mut doc = DocNames::default();
     let mut seen_defs: HashSet<(String, String)> = HashSet::default();
+    // The line-end hyphens inside words (text extracted from a PDF has them; most texts none).
+    let soft_breaks = tokens::soft_breaks(text);
     // Pass 1: candidates per prose sentence; headlines wait for the names prose gives.
     // About one word in six bytes of English prose, and a candidate in fifty.
     let words_guess = text.len() / 5 + 16;
@@ -540,7 +543,7 @@ fn extract_with(text: &str, sentences: &[Sentence], buffers: &mut Buffers) -> Do
             Shortcut::Read => {}
         }
         let from = dw.toks.len();
-        let found = tokens::tokenize_into(text, start, end, &mut dw.toks);
+        let found = tokens::tokenize_across(text, start, end, &soft_breaks, &mut dw.toks);
         // A definition needs an opening bracket between two words: most sentences have none.
         defs.clear();
         if found.bracket {
@@ -557,7 +560,7 @@ fn extract_with(text: &str, sentences: &[Sentence], buffers: &mut Buffers) -> Do
             dw.toks.truncate(from);
             continue;
         }
-        let part = dw.add_lower(text, from, found.cased_non_ascii);
+        let part = dw.add_lower(text, from, found.cased_non_ascii || found.soft);
         let words = dw.view(text, &part);
         let first_cand = all_cands.len();
         candidates(&words, scratch, all_cands);
@@ -597,7 +600,8 @@ fn extract_with(text: &str, sentences: &[Sentence], buffers: &mut Buffers) -> Do
             let surface = words.span(c.first, c.last).slice(text);
             if need_known && seen_surfaces.insert(surface) {
                 key.clear();
-                normalize_name_into(surface, key);
+                // (A word read across a line-end hyphen is keyed whole, as its display form is.)
+                normalize_name_into(&tokens::without_soft_breaks(surface), key);
                 if !known.contains(key.as_str()) {
                     known.insert(key.clone());
                 }
@@ -752,7 +756,7 @@ impl KnownWithin {
                     self.phrase.push(if dash { '-' } else { ' ' });
                 }
                 // A word's key changes only its own letters, so every earlier key stays a prefix.
-                key_word(words.word(q), &mut self.key);
+                key_word(&tokens::without_soft_breaks(words.word(q)), &mut self.key);
                 self.phrase.push_str(words.lower(q));
                 self.key_ends.push(self.key.len());
                 self.phrase_ends.push(self.phrase.len());
@@ -1397,6 +1401,8 @@ fn display_form_into(surface: &str, out: &mut String) {
         out.push_str(surface);
         return;
     }
+    // A word read across a line-end hyphen is shown whole (a plain surface has no line break).
+    let surface = tokens::without_soft_breaks(surface);
     for word in surface.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');

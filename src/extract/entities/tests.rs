@@ -497,3 +497,35 @@ fn name_keys_kept_across_documents_are_the_keys_made_anew() {
     }
     assert!(keys.0.len() <= NameKeys::MOST);
 }
+
+#[test]
+fn names_hyphenated_across_a_line_break_are_read_whole() {
+    // Text as it comes out of a PDF: hard-wrapped lines, words hyphenated at their ends.
+    let text = "Energy Report\n\nThe gas pipeline from Turkmenistan to China carried 43 billion cubic metres\n\
+                last year. Officials in Ashgabat said that the pipeline would grow, and that exports from Turk-\n\
+                menistan could reach 65 billion cubic metres by 2030. The Asian Develop-\n\
+                ment Bank agreed to fund the study, said the Ministry of Energy of Kyrgyz-\n\
+                stan. Russia-\n\
+                backed groups objected. The Asian Development Bank declined to comment on the\n\
+                study itself, as did the Zorbal-\n\
+                kand Council.\n";
+    let doc = extract(text, &sentences::split(text));
+    let named = |name: &str| -> Vec<&str> {
+        doc.mentions.iter().filter(|m| doc.name_of(m) == name).map(|m| m.span.slice(text)).collect()
+    };
+    // Each mention's span is the text as written, break and all; its name is the word whole.
+    assert_eq!(named("Turkmenistan"), vec!["Turkmenistan", "Turk-\nmenistan"]);
+    // Read whole, the word is looked up whole: a place of the lexicon.
+    let kinds: Vec<_> = doc.mentions.iter().filter(|m| doc.name_of(m) == "Turkmenistan").map(|m| m.kind).collect();
+    assert_eq!(kinds, vec![Some(EntityKind::Place); 2]);
+    assert_eq!(named("Asian Development Bank"), vec!["Asian Develop-\nment Bank", "Asian Development Bank"]);
+    assert_eq!(named("Ministry of Energy of Kyrgyzstan"), vec!["Ministry of Energy of Kyrgyz-\nstan"]);
+    let names: Vec<&str> = doc.names.iter().map(|n| n.surface.as_str()).collect();
+    // A compound broken at its own hyphen is not one word; nor a word the text never writes whole.
+    assert!(names.contains(&"Russia"), "{names:?}");
+    for wrong in ["Asian Develop", "Turk", "Russiabacked", "Zorbalkand Council"] {
+        assert!(!names.contains(&wrong), "{wrong} in {names:?}");
+    }
+    let keys: Vec<&str> = doc.names.iter().map(|n| n.key.as_str()).collect();
+    assert!(keys.contains(&"asian development bank") && !keys.iter().any(|k| k.contains('\n')), "{keys:?}");
+}

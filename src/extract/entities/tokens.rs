@@ -5,11 +5,14 @@
 //! (`’s`, `'s`) is cut from the word and flagged; a trailing apostrophe (`States’`) is left outside it.
 //! A dashed word is kept whole when it is one name (`Kassym-Jomart`, `North–South`, `Co-operation`) and cut
 //! into its parts when a part is a place, a demonym or an acronym (`Russia-Central`, `Moscow-led`).
-//! Every span lies on character boundaries of the text; the scan is linear (ASCII read by table lookups, the
+//! A word hyphenated across a line break (`Develop-` at a line's end, `ment` on the next) is one word where
+//! the document says so (see [`soft_breaks`]): its span holds the hyphen and the break as written, and it is
+//! flagged [`Tok::soft`]. Every span lies on character boundaries of the text; the scan is linear (ASCII read by table lookups, the
 //! letters of a word two at a time) and allocates only the output (plus a lower-case copy of the rare
 //! dashed word).
 
 use super::lexicon;
+use crate::extract::fasthash::FastSet;
 
 /// What lies between a word and the word before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +59,8 @@ impl Tok {
     const ACRONYM: u8 = 32;
     /// The word is all ASCII.
     const ASCII: u8 = 64;
+    /// The word goes on across a line-end hyphen (see [`soft_breaks`]): its text is not its letters.
+    const SOFT: u8 = 128;
 
     #[inline]
     pub fn text<'a>(&self, text: &'a str) -> &'a str {
@@ -103,6 +108,108 @@ impl Tok {
     pub fn has_lower(&self) -> bool {
         self.bits & Tok::HAS_LOWER != 0
     }
+
+    /// The word goes on across a line-end hyphen (`Develop-`/`ment`): its span holds the hyphen and the line
+    /// break, which [`without_soft_breaks`] takes out.
+    #[inline]
+    pub fn soft(&self) -> bool {
+        self.bits & Tok::SOFT != 0
+    }
+}
+
+/// Where a hyphen at `at` of `bytes` ends a line inside a word: the position of the letter the word goes on
+/// with on the next line (after the line break and any spaces or tabs), if that is a small ASCII letter.
+fn soft_break_end(bytes: &[u8], at: usize) -> Option<usize> {
+    if bytes.get(at) != Some(&b'-') {
+        return None;
+    }
+    let mut i = at + 1;
+    if bytes.get(i) == Some(&b'\r') {
+        i += 1;
+    }
+    if bytes.get(i) != Some(&b'\n') {
+        return None;
+    }
+    i += 1;
+    while matches!(bytes.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    bytes.get(i).is_some_and(u8::is_ascii_lowercase).then_some(i)
+}
+
+/// The hyphens of `text` that end a line inside a word, which [`tokenize_into`] is to read across: a hyphen
+/// after an ASCII letter at the end of a line whose next line goes on with a small ASCII letter (`Develop-`,
+/// `ment`), where the word the two parts make without the hyphen is known to the lexicon (`Turkmenistan`) or
+/// written whole elsewhere in the text, in any case (`Development`). Other such hyphens stay where they are, as
+/// a compound broken at its own hyphen (`Russia-`, `backed`) does not make one word. In increasing order.
+pub fn soft_breaks(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    // (hyphen, the word the parts make, in lower case)
+    let mut candidates: Vec<(usize, Vec<u8>)> = Vec::new();
+    // Each hyphen before a line break, in increasing order (a search for `-\r\n` too only where there is a
+    // carriage return at all).
+    let crlf = memchr::memchr(b'\r', bytes).is_some();
+    let mut hyphens: Vec<usize> = memchr::memmem::find_iter(bytes, b"-\n").collect();
+    if crlf {
+        hyphens.extend(memchr::memmem::find_iter(bytes, b"-\r\n"));
+        hyphens.sort_unstable();
+    }
+    for at in hyphens {
+        let Some(next) = soft_break_end(bytes, at) else { continue };
+        let left = bytes[..at].iter().rev().take_while(|b| b.is_ascii_alphabetic()).count();
+        if left == 0 {
+            continue;
+        }
+        let right = bytes[next..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        let mut joined = bytes[at - left..at].to_vec();
+        joined.extend_from_slice(&bytes[next..next + right]);
+        joined.make_ascii_lowercase();
+        candidates.push((at, joined));
+    }
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    let known = |w: &[u8]| lexicon::flags_of_bytes(w) != 0;
+    // The words written whole in the text that some candidate makes (only where the lexicon does not know one).
+    let wanted: FastSet<&[u8]> = candidates.iter().map(|(_, w)| w.as_slice()).filter(|w| !known(w)).collect();
+    let mut written: FastSet<Vec<u8>> = FastSet::default();
+    if !wanted.is_empty() {
+        let longest = wanted.iter().map(|w| w.len()).max().unwrap_or(0);
+        let mut word = Vec::with_capacity(longest);
+        for run in bytes.split(|b| !b.is_ascii_alphabetic()).filter(|r| r.len() <= longest) {
+            word.clear();
+            word.extend(run.iter().map(u8::to_ascii_lowercase));
+            if wanted.contains(word.as_slice()) {
+                written.insert(word.clone());
+            }
+        }
+    }
+    candidates.into_iter().filter(|(_, w)| known(w) || written.contains(w)).map(|(at, _)| at).collect()
+}
+
+/// `word` without the line-end hyphens a [`Tok::soft`] word reads across (each hyphen after an ASCII letter,
+/// with its line break and the spaces after it, before a small ASCII letter), as one word.
+pub fn without_soft_breaks(word: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = word.as_bytes();
+    if !bytes.contains(&b'\n') {
+        return std::borrow::Cow::Borrowed(word);
+    }
+    let mut out = String::with_capacity(word.len());
+    let mut from = 0;
+    let mut at = 0;
+    while let Some(i) = bytes[at..].iter().position(|&b| b == b'-').map(|i| at + i) {
+        let after_letter = i.checked_sub(1).and_then(|b| bytes.get(b)).is_some_and(u8::is_ascii_alphabetic);
+        match soft_break_end(bytes, i).filter(|_| after_letter) {
+            Some(next) => {
+                out.push_str(&word[from..i]);
+                from = next;
+                at = next;
+            }
+            None => at = i + 1,
+        }
+    }
+    out.push_str(&word[from..]);
+    std::borrow::Cow::Owned(out)
 }
 
 /// The bit `bit` if `yes`, else 0.
@@ -163,6 +270,9 @@ pub struct Tokenized {
     /// not taken to be a copy of it lowered as ASCII: most sentences have none, and their words need not
     /// be looked at for it.
     pub cased_non_ascii: bool,
+    /// Some word goes on across a line-end hyphen ([`Tok::soft`]), so that its lower-case form is not the
+    /// copy of its span either.
+    pub soft: bool,
 }
 
 /// The words of `text[start..end]`, in order, appended to `toks`. ASCII is read by table lookups (see
@@ -170,7 +280,14 @@ pub struct Tokenized {
 // Out of line: inlined into `extract`, its loops ran short of registers and cost more instructions.
 #[inline(never)]
 pub fn tokenize_into(text: &str, start: usize, end: usize, toks: &mut Vec<Tok>) -> Tokenized {
+    tokenize_across(text, start, end, &[], toks)
+}
+
+/// [`tokenize_into`], reading each word across the line-end hyphens of `soft_breaks` (positions in `text`,
+/// in increasing order; see [`soft_breaks`]).
+pub fn tokenize_across(text: &str, start: usize, end: usize, soft_breaks: &[usize], toks: &mut Vec<Tok>) -> Tokenized {
     let mut bracket = false;
+    let mut any_soft = false;
     // Only words of the general scan below may have a character outside ASCII.
     let mut cased_non_ascii = false;
     let Some(s) = text.get(start..end) else {
@@ -218,6 +335,8 @@ pub fn tokenize_into(text: &str, start: usize, end: usize, toks: &mut Vec<Tok>) 
         let mut ascii = true;
         let mut classes = 0;
         let mut has_dash = false;
+        // The word goes on across a line-end hyphen.
+        let mut soft = false;
         // Letter, period, letter, period... so far (`U.S`).
         let mut dotted = true;
         // An ASCII first letter is counted with the run it starts.
@@ -266,7 +385,25 @@ pub fn tokenize_into(text: &str, start: usize, end: usize, toks: &mut Vec<Tok>) 
                 }
                 d
             };
+            // A line-end hyphen inside a word the document writes whole elsewhere (never beside another dash:
+            // a dashed word's parts are cut at every dash).
+            if d == '-'
+                && !has_dash
+                && !soft_breaks.is_empty()
+                && soft_breaks.binary_search(&(start + word_end)).is_ok()
+            {
+                if let Some(next) = soft_break_end(bytes, word_end) {
+                    soft = true;
+                    dotted = false;
+                    word_end = next;
+                    continue;
+                }
+            }
             let joiner = is_dash(d) || is_apostrophe(d) || d == '.' || d == '&' || d == '+';
+            if soft && is_dash(d) {
+                // (See above: a word read across a line-end hyphen ends at a dash.)
+                break;
+            }
             if joiner && char_at(s, word_end + d.len_utf8()).is_some_and(is_alphanumeric) {
                 has_dash |= is_dash(d);
                 if d == '.' {
@@ -298,7 +435,13 @@ pub fn tokenize_into(text: &str, start: usize, end: usize, toks: &mut Vec<Tok>) 
             gap.see_other();
         }
         let abs = start + word_start;
-        if has_dash {
+        if soft {
+            let mut t = make(text, abs, abs + trimmed.len(), this_gap, possessive, false);
+            t.bits |= Tok::SOFT;
+            any_soft = true;
+            cased_non_ascii |= !t.ascii() && t.has_upper();
+            toks.push(t);
+        } else if has_dash {
             let from = toks.len();
             push_dashed(text, abs, abs + trimmed.len(), this_gap, possessive, toks);
             cased_non_ascii |= toks[from..].iter().any(|t| !t.ascii() && t.has_upper());
@@ -324,7 +467,7 @@ pub fn tokenize_into(text: &str, start: usize, end: usize, toks: &mut Vec<Tok>) 
         }
         pos = word_end;
     }
-    Tokenized { bracket, cased_non_ascii }
+    Tokenized { bracket, cased_non_ascii, soft: any_soft }
 }
 
 /// Pushes the plain words (see [`plain_ascii_word`]) that follow the word ending at `end`, each after one
@@ -892,5 +1035,65 @@ mod tests {
         assert!(t[0].has_upper() && !t[0].has_lower());
         assert!(t[1].has_upper() && t[1].has_lower());
         assert!(!t[2].has_upper() && t[2].has_lower());
+    }
+
+    #[test]
+    fn soft_breaks_are_the_line_end_hyphens_of_words_the_text_writes_whole() {
+        let text = "The Asian Develop-\nment Bank met. Officials of Kyrgyz-\r\n  stan came. Russia-\nbacked \
+                    forces left. The Zorbal-\nkand plan. A state-\nOwned firm. Over -\nfoo and 3-\nfold. The \
+                    Asian DEVELOPMENT Bank again. Ends in Develop-";
+        let at = |s: &str| text.find(s).expect("in the text") + s.find('-').expect("a hyphen");
+        // `development` is written whole (in capitals) elsewhere; `kyrgyzstan` is a place of the lexicon.
+        assert_eq!(soft_breaks(text), vec![at("Develop-\nment"), at("Kyrgyz-\r\n")]);
+        // The lexicon knows `development` too; a word that neither the lexicon nor the text knows whole is two.
+        assert_eq!(soft_breaks("The Asian Develop-\nment Bank met."), vec![17]);
+        assert_eq!(soft_breaks("The Zorbal-\nkand plan. Zorbal-kand, zorbal kand."), Vec::<usize>::new());
+        // Written whole elsewhere, in any case, is evidence enough.
+        assert_eq!(soft_breaks("The Zorbal-\nkand plan. ZORBALKAND grew."), vec![10]);
+        assert_eq!(soft_breaks("The Zorbal-\nkand plan. Zorbalkands grew."), Vec::<usize>::new());
+        assert_eq!(soft_breaks("No hyphen at a line's end.\nNone."), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn without_soft_breaks_joins_what_a_line_end_hyphen_cut() {
+        assert_eq!(without_soft_breaks("Develop-\nment"), "Development");
+        assert_eq!(without_soft_breaks("Kyrgyz-\r\n  stan"), "Kyrgyzstan");
+        assert_eq!(without_soft_breaks("Asian Develop-\n\tment Bank"), "Asian Development Bank");
+        // Not a break inside a word: kept as written.
+        for kept in ["Russia-backed", "state-\nOwned", "end-\n", "a -\n b", "line\nbreak"] {
+            assert_eq!(without_soft_breaks(kept), kept);
+        }
+    }
+
+    #[test]
+    fn a_word_is_read_across_a_soft_break_only() {
+        let text = "the Asian Develop-\nment Bank and Russia-\nbacked Develop-\nment-led units";
+        let soft = vec![text.find("Develop-").expect("first") + 7, text.rfind("Develop-").expect("second") + 7];
+        let mut toks = Vec::new();
+        let found = tokenize_across(text, 0, text.len(), &soft, &mut toks);
+        let words: Vec<(&str, bool)> = toks.iter().map(|t| (t.text(text), t.soft())).collect();
+        assert!(found.soft);
+        assert_eq!(
+            words,
+            vec![
+                ("the", false),
+                ("Asian", false),
+                ("Develop-\nment", true),
+                ("Bank", false),
+                ("and", false),
+                ("Russia", false),
+                ("backed", false),
+                // A word read across a break ends at a dash.
+                ("Develop-\nment", true),
+                ("led", false),
+                ("units", false),
+            ]
+        );
+        let develop = &toks[2];
+        assert!(develop.cap() && develop.ascii() && develop.has_lower() && !develop.acronym());
+        // Without the breaks, as before: the hyphen at a line's end ends the word.
+        let plain: Vec<&str> = tokenize(text, 0, text.len()).iter().map(|t| t.text(text)).collect();
+        assert_eq!(&plain[..5], &["the", "Asian", "Develop", "ment", "Bank"]);
+        assert!(!tokenize_into(text, 0, text.len(), &mut Vec::new()).soft);
     }
 }
