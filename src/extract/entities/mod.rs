@@ -376,29 +376,6 @@ struct Buffers {
     renumber: Vec<u32>,
     order: Vec<u32>,
     first_words: FirstWords,
-    name_keys: NameKeys,
-}
-
-/// [`normalize_name`] of the display forms a thread has seen, kept from one document to the next: a
-/// corpus names the same names in document after document, and a lookup costs a tenth of making a key.
-/// Emptied when it holds [`NameKeys::MOST`] names.
-#[derive(Default)]
-struct NameKeys(HashMap<Box<str>, Box<str>>);
-
-impl NameKeys {
-    const MOST: usize = 16384;
-
-    fn key(&mut self, name: &str) -> String {
-        if let Some(key) = self.0.get(name) {
-            return key.to_string();
-        }
-        if self.0.len() >= NameKeys::MOST {
-            self.0.clear();
-        }
-        let key = normalize_name(name);
-        self.0.insert(name.into(), key.as_str().into());
-        key
-    }
 }
 
 /// Whether sentences read as their first word alone ([`Shortcut::FirstWord`]) name something, by that
@@ -496,7 +473,6 @@ fn extract_with(text: &str, sentences: &[Sentence], buffers: &mut Buffers) -> Do
         renumber,
         order,
         first_words,
-        name_keys,
     } = buffers;
     let mut doc = DocNames::default();
     let mut seen_defs: HashSet<(String, String)> = HashSet::default();
@@ -702,7 +678,7 @@ fn extract_with(text: &str, sentences: &[Sentence], buffers: &mut Buffers) -> Do
         .iter()
         .map(|&old| {
             let surface = surfaces.get_mut(old as usize).map(std::mem::take).unwrap_or_default().into_owned();
-            let key = name_keys.key(&surface);
+            let key = normalize_name(&surface);
             DocName { surface, key }
         })
         .collect();
