@@ -685,3 +685,36 @@ fn cli_check_defaults_to_the_seeds() {
     let (code, stdout, stderr) = research_lsp(&["check", s(&note)]);
     assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
 }
+
+#[test]
+fn quotations_of_words_hyphenated_across_a_line_break_in_the_source() {
+    // A source as text extracted from a PDF comes: hard-wrapped, words hyphenated at the lines' ends.
+    let dir = std::env::temp_dir().join(format!("research-lsp-soft-breaks-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("make the corpus directory");
+    let source = "Energy Report\n\nThe gas pipeline from Turkmenistan to China carried 43 billion cubic metres\n\
+                  last year. Officials said that exports from Turk-\nmenistan could reach 65 billion cubic metres by\n\
+                  2030, and that Russia-\nbacked groups objected to the plan.\n";
+    std::fs::write(dir.join("report.txt"), source).expect("write the source");
+    let corpus = corpus::load(std::slice::from_ref(&dir));
+    let index = Index::build(corpus);
+    let quote = |words: &str| format!("The report: “{words}” [@report].\n");
+    // The word whole in the note, broken in the source: the same words.
+    for exact in [
+        "exports from Turkmenistan could reach 65 billion cubic metres by 2030",
+        // A compound broken at its own hyphen stays one with its hyphen.
+        "and that Russia-backed groups objected to the plan",
+    ] {
+        let text = quote(exact);
+        assert!(run(&index, &text).is_empty(), "{exact}: {:#?}", run(&index, &text));
+    }
+    // A word changed beside a broken one is still a misquotation, shown as the source writes it.
+    let text = quote("exports from Turkmenistan could reach 75 billion cubic metres by 2030");
+    let findings = run(&index, &text);
+    let f = only(&findings, "misquotation");
+    assert!(f.message.contains("Turk-"), "{}", f.message);
+    // A compound is not a word whole.
+    let text = quote("and that Russiabacked groups objected to the plan");
+    only(&run(&index, &text), "misquotation");
+    let _ = std::fs::remove_dir_all(&dir);
+}

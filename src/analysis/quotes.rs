@@ -431,15 +431,31 @@ pub fn find_close(
     best
 }
 
-/// Splits `span` of `text` into words.
+/// Splits `span` of `text` into words. A word hyphenated across a line break is one word where the name
+/// extractor reads it as one (see `extract::entities::soft_breaks`): its span holds the hyphen and the break,
+/// and its key is the word whole.
 pub fn tokenize(text: &str, span: Span) -> Vec<Word> {
     let Some(slice) = text.get(span.range()) else { return Vec::new() };
     let base = span.start as usize;
+    // (Worked out over the whole text, which the evidence for a break is drawn from, only where the span has
+    // a hyphen at a line's end at all.)
+    let soft = if slice.contains("-\n") || slice.contains("-\r\n") {
+        crate::extract::entities::soft_breaks(text)
+    } else {
+        Vec::new()
+    };
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let mut folded = String::new();
     let mut chars = slice.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
+        if c == '-' && start.is_some() && soft.binary_search(&(base + i)).is_ok() {
+            // Past the line break and the spaces after it, to the letter the word goes on with.
+            while chars.peek().is_some_and(|&(_, n)| !n.is_alphanumeric()) {
+                chars.next();
+            }
+            continue;
+        }
         if c.is_alphanumeric() {
             if start.is_none() {
                 start = Some(i);
@@ -538,7 +554,8 @@ fn part_exact_at(text: &str, quote: &QuoteWords, p: usize, src: &str, words: &[W
     }
     for (k, qi) in range.clone().enumerate() {
         let (qw, sw) = (quote.words[qi], words[at + k]);
-        if qw.key != sw.key || !same_word(qw.span.slice(text), sw.span.slice(src), k == 0) {
+        let written = crate::extract::entities::without_soft_breaks(sw.span.slice(src));
+        if qw.key != sw.key || !same_word(qw.span.slice(text), &written, k == 0) {
             return false;
         }
         if k > 0 {

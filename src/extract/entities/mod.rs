@@ -22,6 +22,7 @@ mod acronyms;
 mod lexicon;
 mod merge;
 mod tokens;
+pub(crate) use tokens::{soft_breaks, without_soft_breaks};
 
 #[cfg(test)]
 pub(crate) use merge::Canonical;
