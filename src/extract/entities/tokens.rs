@@ -7,9 +7,9 @@
 //! into its parts when a part is a place, a demonym or an acronym (`Russia-Central`, `Moscow-led`).
 //! A word hyphenated across a line break (`Develop-` at a line's end, `ment` on the next) is one word where
 //! the document says so (see [`soft_breaks`]): its span holds the hyphen and the break as written, and it is
-//! flagged [`Tok::soft`]. Every span lies on character boundaries of the text; the scan is linear (ASCII read by table lookups, the
-//! letters of a word two at a time) and allocates only the output (plus a lower-case copy of the rare
-//! dashed word).
+//! flagged [`Tok::soft`]. Every span lies on character boundaries of the text; the scan is linear (ASCII
+//! read by table lookups, the letters of a word two at a time) and allocates only the output (plus a
+//! lower-case copy of the rare dashed word).
 
 use super::lexicon;
 use crate::extract::fasthash::FastSet;
@@ -277,14 +277,15 @@ pub struct Tokenized {
 
 /// The words of `text[start..end]`, in order, appended to `toks`. ASCII is read by table lookups (see
 /// [`alnum_run`]); other characters are decoded.
-// Out of line: inlined into `extract`, its loops ran short of registers and cost more instructions.
-#[inline(never)]
+#[inline]
 pub fn tokenize_into(text: &str, start: usize, end: usize, toks: &mut Vec<Tok>) -> Tokenized {
     tokenize_across(text, start, end, &[], toks)
 }
 
 /// [`tokenize_into`], reading each word across the line-end hyphens of `soft_breaks` (positions in `text`,
 /// in increasing order; see [`soft_breaks`]).
+// Out of line: inlined into `extract`, its loops ran short of registers and cost more instructions.
+#[inline(never)]
 pub fn tokenize_across(text: &str, start: usize, end: usize, soft_breaks: &[usize], toks: &mut Vec<Tok>) -> Tokenized {
     let mut bracket = false;
     let mut any_soft = false;
@@ -399,11 +400,11 @@ pub fn tokenize_across(text: &str, start: usize, end: usize, soft_breaks: &[usiz
                     continue;
                 }
             }
-            let joiner = is_dash(d) || is_apostrophe(d) || d == '.' || d == '&' || d == '+';
             if soft && is_dash(d) {
                 // (See above: a word read across a line-end hyphen ends at a dash.)
                 break;
             }
+            let joiner = is_dash(d) || is_apostrophe(d) || d == '.' || d == '&' || d == '+';
             if joiner && char_at(s, word_end + d.len_utf8()).is_some_and(is_alphanumeric) {
                 has_dash |= is_dash(d);
                 if d == '.' {
