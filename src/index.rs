@@ -378,6 +378,20 @@ impl QuantityKey {
     }
 }
 
+/// `10f64.powi(k)`, read from a table of its values where `k` is an exponent [`round_key`] can ask for:
+/// the same numbers, bit for bit, without the repeated multiplications (a build keys millions of figures).
+fn power_of_ten(k: i32) -> f64 {
+    // From the smallest subnormal's exponent less nine to the largest finite one's less seven.
+    const LOW: i32 = -333;
+    const HIGH: i32 = 301;
+    static TABLE: std::sync::LazyLock<Vec<f64>> =
+        std::sync::LazyLock::new(|| (LOW..=HIGH).map(|k| 10f64.powi(std::hint::black_box(k))).collect());
+    match usize::try_from(k - LOW).ok().and_then(|i| TABLE.get(i)) {
+        Some(&p) => p,
+        None => 10f64.powi(k),
+    }
+}
+
 /// `v` as nine significant digits and a decimal exponent (`m * 10^(e - 8)`), without formatting it. Nine
 /// digits fit an `i32`, and every finite exponent (-324 to 308) an `i16`.
 fn round_key(v: f64) -> (i32, i16) {
@@ -387,7 +401,7 @@ fn round_key(v: f64) -> (i32, i16) {
     if !v.is_finite() {
         return (0, if v.is_nan() { i16::MAX } else { v.signum() as i16 });
     }
-    let digits = |e: i32| (v / 10f64.powi(e - 8)).round();
+    let digits = |e: i32| (v / power_of_ten(e - 8)).round();
     let mut e = v.abs().log10().floor() as i32;
     let mut m = digits(e);
     // `log10` can be a hair off at powers of ten; the mantissa must have exactly nine digits.
@@ -1975,5 +1989,28 @@ mod tests {
         }
         assert_eq!(round_key(0.0), round_key(-0.0));
         assert_ne!(round_key(f64::INFINITY), round_key(f64::NEG_INFINITY));
+    }
+
+    #[test]
+    fn the_table_of_powers_of_ten_holds_what_powi_gives() {
+        for k in -400..=400 {
+            let want = 10f64.powi(std::hint::black_box(k));
+            assert_eq!(power_of_ten(k).to_bits(), want.to_bits(), "10^{k}");
+        }
+        // Every exponent a key can ask for, from the smallest subnormal to the largest finite number, is in
+        // the table; and the keys are those of the computation without it.
+        for v in [f64::MIN_POSITIVE / 4.0, 5e-324, 1e-300, 0.001, 1.0, 999_999_999.5, 1e300, f64::MAX] {
+            let digits = |e: i32| (v / 10f64.powi(e - 8)).round();
+            let mut e = v.log10().floor() as i32;
+            let mut m = digits(e);
+            if m >= 1e9 {
+                e += 1;
+                m = digits(e);
+            } else if m < 1e8 {
+                e -= 1;
+                m = digits(e);
+            }
+            assert_eq!(round_key(v), (m as i32, e as i16), "{v}");
+        }
     }
 }
