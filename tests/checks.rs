@@ -694,7 +694,8 @@ fn quotations_of_words_hyphenated_across_a_line_break_in_the_source() {
     std::fs::create_dir_all(&dir).expect("make the corpus directory");
     let source = "Energy Report\n\nThe gas pipeline from Turkmenistan to China carried 43 billion cubic metres\n\
                   last year. Officials said that exports from Turk-\nmenistan could reach 65 billion cubic metres by\n\
-                  2030, and that Russia-\nbacked groups objected to the plan.\n";
+                  2030, and that Russia-\nbacked groups objected to the plan. The Özbekistan line of\n\
+                  Özbe-\nkistan was not built.\n";
     std::fs::write(dir.join("report.txt"), source).expect("write the source");
     let corpus = corpus::load(std::slice::from_ref(&dir));
     let index = Index::build(corpus);
@@ -704,6 +705,8 @@ fn quotations_of_words_hyphenated_across_a_line_break_in_the_source() {
         "exports from Turkmenistan could reach 65 billion cubic metres by 2030",
         // A compound broken at its own hyphen stays one with its hyphen.
         "and that Russia-backed groups objected to the plan",
+        // Letters outside ASCII beside the break.
+        "the Özbekistan line of Özbekistan was not built",
     ] {
         let text = quote(exact);
         assert!(run(&index, &text).is_empty(), "{exact}: {:#?}", run(&index, &text));

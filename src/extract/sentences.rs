@@ -218,7 +218,7 @@ fn group_blocks(text: &str, lines: &[Line], blocks: &mut Vec<Block>) {
 fn continues(text: &str, line: Line, next: Line) -> bool {
     let a = line.span.slice(text);
     let b = next.span.slice(text);
-    let hyphenated = a.strip_suffix('-').is_some_and(|w| w.ends_with(|c: char| c.is_ascii_alphabetic()));
+    let hyphenated = a.strip_suffix('-').is_some_and(|w| w.ends_with(char::is_alphabetic));
     (line.chars >= 30 || hyphenated) && !ends_sentence(a) && b.chars().next().is_some_and(char::is_lowercase)
 }
 

@@ -515,3 +515,22 @@ fn names_hyphenated_across_a_line_break_are_read_whole() {
     let keys: Vec<&str> = doc.names.iter().map(|n| n.key.as_str()).collect();
     assert!(keys.contains(&"asian development bank") && !keys.iter().any(|k| k.contains('\n')), "{keys:?}");
 }
+
+#[test]
+fn names_hyphenated_across_a_line_break_in_other_scripts_are_read_whole() {
+    // PDF text in Russian and in Turkish: the letters beside the break are not ASCII.
+    let text = "Отчёт\n\nВ докладе говорится, что правительство Кыргыз-\n\
+                стана выделит средства. Правительство Кыргызстана не ответило.\n\n\
+                Türkmenistan ile Özbe-\nkistan arasındaki hat uzatıldı. Özbekistan açıklama yaptı.\n";
+    let doc = extract(text, &sentences::split(text));
+    let spans = |name: &str| -> Vec<&str> {
+        doc.mentions.iter().filter(|m| doc.name_of(m) == name).map(|m| m.span.slice(text)).collect()
+    };
+    let names: Vec<&str> = doc.names.iter().map(|n| n.surface.as_str()).collect();
+    // (Written whole, it opens a sentence after a capitalised word, and is part of a longer name there.)
+    assert_eq!(spans("Кыргызстана"), vec!["Кыргыз-\nстана"], "{names:?}");
+    assert_eq!(spans("Özbekistan"), vec!["Özbe-\nkistan", "Özbekistan"], "{names:?}");
+    for wrong in ["Кыргыз", "Özbe"] {
+        assert!(!names.contains(&wrong), "{wrong} in {names:?}");
+    }
+}

@@ -117,9 +117,11 @@ impl Tok {
     }
 }
 
-/// Where a hyphen at `at` of `bytes` ends a line inside a word: the position of the letter the word goes on
-/// with on the next line (after the line break and any spaces or tabs), if that is a small ASCII letter.
-fn soft_break_end(bytes: &[u8], at: usize) -> Option<usize> {
+/// Where a hyphen at `at` of `text` ends a line inside a word: the position of the letter the word goes on
+/// with on the next line (after the line break and any spaces or tabs), if that is a small letter, of any
+/// script (`ment`, `ство`).
+fn soft_break_end(text: &str, at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
     if bytes.get(at) != Some(&b'-') {
         return None;
     }
@@ -134,18 +136,30 @@ fn soft_break_end(bytes: &[u8], at: usize) -> Option<usize> {
     while matches!(bytes.get(i), Some(b' ' | b'\t')) {
         i += 1;
     }
-    bytes.get(i).is_some_and(u8::is_ascii_lowercase).then_some(i)
+    let next = *bytes.get(i)?;
+    let small = if next < 0x80 { next.is_ascii_lowercase() } else { char_at(text, i).is_some_and(char::is_lowercase) };
+    small.then_some(i)
+}
+
+/// Whether the character that ends `text[..at]` is a letter, of any script.
+fn letter_before(text: &str, at: usize) -> bool {
+    match at.checked_sub(1).and_then(|b| text.as_bytes().get(b)) {
+        Some(&b) if b < 0x80 => b.is_ascii_alphabetic(),
+        Some(_) => text.get(..at).and_then(|head| head.chars().next_back()).is_some_and(char::is_alphabetic),
+        None => false,
+    }
 }
 
 /// The hyphens of `text` that end a line inside a word, which [`tokenize_into`] is to read across: a hyphen
-/// after an ASCII letter at the end of a line whose next line goes on with a small ASCII letter (`Develop-`,
-/// `ment`), where the word the two parts make without the hyphen is known to the lexicon (`Turkmenistan`) or
-/// written whole elsewhere in the text, in any case (`Development`). Other such hyphens stay where they are, as
-/// a compound broken at its own hyphen (`Russia-`, `backed`) does not make one word. In increasing order.
+/// after a letter at the end of a line whose next line goes on with a small letter (`Develop-`, `ment`;
+/// `Министер-`, `ство`: letters of any script), where the word the two parts make without the hyphen is
+/// known to the lexicon (`Turkmenistan`) or written whole elsewhere in the text, in any case
+/// (`Development`). Other such hyphens stay where they are, as a compound broken at its own hyphen
+/// (`Russia-`, `backed`) does not make one word. In increasing order.
 pub fn soft_breaks(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     // (hyphen, the word the parts make, in lower case)
-    let mut candidates: Vec<(usize, Vec<u8>)> = Vec::new();
+    let mut candidates: Vec<(usize, String)> = Vec::new();
     // Each hyphen before a line break, in increasing order (a search for `-\r\n` too only where there is a
     // carriage return at all).
     let crlf = memchr::memchr(b'\r', bytes).is_some();
@@ -155,31 +169,40 @@ pub fn soft_breaks(text: &str) -> Vec<usize> {
         hyphens.sort_unstable();
     }
     for at in hyphens {
-        let Some(next) = soft_break_end(bytes, at) else { continue };
-        let left = bytes[..at].iter().rev().take_while(|b| b.is_ascii_alphabetic()).count();
-        if left == 0 {
+        let Some(next) = soft_break_end(text, at) else { continue };
+        if !letter_before(text, at) {
             continue;
         }
-        let right = bytes[next..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
-        let mut joined = bytes[at - left..at].to_vec();
-        joined.extend_from_slice(&bytes[next..next + right]);
-        joined.make_ascii_lowercase();
+        let (Some(head), Some(tail)) = (text.get(..at), text.get(next..)) else { continue };
+        let left = head.len() - head.trim_end_matches(char::is_alphabetic).len();
+        let right = tail.len() - tail.trim_start_matches(char::is_alphabetic).len();
+        let joined = [&head[at - left..], &tail[..right]].concat().to_lowercase();
         candidates.push((at, joined));
     }
     if candidates.is_empty() {
         return Vec::new();
     }
-    let known = |w: &[u8]| lexicon::flags_of_bytes(w) != 0;
+    let known = |w: &str| lexicon::flags_of_bytes(w.as_bytes()) != 0;
     // The words written whole in the text that some candidate makes (only where the lexicon does not know one).
-    let wanted: FastSet<&[u8]> = candidates.iter().map(|(_, w)| w.as_slice()).filter(|w| !known(w)).collect();
-    let mut written: FastSet<Vec<u8>> = FastSet::default();
+    let wanted: FastSet<&str> = candidates.iter().map(|(_, w)| w.as_str()).filter(|w| !known(w)).collect();
+    let mut written: FastSet<String> = FastSet::default();
     if !wanted.is_empty() {
+        // A word all ASCII is as long as its lower-case form, so one longer than every wanted word is passed
+        // over unread; lower-casing other letters may change the length in bytes.
         let longest = wanted.iter().map(|w| w.len()).max().unwrap_or(0);
-        let mut word = Vec::with_capacity(longest);
-        for run in bytes.split(|b| !b.is_ascii_alphabetic()).filter(|r| r.len() <= longest) {
+        let mut word = String::with_capacity(longest);
+        for run in text.split(|c: char| !c.is_alphabetic()).filter(|r| !r.is_empty()) {
             word.clear();
-            word.extend(run.iter().map(u8::to_ascii_lowercase));
-            if wanted.contains(word.as_slice()) {
+            if run.is_ascii() {
+                if run.len() > longest {
+                    continue;
+                }
+                word.push_str(run);
+                word.make_ascii_lowercase();
+            } else {
+                word.extend(run.chars().flat_map(char::to_lowercase));
+            }
+            if wanted.contains(word.as_str()) {
                 written.insert(word.clone());
             }
         }
@@ -187,8 +210,8 @@ pub fn soft_breaks(text: &str) -> Vec<usize> {
     candidates.into_iter().filter(|(_, w)| known(w) || written.contains(w)).map(|(at, _)| at).collect()
 }
 
-/// `word` without the line-end hyphens a [`Tok::soft`] word reads across (each hyphen after an ASCII letter,
-/// with its line break and the spaces after it, before a small ASCII letter), as one word.
+/// `word` without the line-end hyphens a [`Tok::soft`] word reads across (each hyphen after a letter, with
+/// its line break and the spaces after it, before a small letter), as one word.
 pub fn without_soft_breaks(word: &str) -> std::borrow::Cow<'_, str> {
     let bytes = word.as_bytes();
     if !bytes.contains(&b'\n') {
@@ -198,8 +221,7 @@ pub fn without_soft_breaks(word: &str) -> std::borrow::Cow<'_, str> {
     let mut from = 0;
     let mut at = 0;
     while let Some(i) = bytes[at..].iter().position(|&b| b == b'-').map(|i| at + i) {
-        let after_letter = i.checked_sub(1).and_then(|b| bytes.get(b)).is_some_and(u8::is_ascii_alphabetic);
-        match soft_break_end(bytes, i).filter(|_| after_letter) {
+        match soft_break_end(word, i).filter(|_| letter_before(word, i)) {
             Some(next) => {
                 out.push_str(&word[from..i]);
                 from = next;
@@ -393,7 +415,7 @@ pub fn tokenize_across(text: &str, start: usize, end: usize, soft_breaks: &[usiz
                 && !soft_breaks.is_empty()
                 && soft_breaks.binary_search(&(start + word_end)).is_ok()
             {
-                if let Some(next) = soft_break_end(bytes, word_end) {
+                if let Some(next) = soft_break_end(s, word_end) {
                     soft = true;
                     dotted = false;
                     word_end = next;
@@ -1053,6 +1075,24 @@ mod tests {
         assert_eq!(soft_breaks("The Zorbal-\nkand plan. ZORBALKAND grew."), vec![10]);
         assert_eq!(soft_breaks("The Zorbal-\nkand plan. Zorbalkands grew."), Vec::<usize>::new());
         assert_eq!(soft_breaks("No hyphen at a line's end.\nNone."), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn soft_breaks_read_letters_of_any_script() {
+        // Cyrillic on both sides, written whole elsewhere in another case.
+        let text = "Министер-\nство энергетики. МИНИСТЕРСТВО ответило.";
+        assert_eq!(soft_breaks(text), vec![text.find('-').expect("a hyphen")]);
+        // A letter outside ASCII before the hyphen, or after the break.
+        let text = "Die Über-\ngabe kam. Die Übergabe auch. Lo Ca-\nñón e il Cañón.";
+        let hyphens: Vec<usize> = text.match_indices("-\n").map(|(i, _)| i).collect();
+        assert_eq!(soft_breaks(text), hyphens);
+        // Not written whole, or a capital after the break: two words.
+        assert_eq!(soft_breaks("Министер-\nство энергетики."), Vec::<usize>::new());
+        assert_eq!(soft_breaks("Министер-\nСтво. Министерство."), Vec::<usize>::new());
+        assert_eq!(without_soft_breaks("Министер-\nство"), "Министерство");
+        assert_eq!(without_soft_breaks("Über-\n  gabe"), "Übergabe");
+        assert_eq!(without_soft_breaks("Ca-\nñón"), "Cañón");
+        assert_eq!(without_soft_breaks("Министер-\nСтво"), "Министер-\nСтво");
     }
 
     #[test]
