@@ -467,7 +467,7 @@ impl Index {
     /// file; one whose text hashes the same keeps its extraction.
     pub fn load(paths: &[std::path::PathBuf], prior: &[Prior]) -> Index {
         let stream = crate::profile::span("build: read and extract");
-        let gathered = gather(prior, |known, digest| crate::corpus::load_with(paths, known, digest));
+        let gathered = gather(prior, |known, _, digest| crate::corpus::load_with(paths, known, digest));
         drop(stream);
         let _merge = crate::profile::span("build: merge");
         Index::merged(gathered.docs, gathered.keys, Some(gathered.streamed), gathered.warnings)
@@ -1605,6 +1605,67 @@ impl Part {
         let sentences = extract::sentences::split(text);
         let names = extract::entities::extract(text, &sentences);
         let figures = extract::figures::extract(text, &sentences);
+        Part::made(text, hash, title_line, sentences, names, figures, tables)
+    }
+
+    /// [`Part::of`] each document of a batch (text, hash, title, prior, number), the documents added to
+    /// `tables`: each extractor over all the documents to extract before the next, so that its code and
+    /// tables stay in the cache (see [`crate::corpus::load_with`]).
+    fn of_batch(batch: Vec<(&str, u128, String, Option<&Prior>, usize)>, tables: &Tables) -> Vec<Part> {
+        fn reused<'p>(&(text, hash, _, old, _): &(&str, u128, String, Option<&'p Prior>, usize)) -> Option<&'p Prior> {
+            old.filter(|old| old.len == text.len() && old.hash == hash && !old.damaged())
+        }
+        let fresh: Vec<&str> = batch.iter().filter(|d| reused(d).is_none()).map(|d| d.0).collect();
+        let sentences: Vec<Vec<Sentence>> = fresh.iter().map(|text| extract::sentences::split(text)).collect();
+        let names: Vec<extract::DocNames> =
+            fresh.iter().zip(&sentences).map(|(text, s)| extract::entities::extract(text, s)).collect();
+        let figures: Vec<Vec<Figure>> =
+            fresh.iter().zip(&sentences).map(|(text, s)| extract::figures::extract(text, s)).collect();
+        // And the steps after extraction, one at a time over the documents too.
+        let keys: Vec<Vec<QuantityKey>> = figures.iter().map(|f| f.iter().map(QuantityKey::of).collect()).collect();
+        let numbers = batch.iter().filter(|d| reused(d).is_none()).map(|d| d.4);
+        let added: Vec<Added> = numbers.zip(&names).map(|(number, names)| tables.add(number, names)).collect();
+        let encoded: Vec<_> = fresh
+            .iter()
+            .zip(sentences.into_iter().zip(figures).zip(names))
+            .map(|(text, ((sentences, figures), names))| {
+                crate::store::encoded_parts(text.len(), sentences, figures, names)
+            })
+            .collect();
+        let mut made = encoded.into_iter().zip(keys).zip(added);
+        batch
+            .into_iter()
+            .map(|d| match reused(&d) {
+                Some(old) => Part::reused(old, d.2),
+                None => match made.next() {
+                    Some((((sentences, figures, names), quantity_keys), added)) => Part {
+                        len: d.0.len(),
+                        hash: d.1,
+                        title_line: d.2,
+                        sentences: Arc::new(sentences),
+                        figures: Arc::new(figures),
+                        names: Arc::new(names),
+                        quantity_keys,
+                        added: Some(added),
+                    },
+                    // (Never: one extraction was made for each document not reused.)
+                    None => Part::of(d.0, d.1, d.2, None, Some((tables, d.4))),
+                },
+            })
+            .collect()
+    }
+
+    /// The part of a document from its extraction: the quantity keys of its figures, its names added to
+    /// `tables` (if given) as those of the document numbered so, and the extraction encoded.
+    fn made(
+        text: &str,
+        hash: u128,
+        title_line: String,
+        sentences: Vec<Sentence>,
+        names: extract::DocNames,
+        figures: Vec<Figure>,
+        tables: Option<(&Tables, usize)>,
+    ) -> Part {
         let quantity_keys = figures.iter().map(QuantityKey::of).collect();
         let added = tables.map(|(tables, number)| tables.add(number, &names));
         // Kept in the store's form from the start (see `store::encoded_parts`).
@@ -1665,19 +1726,20 @@ pub(crate) struct Gathered {
 /// Streams the corpus `listing` lists through the extractors (see [`Index::load`]).
 #[cfg(test)]
 pub(crate) fn gather_listed(listing: crate::corpus::Listing, prior: &[Prior]) -> Gathered {
-    gather(prior, |known, digest| crate::corpus::load_listed(listing, known, digest))
+    gather(prior, |known, digest, _| crate::corpus::load_listed(listing, known, digest))
 }
 
 /// What a loader of the corpus ([`crate::corpus::load_with`], [`crate::corpus::load_listed`]) is handed:
 /// what is known of a file from `prior` by its stamp, and the extraction of a text read.
 type Known<'a> = dyn Fn(&std::path::Path, Stamp) -> Option<(Part, String)> + Sync + 'a;
 type Digest<'a> = dyn Fn(usize, &std::path::Path, &str, &str) -> Part + Sync + 'a;
+type Digests<'a> = crate::corpus::Digest<'a, Part>;
 
 /// The sources `load` loads, each taken from `prior` where its file is unchanged (same stamp), else extracted
 /// (reusing the extraction of a prior whose text hashes the same).
 fn gather(
     prior: &[Prior],
-    load: impl FnOnce(&Known<'_>, &Digest<'_>) -> (Vec<(SourceMeta, Part)>, Vec<Warning>),
+    load: impl FnOnce(&Known<'_>, &Digest<'_>, &Digests<'_>) -> (Vec<(SourceMeta, Part)>, Vec<Warning>),
 ) -> Gathered {
     let reusable = by_path(prior);
     let known = |path: &std::path::Path, stamp: Stamp| {
@@ -1691,7 +1753,14 @@ fn gather(
         let hash = content_hash(text);
         Part::of(text, hash, title.to_string(), reusable.get(path).map(|&i| &prior[i]), Some((&tables, number)))
     };
-    let (sources, warnings) = load(&known, &digest);
+    let digests = |texts: &[crate::corpus::Text<'_>]| -> Vec<Part> {
+        let each = texts.iter().map(|t| {
+            let hash = content_hash(t.text);
+            (t.text, hash, t.title.to_string(), reusable.get(t.path).map(|&i| &prior[i]), t.order)
+        });
+        Part::of_batch(each.collect(), &tables)
+    };
+    let (sources, warnings) = load(&known, &digest, &digests);
     let (mut docs, mut keys, mut added) = (Vec::new(), Vec::new(), Vec::new());
     for (meta, part) in sources {
         let (doc, k, a) = part.into_doc(meta, None);
@@ -1989,6 +2058,29 @@ mod tests {
         }
         assert_eq!(round_key(0.0), round_key(-0.0));
         assert_ne!(round_key(f64::INFINITY), round_key(f64::NEG_INFINITY));
+    }
+
+    #[test]
+    fn a_build_read_in_batches_adds_each_source_to_the_tables_as_numbered_in_order() {
+        // More files than a batch holds, of many sizes, so that the cores take batches in turn.
+        let dir = std::env::temp_dir().join(format!("research-lsp-batches-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("make the corpus directory");
+        for f in 0..60 {
+            let text = format!("Report {f}\n\nThe Aral Basin Council{f} met the Zorbal Union in Tashkent.\n");
+            std::fs::write(dir.join(format!("n{f:02}.md")), text.repeat(1 + f % 7)).expect("write");
+        }
+        let roots = [dir.clone()];
+        let gathered = gather(&[], |known, _, digest| crate::corpus::load_with(&roots, known, digest));
+        let numbers: Vec<usize> =
+            gathered.streamed.added.iter().map(|a| a.as_ref().map_or(usize::MAX, |a| a.number)).collect();
+        assert_eq!(numbers.len(), 60);
+        // Numbered as the walk lists them, so in increasing order of source id: the merge then puts the
+        // tables together rather than adding every source again.
+        assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{numbers:?}");
+        let names: Vec<&Lazy<extract::DocNames>> = gathered.docs.iter().map(|d| &*d.names).collect();
+        assert!(gathered.streamed.table(&names).is_some());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -259,7 +259,7 @@ fn a_listing_loads_the_same_corpus_as_loading_during_the_walk() {
     let (parallel, warnings) = load(corpus::list(roots));
     assert_eq!(parallel.len(), 4);
     assert_eq!(warnings.len(), 1, "the malformed bibliography entry");
-    let others = [corpus::load_with(roots, &|_, _| None, &|_, _, text: &str, _| text.to_string())];
+    let others = [corpus::load_with(roots, &|_, _| None, &texts)];
     for (other, other_warnings) in others {
         assert_eq!(warnings, other_warnings);
         for ((a, text_a), (b, text_b)) in parallel.iter().zip(&other) {
@@ -271,8 +271,13 @@ fn a_listing_loads_the_same_corpus_as_loading_during_the_walk() {
     }
 }
 
+/// A digest for [`corpus::load_with`] that keeps each document's text.
+fn texts(texts: &[corpus::Text<'_>]) -> Vec<String> {
+    texts.iter().map(|t| t.text.to_string()).collect()
+}
+
 /// Loading while the walk goes on gives the files in the walk's order, however the cores took them: many
-/// small files in nested directories, some not text.
+/// small files in nested directories, some not text, and a few large ones.
 #[test]
 fn loading_during_the_walk_keeps_the_walks_order() {
     let dir = TempDir::new("streaming");
@@ -284,23 +289,46 @@ fn loading_during_the_walk_keeps_the_walks_order() {
             fs::write(sub.join(format!("n{f:02}.md")), text.repeat(1 + (f * 7 + d) % 13)).expect("write");
         }
         fs::write(dir.path().join(format!("d{d}/blob.txt")), [0u8, 1, 2, 3, 0, 0]).expect("write");
+        // Larger than a batch's bytes, in some directories.
+        if d % 2 == 0 {
+            let big = "The Aral Basin Council met again. ".repeat(corpus::BATCH_BYTES as usize / 20);
+            fs::write(dir.path().join(format!("d{d}/big.md")), big).expect("write");
+        }
     }
     let roots = [dir.path().to_path_buf()];
     let listed = corpus::load_listed(corpus::list(&roots), &|_, _| None, &|_, _, text: &str, _| text.to_string());
     for _ in 0..3 {
-        let streamed = corpus::load_with(&roots, &|_, _| None, &|_, _, text: &str, _| text.to_string());
-        assert_eq!(streamed.0.len(), 240);
+        let streamed = corpus::load_with(&roots, &|_, _| None, &texts);
+        assert_eq!(streamed.0.len(), 243);
         assert_eq!(streamed.1.len(), 6, "each binary file: {:?}", streamed.1);
         assert_eq!(streamed, listed);
+    }
+    // The documents are digested a few at a time: at most `BATCH_FILES` files, and no file after the batch's
+    // files reach `BATCH_BYTES` (a large file ends its batch, or goes alone).
+    let batches = std::sync::Mutex::new(Vec::new());
+    let batched = |texts: &[corpus::Text<'_>]| {
+        let sizes: Vec<u64> = texts.iter().map(|t| t.text.len() as u64).collect();
+        batches.lock().expect("not poisoned").push(sizes);
+        texts.iter().map(|t| t.order).collect()
+    };
+    let (numbers, _) = corpus::load_with(&roots, &|_, _| None, &batched);
+    assert_eq!(numbers.len(), 243);
+    let batches = batches.into_inner().expect("not poisoned");
+    assert!(batches.len() > 243 / corpus::BATCH_FILES, "{batches:?}");
+    assert!(batches.iter().any(|b| b.len() > 1), "{batches:?}");
+    for sizes in &batches {
+        assert!(!sizes.is_empty() && sizes.len() <= corpus::BATCH_FILES, "{sizes:?}");
+        let before_last: u64 = sizes[..sizes.len() - 1].iter().sum();
+        assert!(before_last < corpus::BATCH_BYTES, "{sizes:?}");
     }
     // The number each document is digested as grows with its place in the result (the build orders the
     // names it adds while reading by it), both while the walk goes on and over a listing.
     let numbered = |n: usize, _: &Path, _: &str, _: &str| n;
     for (numbers, _) in [
-        corpus::load_with(&roots, &|_, _| None, &numbered),
+        corpus::load_with(&roots, &|_, _| None, &|texts: &[corpus::Text<'_>]| texts.iter().map(|t| t.order).collect()),
         corpus::load_listed(corpus::list(&roots), &|_, _| None, &numbered),
     ] {
-        assert_eq!(numbers.len(), 240);
+        assert_eq!(numbers.len(), 243);
         assert!(numbers.windows(2).all(|w| w[0].1 < w[1].1), "{:?}", numbers.iter().map(|n| n.1).collect::<Vec<_>>());
     }
 }

@@ -98,25 +98,40 @@ pub struct Corpus {
 /// under `paths`, each a file or a directory walked recursively. Files are read in parallel; the
 /// result does not depend on it.
 pub fn load(paths: &[PathBuf]) -> Corpus {
-    let (sources, warnings) = load_with(paths, &|_, _| None, &|_, _, text, _| Arc::new(text.to_string()));
+    let (sources, warnings) =
+        load_with(paths, &|_, _| None, &|texts| texts.iter().map(|t| Arc::new(t.text.to_string())).collect());
     Corpus { sources: sources.into_iter().map(|(meta, text)| Source { meta, text }).collect(), warnings }
 }
 
+/// A document read, as [`load_with`] hands it to its digest: its place in the order documents come in (a
+/// number that grows with it, not its index: numbers may be skipped), its path, its text and the title the
+/// text's first line gives.
+pub struct Text<'a> {
+    pub order: usize,
+    pub path: &'a Path,
+    pub text: &'a str,
+    pub title: &'a str,
+}
+
+/// What [`load_with`] makes of documents read, a few at a time: one body for each, in their order.
+pub type Digest<'a, T> = dyn Fn(&[Text<'_>]) -> Vec<T> + Sync + 'a;
+
 /// [`load`], keeping of each document what `digest` makes of its text rather than the text, so that a caller
-/// that only needs what it extracts never holds the whole corpus in memory (the text is dropped as soon as
-/// `digest` returns; it is given the document's place in the order documents come in (a number that grows
-/// with it, not its index: numbers may be skipped), the path, the text and the title the text's first line
-/// gives). Where `known` has a body and title for a document's path and current [`Stamp`], the file is not
-/// read at all. Documents come with their metadata, in the order of [`load`].
+/// that only needs what it extracts never holds the whole corpus in memory (the texts are dropped as soon as
+/// `digest` returns). Where `known` has a body and title for a document's path and current [`Stamp`], the file
+/// is not read at all. Documents come with their metadata, in the order of [`load`].
 ///
 /// Each file is read (and each document digested) on the cores as soon as the walk lists it, while the walk
 /// goes on on a thread of its own: the walk is system calls, one file at a time, and at 36,000 files it took
-/// a quarter of a second that the cores spent waiting. The result is what [`load_listed`] gives of a
-/// [`list`]ing.
+/// a quarter of a second that the cores spent waiting. The files go to the cores in batches of up to
+/// [`BATCH_FILES`] files and [`BATCH_BYTES`] bytes, each read whole before `digest` is handed its documents
+/// together: a digest that runs one step over every document before the next step keeps each step's code and
+/// tables in the cache, where going from step to step for every document evicted them. The result is what
+/// [`load_listed`] gives of a [`list`]ing.
 pub fn load_with<T: Send>(
     paths: &[PathBuf],
     known: &(dyn Fn(&Path, Stamp) -> Option<(T, String)> + Sync),
-    digest: &(dyn Fn(usize, &Path, &str, &str) -> T + Sync),
+    digest: &Digest<'_, T>,
 ) -> (Vec<(SourceMeta, T)>, Vec<Warning>) {
     let (sender, listed) = std::sync::mpsc::channel::<(usize, walk::Found)>();
     let (mut read, (found, warnings)) = std::thread::scope(|scope| {
@@ -128,12 +143,106 @@ pub fn load_with<T: Send>(
                 count += 1;
             })
         });
+        let batches = std::iter::from_fn(move || {
+            let mut batch = Vec::new();
+            let mut bytes = 0;
+            while batch.len() < BATCH_FILES && bytes < BATCH_BYTES {
+                let Ok(listed) = listed.recv() else { break };
+                bytes += listed.1.stamp.map_or(0, |s| s.len);
+                batch.push(listed);
+            }
+            (!batch.is_empty()).then_some(batch)
+        });
         let read: Vec<(usize, ReadFile<T>)> =
-            listed.into_iter().par_bridge().map(|(i, file)| (i, read_file(i, &file, known, digest))).collect();
+            batches.par_bridge().flat_map_iter(|batch| read_batch(batch, known, digest)).collect();
         (read, walk.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
     read.sort_unstable_by_key(|(i, _)| *i);
     assembled(found.into_iter().zip(read.into_iter().map(|(_, read)| read)), warnings)
+}
+
+/// The most files [`load_with`] hands a core at once.
+pub const BATCH_FILES: usize = 16;
+
+/// Past this many bytes of files, [`load_with`] hands a core no more in the same batch (a large file goes
+/// alone), so that a batch's texts fit in a core's cache and a corpus of a few large files still spreads
+/// over the cores.
+pub const BATCH_BYTES: u64 = 512 * 1024;
+
+/// Reads a batch of listed files (see [`load_with`]): each document into a buffer of this thread's, then all
+/// of them digested at once.
+fn read_batch<T>(
+    batch: Vec<(usize, walk::Found)>,
+    known: &(dyn Fn(&Path, Stamp) -> Option<(T, String)> + Sync),
+    digest: &Digest<'_, T>,
+) -> Vec<(usize, ReadFile<T>)> {
+    let mut out: Vec<(usize, Option<ReadFile<T>>)> = Vec::with_capacity(batch.len());
+    // The documents to read: their places in `out`.
+    let mut to_read: Vec<usize> = Vec::new();
+    for (i, file) in &batch {
+        let read = match file.kind {
+            walk::FileKind::Document => match file.stamp.and_then(|s| known(&file.path, s)) {
+                Some((body, title)) => Some(ReadFile::Document { body, title, note: None, stamp: file.stamp }),
+                None => {
+                    to_read.push(out.len());
+                    None
+                }
+            },
+            _ => Some(read_other(file)),
+        };
+        out.push((*i, read));
+    }
+    if !to_read.is_empty() {
+        READ_BUFFERS.with(|buffers| match buffers.try_borrow_mut() {
+            Ok(mut buffers) => read_documents(&batch, &to_read, &mut buffers, digest, &mut out),
+            // (Only this function borrows them, and `digest` reads no file through here.)
+            Err(_) => read_documents(&batch, &to_read, &mut Vec::new(), digest, &mut out),
+        });
+    }
+    out.into_iter()
+        .map(|(i, read)| (i, read.unwrap_or_else(|| ReadFile::Skipped("not read (an internal error)".to_string()))))
+        .collect()
+}
+
+/// Reads the documents `batch[k]` for each `k` of `to_read` into `buffers` (one each, kept for the next
+/// batch), digests them together, and puts what each gave at `out[k]`.
+fn read_documents<T>(
+    batch: &[(usize, walk::Found)],
+    to_read: &[usize],
+    buffers: &mut Vec<Vec<u8>>,
+    digest: &Digest<'_, T>,
+    out: &mut [(usize, Option<ReadFile<T>>)],
+) {
+    if buffers.len() < to_read.len() {
+        buffers.resize_with(to_read.len(), Vec::new);
+    }
+    // (place in `out`, text, title, note)
+    let mut texts: Vec<(usize, std::borrow::Cow<'_, str>, String, Option<&'static str>)> = Vec::new();
+    for (&k, buffer) in to_read.iter().zip(buffers.iter_mut()) {
+        let file = &batch[k].1;
+        match decode::read_text_into(&file.path, buffer, file.stamp.map(|s| s.len)) {
+            Ok((text, note)) => {
+                let title = assemble::derive_title(&text, &file.path);
+                texts.push((k, text, title, note));
+            }
+            Err(message) => out[k].1 = Some(ReadFile::Skipped(message)),
+        }
+    }
+    let handed: Vec<Text<'_>> = texts
+        .iter()
+        .map(|(k, text, title, _)| Text { order: batch[*k].0, path: &batch[*k].1.path, text, title })
+        .collect();
+    let bodies = digest(&handed);
+    debug_assert_eq!(bodies.len(), handed.len(), "one body for each document");
+    drop(handed);
+    for ((k, _, title, note), body) in texts.into_iter().zip(bodies) {
+        out[k].1 = Some(ReadFile::Document { body, title, note, stamp: batch[k].1.stamp });
+    }
+    for buffer in buffers.iter_mut() {
+        if buffer.capacity() > KEPT_BUFFER {
+            *buffer = Vec::new();
+        }
+    }
 }
 
 /// The files under some roots, before any document is read: each document with its [`Stamp`], and the
@@ -253,10 +362,18 @@ fn read_file<T>(
     known: &(dyn Fn(&Path, Stamp) -> Option<(T, String)> + Sync),
     digest: &(dyn Fn(usize, &Path, &str, &str) -> T + Sync),
 ) -> ReadFile<T> {
-    let path = file.path.as_path();
     match file.kind {
         // Dated by the walk that found it.
-        walk::FileKind::Document => read_document_file(order, path, file.stamp, known, digest),
+        walk::FileKind::Document => read_document_file(order, &file.path, file.stamp, known, digest),
+        _ => read_other(file),
+    }
+}
+
+/// A file that is no document: a bibliography, or something ignored.
+fn read_other<T>(file: &walk::Found) -> ReadFile<T> {
+    let path = file.path.as_path();
+    match file.kind {
+        walk::FileKind::Document => ReadFile::Ignored,
         walk::FileKind::BibTeX => match decode::read_text(path) {
             Ok(decoded) => {
                 let (entries, mut problems) = bib::parse_bibtex(path, &decoded.text);
@@ -307,6 +424,8 @@ fn read_document_file<T>(
 thread_local! {
     /// The memory each thread reads its documents into, kept from one file to the next.
     static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The memory each thread reads a batch of documents into ([`load_with`]), one buffer for each.
+    static READ_BUFFERS: std::cell::RefCell<Vec<Vec<u8>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The largest read buffer a thread keeps after a file (a larger file's memory is given back).
