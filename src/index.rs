@@ -1183,6 +1183,22 @@ impl Tables {
         Added { table, number, row, mentions: view.mentions }
     }
 
+    /// [`Tables::add`] of several sources (`(number, names)` each), under one lock.
+    fn add_all(&self, sources: &[(usize, &extract::DocNames)]) -> Vec<Added> {
+        let last = self.0.len() - 1;
+        let table = rayon::current_thread_index().filter(|&i| i < last).unwrap_or(last);
+        let views: Vec<(usize, extract::NamesView<'_>)> =
+            sources.iter().map(|&(number, names)| (number, extract::NamesView::of(names))).collect();
+        let each: Vec<(usize, &extract::NamesView<'_>)> = views.iter().map(|(number, view)| (*number, view)).collect();
+        let rows = self.0[table].lock().unwrap_or_else(PoisonError::into_inner).add_views(&each);
+        drop(each);
+        views
+            .into_iter()
+            .zip(rows)
+            .map(|((number, view), row)| Added { table, number, row, mentions: view.mentions })
+            .collect()
+    }
+
     fn streamed(self, added: Vec<Option<Added>>) -> Streamed {
         let tables = self.0.into_iter().map(|t| t.into_inner().unwrap_or_else(PoisonError::into_inner)).collect();
         Streamed { tables, added }
@@ -1624,7 +1640,7 @@ impl Part {
         // And the steps after extraction, one at a time over the documents too.
         let keys: Vec<Vec<QuantityKey>> = figures.iter().map(|f| f.iter().map(QuantityKey::of).collect()).collect();
         let numbers = batch.iter().filter(|d| reused(d).is_none()).map(|d| d.4);
-        let added: Vec<Added> = numbers.zip(&names).map(|(number, names)| tables.add(number, names)).collect();
+        let added: Vec<Added> = tables.add_all(&numbers.zip(&names).collect::<Vec<_>>());
         let encoded: Vec<_> = fresh
             .iter()
             .zip(sentences.into_iter().zip(figures).zip(names))

@@ -139,44 +139,58 @@ impl NameTable {
 
     /// [`NameTable::add`] of a source's names as the merge reads them (see [`NamesView`]).
     pub fn add_view(&mut self, d: usize, doc: &NamesView<'_>) -> Vec<usize> {
-        // In three passes over the names rather than one: a large table is mostly out of the cache, and each
-        // name's slot, its sums and its surfaces are three loads in a row that miss it. Within a pass the
-        // names' loads do not wait on one another, so the processor has several in flight at once.
-        let mut row = Vec::with_capacity(doc.names.len());
-        for &(_, key) in &doc.names {
-            let id = match self.ids.get(key) {
-                Some(&id) => id,
-                None => {
-                    self.infos.push(Arc::new(KeyInfo { key: key.to_string(), ..KeyInfo::default() }));
-                    Arc::make_mut(&mut self.ids).insert(key.to_string(), self.infos.len() - 1);
-                    self.infos.len() - 1
-                }
-            };
-            row.push(id);
+        self.add_views(&[(d, doc)]).into_iter().next().unwrap_or_default()
+    }
+
+    /// [`NameTable::add_view`] of several documents in turn (`(d, names)` each): the same table, and the same
+    /// slots for each document's names.
+    pub fn add_views(&mut self, docs: &[(usize, &NamesView<'_>)]) -> Vec<Vec<usize>> {
+        // In three passes over all the names rather than one per name: a large table is mostly out of the
+        // cache, and each name's slot, its sums and its surfaces are three loads in a row that miss it. Within
+        // a pass the names' loads do not wait on one another, so the processor has several in flight at once.
+        // (Only the first pass adds slots, and only the last changes what they hold, in the same order as
+        // adding the documents one after another.)
+        let mut rows: Vec<Vec<usize>> = Vec::with_capacity(docs.len());
+        for (_, doc) in docs {
+            let mut row = Vec::with_capacity(doc.names.len());
+            for &(_, key) in &doc.names {
+                let id = match self.ids.get(key) {
+                    Some(&id) => id,
+                    None => {
+                        self.infos.push(Arc::new(KeyInfo { key: key.to_string(), ..KeyInfo::default() }));
+                        Arc::make_mut(&mut self.ids).insert(key.to_string(), self.infos.len() - 1);
+                        self.infos.len() - 1
+                    }
+                };
+                row.push(id);
+            }
+            rows.push(row);
         }
         // Each key's sums and the text of the first of its surfaces read ahead of the pass that updates them.
         let mut ahead = 0usize;
-        for &id in &row {
+        for &id in rows.iter().flatten() {
             if let Some(info) = self.infos.get(id) {
                 let first = info.surfaces.first().and_then(|s| s.text.as_bytes().first());
                 ahead = ahead.wrapping_add(first.map_or(0, |&b| b as usize));
             }
         }
         std::hint::black_box(ahead);
-        for (n, ((&(surface, _), &(count, kinds)), &id)) in doc.names.iter().zip(&doc.tally).zip(&row).enumerate() {
-            let info = Arc::make_mut(&mut self.infos[id]);
-            info.names += 1;
-            info.mentions += count;
-            for (votes, more) in info.kinds.iter_mut().zip(kinds) {
-                *votes += more;
+        for (&(d, doc), row) in docs.iter().zip(&rows) {
+            for (n, ((&(surface, _), &(count, kinds)), &id)) in doc.names.iter().zip(&doc.tally).zip(row).enumerate() {
+                let info = Arc::make_mut(&mut self.infos[id]);
+                info.names += 1;
+                info.mentions += count;
+                for (votes, more) in info.kinds.iter_mut().zip(kinds) {
+                    *votes += more;
+                }
+                add_surface(&mut info.surfaces, surface, count, (d, n), 1);
             }
-            add_surface(&mut info.surfaces, surface, count, (d, n), 1);
+            for (j, &(short, long)) in doc.acronyms.iter().enumerate() {
+                let list = Arc::make_mut(&mut self.expansions).entry(normalize_name(short)).or_default();
+                add_expansion(list, normalize_name(long), long, 1, (d, j));
+            }
         }
-        for (j, &(short, long)) in doc.acronyms.iter().enumerate() {
-            let list = Arc::make_mut(&mut self.expansions).entry(normalize_name(short)).or_default();
-            add_expansion(list, normalize_name(long), long, 1, (d, j));
-        }
-        row
+        rows
     }
 
     /// Adds what `other` holds, a table of other documents: this table becomes what adding all their
@@ -685,15 +699,42 @@ mod tests {
         doc
     }
 
+    /// The picks of [`doc`] for one to eleven documents.
+    fn docs_picks() -> impl Strategy<Value = Vec<(Vec<(u8, u8, u8)>, Vec<(u8, u8)>)>> {
+        prop::collection::vec(
+            (prop::collection::vec((0u8..8, 0u8..3, 0u8..6), 0..6), prop::collection::vec((0u8..2, 0u8..3), 0..2)),
+            1..12,
+        )
+    }
+
     proptest! {
+        /// Documents added a batch at a time make the table, and get the slots, that adding them one after
+        /// another gives.
+        #[test]
+        fn documents_added_together_are_documents_added_in_turn(
+            docs in docs_picks(),
+            batch in 1usize..5,
+        ) {
+            let docs: Vec<DocNames> = docs.iter().map(|(picks, acronyms)| doc(picks, acronyms)).collect();
+            let mut in_turn = NameTable::default();
+            let rows: Vec<Vec<usize>> = docs.iter().enumerate().map(|(d, doc)| in_turn.add(d, doc)).collect();
+            let views: Vec<(usize, NamesView<'_>)> =
+                docs.iter().enumerate().map(|(d, doc)| (d, NamesView::of(doc))).collect();
+            let mut together = NameTable::default();
+            let mut together_rows = Vec::new();
+            for chunk in views.chunks(batch) {
+                let each: Vec<(usize, &NamesView<'_>)> = chunk.iter().map(|(d, view)| (*d, view)).collect();
+                together_rows.extend(together.add_views(&each));
+            }
+            prop_assert_eq!(together_rows, rows);
+            prop_assert_eq!(together.canonical(), in_turn.canonical());
+        }
+
         /// Tables of some of the documents each, put together and their documents renumbered, are the table
         /// of all the documents added to one, and resolve to the same entities.
         #[test]
         fn tables_put_together_are_the_table_of_all_documents(
-            docs in prop::collection::vec(
-                (prop::collection::vec((0u8..8, 0u8..3, 0u8..6), 0..6), prop::collection::vec((0u8..2, 0u8..3), 0..2)),
-                1..12,
-            ),
+            docs in docs_picks(),
             parts in 1usize..4,
             gap in 1usize..4,
         ) {
