@@ -1175,15 +1175,12 @@ impl Tables {
     }
 
     /// Adds the names of the source numbered `number` to the table of this thread.
-    fn add(&self, number: usize, names: &extract::DocNames) -> Added {
-        let last = self.0.len() - 1;
-        let table = rayon::current_thread_index().filter(|&i| i < last).unwrap_or(last);
-        let view = extract::NamesView::of(names);
-        let row = self.0[table].lock().unwrap_or_else(PoisonError::into_inner).add_view(number, &view);
-        Added { table, number, row, mentions: view.mentions }
+    fn add(&self, number: usize, names: &extract::DocNames) -> Option<Added> {
+        self.add_all(&[(number, names)]).pop()
     }
 
-    /// [`Tables::add`] of several sources (`(number, names)` each), under one lock.
+    /// Adds the names of several sources (`(number, names)` each) to the table of this thread, under one
+    /// lock: one [`Added`] for each.
     fn add_all(&self, sources: &[(usize, &extract::DocNames)]) -> Vec<Added> {
         let last = self.0.len() - 1;
         let table = rayon::current_thread_index().filter(|&i| i < last).unwrap_or(last);
@@ -1654,16 +1651,9 @@ impl Part {
             .map(|d| match reused(&d) {
                 Some(old) => Part::reused(old, d.2),
                 None => match made.next() {
-                    Some((((sentences, figures, names), quantity_keys), added)) => Part {
-                        len: d.0.len(),
-                        hash: d.1,
-                        title_line: d.2,
-                        sentences: Arc::new(sentences),
-                        figures: Arc::new(figures),
-                        names: Arc::new(names),
-                        quantity_keys,
-                        added: Some(added),
-                    },
+                    Some(((encoded, quantity_keys), added)) => {
+                        Part::assembled(d.0.len(), d.1, d.2, encoded, quantity_keys, Some(added))
+                    }
                     // (Never: one extraction was made for each document not reused.)
                     None => Part::of(d.0, d.1, d.2, None, Some((tables, d.4))),
                 },
@@ -1683,11 +1673,23 @@ impl Part {
         tables: Option<(&Tables, usize)>,
     ) -> Part {
         let quantity_keys = figures.iter().map(QuantityKey::of).collect();
-        let added = tables.map(|(tables, number)| tables.add(number, &names));
-        // Kept in the store's form from the start (see `store::encoded_parts`).
-        let (sentences, figures, names) = crate::store::encoded_parts(text.len(), sentences, figures, names);
+        let added = tables.and_then(|(tables, number)| tables.add(number, &names));
+        let encoded = crate::store::encoded_parts(text.len(), sentences, figures, names);
+        Part::assembled(text.len(), hash, title_line, encoded, quantity_keys, added)
+    }
+
+    /// The part of a document of `len` bytes from its extraction encoded (sentences, figures, names), kept in
+    /// the store's form from the start (see `store::encoded_parts`).
+    fn assembled(
+        len: usize,
+        hash: u128,
+        title_line: String,
+        (sentences, figures, names): (Lazy<Vec<Sentence>>, Lazy<Vec<Figure>>, Lazy<extract::DocNames>),
+        quantity_keys: Vec<QuantityKey>,
+        added: Option<Added>,
+    ) -> Part {
         Part {
-            len: text.len(),
+            len,
             hash,
             title_line,
             sentences: Arc::new(sentences),
