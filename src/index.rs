@@ -2081,13 +2081,9 @@ mod tests {
     #[test]
     fn a_build_read_in_batches_adds_each_source_to_the_tables_as_numbered_in_order() {
         // More files than a batch holds, of many sizes, so that the cores take batches in turn.
-        let dir = std::env::temp_dir().join(format!("research-lsp-batches-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("make the corpus directory");
-        for f in 0..60 {
-            let text = format!("Report {f}\n\nThe Aral Basin Council{f} met the Zorbal Union in Tashkent.\n");
-            std::fs::write(dir.join(format!("n{f:02}.md")), text.repeat(1 + f % 7)).expect("write");
-        }
+        let dir = crate::corpus::temp_corpus("batches", 60, |f| {
+            format!("Report {f}\n\nThe Aral Basin Council{f} met the Zorbal Union in Tashkent.\n").repeat(1 + f % 7)
+        });
         let roots = [dir.clone()];
         let gathered = gather(&[], |known, _, digest| crate::corpus::load_with(&roots, known, digest));
         let numbers: Vec<usize> =

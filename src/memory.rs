@@ -11,11 +11,15 @@
 //! own way. Everywhere, the buffers the extractors keep on each thread of the pool from one document to the
 //! next (16 MB at 100 MB) are let go of first: the next build makes new ones.
 
-/// Lets go of the extractors' buffers on every thread of the pool and this one, and returns the allocator's
-/// free pages to the system (see the module's documentation).
+/// Lets go of the extractors' and the loader's buffers on every thread of the pool and this one, and returns
+/// the allocator's free pages to the system (see the module's documentation).
 pub fn give_back() {
-    rayon::broadcast(|_| crate::extract::release_buffers());
-    crate::extract::release_buffers();
+    let release = || {
+        crate::extract::release_buffers();
+        crate::corpus::release_buffers();
+    };
+    rayon::broadcast(|_| release());
+    release();
     trim();
 }
 

@@ -428,6 +428,28 @@ thread_local! {
     static READ_BUFFERS: std::cell::RefCell<Vec<Vec<u8>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// Lets go of the buffers this thread reads documents into (see [`crate::memory::give_back`]): a batch's
+/// buffers each keep the memory of the largest file they held, up to [`KEPT_BUFFER`].
+pub fn release_buffers() {
+    READ_BUFFER.with(|buffer| {
+        if let Ok(mut buffer) = buffer.try_borrow_mut() {
+            *buffer = Vec::new();
+        }
+    });
+    READ_BUFFERS.with(|buffers| {
+        if let Ok(mut buffers) = buffers.try_borrow_mut() {
+            *buffers = Vec::new();
+        }
+    });
+}
+
+/// The memory this thread's read buffers hold.
+#[cfg(test)]
+fn buffered() -> usize {
+    let one = READ_BUFFER.with(|buffer| buffer.borrow().capacity());
+    one + READ_BUFFERS.with(|buffers| buffers.borrow().iter().map(Vec::capacity).sum::<usize>())
+}
+
 /// The largest read buffer a thread keeps after a file (a larger file's memory is given back).
 const KEPT_BUFFER: usize = 1 << 20;
 
@@ -450,4 +472,36 @@ fn read_document_text<T>(
 
 fn note_warning(path: &Path, note: &str) -> Warning {
     Warning { path: path.to_path_buf(), message: note.to_string() }
+}
+
+/// A directory of its own under the system's temporary one (`tag` and the process id), made afresh with
+/// `n` documents `n00.md`, `n01.md`..., the text of document `f` being `text(f)`: for tests.
+#[cfg(test)]
+pub(crate) fn temp_corpus(tag: &str, n: usize, text: impl Fn(usize) -> String) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("research-lsp-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("make the corpus directory");
+    for f in 0..n {
+        std::fs::write(dir.join(format!("n{f:02}.md")), text(f)).expect("write");
+    }
+    dir
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_read_buffers_are_let_go_of() {
+        let dir = temp_corpus("read-buffers", 40, |f| "The Aral Basin Council met in Tashkent. ".repeat(50 + f * 10));
+        // A pool of its own, so that no other test's loading fills its threads' buffers meanwhile.
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("a pool");
+        let (docs, _) = pool.install(|| load_with(std::slice::from_ref(&dir), &|_, _| None, &|t| vec![(); t.len()]));
+        assert_eq!(docs.len(), 40);
+        let held = || pool.broadcast(|_| buffered()).into_iter().sum::<usize>();
+        assert!(held() > 0);
+        pool.broadcast(|_| release_buffers());
+        assert_eq!(held(), 0);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
