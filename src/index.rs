@@ -467,7 +467,7 @@ impl Index {
     /// file; one whose text hashes the same keeps its extraction.
     pub fn load(paths: &[std::path::PathBuf], prior: &[Prior]) -> Index {
         let stream = crate::profile::span("build: read and extract");
-        let gathered = gather(prior, |known, _, digest| crate::corpus::load_with(paths, known, digest));
+        let gathered = gather(prior, |known, digest| crate::corpus::load_with(paths, known, digest));
         drop(stream);
         let _merge = crate::profile::span("build: merge");
         Index::merged(gathered.docs, gathered.keys, Some(gathered.streamed), gathered.warnings)
@@ -1744,20 +1744,19 @@ pub(crate) struct Gathered {
 /// Streams the corpus `listing` lists through the extractors (see [`Index::load`]).
 #[cfg(test)]
 pub(crate) fn gather_listed(listing: crate::corpus::Listing, prior: &[Prior]) -> Gathered {
-    gather(prior, |known, digest, _| crate::corpus::load_listed(listing, known, digest))
+    gather(prior, |known, digest| crate::corpus::load_listed(listing, known, digest))
 }
 
 /// What a loader of the corpus ([`crate::corpus::load_with`], [`crate::corpus::load_listed`]) is handed:
 /// what is known of a file from `prior` by its stamp, and the extraction of a text read.
 type Known<'a> = dyn Fn(&std::path::Path, Stamp) -> Option<(Part, String)> + Sync + 'a;
-type Digest<'a> = dyn Fn(usize, &std::path::Path, &str, &str) -> Part + Sync + 'a;
-type Digests<'a> = crate::corpus::Digest<'a, Part>;
+type Digest<'a> = crate::corpus::Digest<'a, Part>;
 
 /// The sources `load` loads, each taken from `prior` where its file is unchanged (same stamp), else extracted
 /// (reusing the extraction of a prior whose text hashes the same).
 fn gather(
     prior: &[Prior],
-    load: impl FnOnce(&Known<'_>, &Digest<'_>, &Digests<'_>) -> (Vec<(SourceMeta, Part)>, Vec<Warning>),
+    load: impl FnOnce(&Known<'_>, &Digest<'_>) -> (Vec<(SourceMeta, Part)>, Vec<Warning>),
 ) -> Gathered {
     let reusable = by_path(prior);
     let known = |path: &std::path::Path, stamp: Stamp| {
@@ -1767,18 +1766,14 @@ fn gather(
             .then(|| (Part::reused(old, old.title_line.clone()), old.title_line.clone()))
     };
     let tables = Tables::new();
-    let digest = |number: usize, path: &std::path::Path, text: &str, title: &str| {
-        let hash = content_hash(text);
-        Part::of(text, hash, title.to_string(), reusable.get(path).map(|&i| &prior[i]), Some((&tables, number)))
-    };
-    let digests = |texts: &[crate::corpus::Text<'_>]| -> Vec<Part> {
+    let digest = |texts: &[crate::corpus::Text<'_>]| -> Vec<Part> {
         let each = texts.iter().map(|t| {
             let hash = content_hash(t.text);
             (t.text, hash, t.title.to_string(), reusable.get(t.path).map(|&i| &prior[i]), t.order)
         });
         Part::of_batch(each.collect(), &tables)
     };
-    let (sources, warnings) = load(&known, &digest, &digests);
+    let (sources, warnings) = load(&known, &digest);
     let (mut docs, mut keys, mut added) = (Vec::new(), Vec::new(), Vec::new());
     for (meta, part) in sources {
         let (doc, k, a) = part.into_doc(meta, None);
@@ -2085,7 +2080,7 @@ mod tests {
             format!("Report {f}\n\nThe Aral Basin Council{f} met the Zorbal Union in Tashkent.\n").repeat(1 + f % 7)
         });
         let roots = [dir.clone()];
-        let gathered = gather(&[], |known, _, digest| crate::corpus::load_with(&roots, known, digest));
+        let gathered = gather(&[], |known, digest| crate::corpus::load_with(&roots, known, digest));
         let numbers: Vec<usize> =
             gathered.streamed.added.iter().map(|a| a.as_ref().map_or(usize::MAX, |a| a.number)).collect();
         assert_eq!(numbers.len(), 60);

@@ -188,10 +188,13 @@ pub fn holds_for(index: &Index, listing: crate::corpus::Listing) -> bool {
         let doc = &index.sources[i];
         (doc.meta.stamp == Some(stamp)).then(|| (Some(i), doc.title_line.clone()))
     };
-    let same_text = |_: usize, path: &Path, text: &str, _: &str| {
-        let &i = sources.get(path)?;
-        let doc = &index.sources[i];
-        (doc.len == text.len() && doc.hash == index::content_hash(text)).then_some(i)
+    let same_text = |texts: &[crate::corpus::Text<'_>]| -> Vec<Option<usize>> {
+        let same = |path: &Path, text: &str| {
+            let &i = sources.get(path)?;
+            let doc = &index.sources[i];
+            (doc.len == text.len() && doc.hash == index::content_hash(text)).then_some(i)
+        };
+        texts.iter().map(|t| same(t.path, t.text)).collect()
     };
     let (listed, warnings) = crate::corpus::load_listed(listing, &known, &same_text);
     // All but the stamp, which is the file's now where its text was read again.

@@ -254,8 +254,7 @@ fn own_corpus_loads_entries_documents_and_warnings() {
 fn a_listing_loads_the_same_corpus_as_loading_during_the_walk() {
     let root = manifest_dir().join("tests/fixtures/own-corpus-loading");
     let roots = std::slice::from_ref(&root);
-    let load =
-        |listing: corpus::Listing| corpus::load_listed(listing, &|_, _| None, &|_, _, text: &str, _| text.to_string());
+    let load = |listing: corpus::Listing| corpus::load_listed(listing, &|_, _| None, &texts);
     let (parallel, warnings) = load(corpus::list(roots));
     assert_eq!(parallel.len(), 4);
     assert_eq!(warnings.len(), 1, "the malformed bibliography entry");
@@ -296,7 +295,7 @@ fn loading_during_the_walk_keeps_the_walks_order() {
         }
     }
     let roots = [dir.path().to_path_buf()];
-    let listed = corpus::load_listed(corpus::list(&roots), &|_, _| None, &|_, _, text: &str, _| text.to_string());
+    let listed = corpus::load_listed(corpus::list(&roots), &|_, _| None, &texts);
     for _ in 0..3 {
         let streamed = corpus::load_with(&roots, &|_, _| None, &texts);
         assert_eq!(streamed.0.len(), 243);
@@ -323,9 +322,9 @@ fn loading_during_the_walk_keeps_the_walks_order() {
     }
     // The number each document is digested as grows with its place in the result (the build orders the
     // names it adds while reading by it), both while the walk goes on and over a listing.
-    let numbered = |n: usize, _: &Path, _: &str, _: &str| n;
+    let numbered = |texts: &[corpus::Text<'_>]| texts.iter().map(|t| t.order).collect::<Vec<usize>>();
     for (numbers, _) in [
-        corpus::load_with(&roots, &|_, _| None, &|texts: &[corpus::Text<'_>]| texts.iter().map(|t| t.order).collect()),
+        corpus::load_with(&roots, &|_, _| None, &numbered),
         corpus::load_listed(corpus::list(&roots), &|_, _| None, &numbered),
     ] {
         assert_eq!(numbers.len(), 243);

@@ -143,16 +143,8 @@ pub fn load_with<T: Send>(
                 count += 1;
             })
         });
-        let batches = std::iter::from_fn(move || {
-            let mut batch = Vec::new();
-            let mut bytes = 0;
-            while batch.len() < BATCH_FILES && bytes < BATCH_BYTES {
-                let Ok(listed) = listed.recv() else { break };
-                bytes += listed.1.stamp.map_or(0, |s| s.len);
-                batch.push(listed);
-            }
-            (!batch.is_empty()).then_some(batch)
-        });
+        let mut listed = listed.into_iter();
+        let batches = std::iter::from_fn(move || next_batch(&mut listed));
         let read: Vec<(usize, ReadFile<T>)> =
             batches.par_bridge().flat_map_iter(|batch| read_batch(batch, known, digest)).collect();
         (read, walk.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
@@ -168,6 +160,19 @@ pub const BATCH_FILES: usize = 16;
 /// alone), so that a batch's texts fit in a core's cache and a corpus of a few large files still spreads
 /// over the cores.
 pub const BATCH_BYTES: u64 = 512 * 1024;
+
+/// The next batch of `listed` files (see [`load_with`]): up to [`BATCH_FILES`] files, and no file after
+/// their sizes reach [`BATCH_BYTES`]. `None` when none are left.
+fn next_batch(listed: &mut impl Iterator<Item = (usize, walk::Found)>) -> Option<Vec<(usize, walk::Found)>> {
+    let mut batch = Vec::new();
+    let mut bytes = 0;
+    while batch.len() < BATCH_FILES && bytes < BATCH_BYTES {
+        let Some(file) = listed.next() else { break };
+        bytes += file.1.stamp.map_or(0, |s| s.len);
+        batch.push(file);
+    }
+    (!batch.is_empty()).then_some(batch)
+}
 
 /// Reads a batch of listed files (see [`load_with`]): each document into a buffer of this thread's, then all
 /// of them digested at once.
@@ -255,8 +260,9 @@ pub struct Listing {
 
 /// What listing found of one file.
 enum Listed {
-    /// A document and its stamp, taken before it is read: a change while it is read shows next time.
-    Document(Option<Stamp>),
+    /// A document, to be read later; its stamp (in its [`walk::Found`]) was taken before: a change while it
+    /// is read shows next time.
+    Document,
     /// A bibliography, or a file not loaded, read in full.
     Read(ReadFile<()>),
 }
@@ -270,30 +276,34 @@ pub fn list(paths: &[PathBuf]) -> Listing {
 fn listed(file: walk::Found) -> (walk::Found, Listed) {
     let listed = match file.kind {
         // Dated by the walk that found it: one system call per file.
-        walk::FileKind::Document => Listed::Document(file.stamp),
-        _ => Listed::Read(read_file(0, &file, &|_, _| None, &|_, _, _, _| ())),
+        walk::FileKind::Document => Listed::Document,
+        _ => Listed::Read(read_other(&file)),
     };
     (file, listed)
 }
 
-/// [`load_with`] over a [`Listing`] made earlier.
+/// [`load_with`] over a [`Listing`] made earlier: its documents read in the same batches, on the cores.
 pub fn load_listed<T: Send>(
     listing: Listing,
     known: &(dyn Fn(&Path, Stamp) -> Option<(T, String)> + Sync),
-    digest: &(dyn Fn(usize, &Path, &str, &str) -> T + Sync),
+    digest: &Digest<'_, T>,
 ) -> (Vec<(SourceMeta, T)>, Vec<Warning>) {
     let Listing { found, warnings } = listing;
-    let read: Vec<ReadFile<T>> = found
-        .par_iter()
+    let mut documents = found
+        .iter()
         .enumerate()
-        .map(|(order, (file, listed))| match listed {
-            Listed::Document(stamp) => read_document_file(order, &file.path, *stamp, known, digest),
-            Listed::Read(_) => ReadFile::Ignored,
-        })
-        .collect();
+        .filter(|(_, (_, listed))| matches!(listed, Listed::Document))
+        .map(|(order, (file, _))| (order, file.clone()));
+    let batches: Vec<Vec<(usize, walk::Found)>> = std::iter::from_fn(|| next_batch(&mut documents)).collect();
+    let mut read: Vec<Option<ReadFile<T>>> = (0..found.len()).map(|_| None).collect();
+    let batches_read: Vec<(usize, ReadFile<T>)> =
+        batches.into_par_iter().flat_map_iter(|batch| read_batch(batch, known, digest)).collect();
+    for (order, file) in batches_read {
+        read[order] = Some(file);
+    }
     let files = found.into_iter().zip(read).map(|((file, listed), read)| {
         let read = match listed {
-            Listed::Document(_) => read,
+            Listed::Document => read.unwrap_or_else(|| ReadFile::Skipped("not read (an internal error)".to_string())),
             Listed::Read(ReadFile::Bibliography { entries, problems }) => ReadFile::Bibliography { entries, problems },
             Listed::Read(ReadFile::Skipped(message)) => ReadFile::Skipped(message),
             Listed::Read(ReadFile::Ignored | ReadFile::Document { .. }) => ReadFile::Ignored,
@@ -356,19 +366,6 @@ enum ReadFile<T> {
     Ignored,
 }
 
-fn read_file<T>(
-    order: usize,
-    file: &walk::Found,
-    known: &(dyn Fn(&Path, Stamp) -> Option<(T, String)> + Sync),
-    digest: &(dyn Fn(usize, &Path, &str, &str) -> T + Sync),
-) -> ReadFile<T> {
-    match file.kind {
-        // Dated by the walk that found it.
-        walk::FileKind::Document => read_document_file(order, &file.path, file.stamp, known, digest),
-        _ => read_other(file),
-    }
-}
-
 /// A file that is no document: a bibliography, or something ignored.
 fn read_other<T>(file: &walk::Found) -> ReadFile<T> {
     let path = file.path.as_path();
@@ -396,46 +393,15 @@ fn read_other<T>(file: &walk::Found) -> ReadFile<T> {
     }
 }
 
-/// A document whose stamp, taken before reading, is `stamp`: from `known` where it has the document at that
-/// stamp, else read.
-fn read_document_file<T>(
-    order: usize,
-    path: &Path,
-    stamp: Option<Stamp>,
-    known: &(dyn Fn(&Path, Stamp) -> Option<(T, String)> + Sync),
-    digest: &(dyn Fn(usize, &Path, &str, &str) -> T + Sync),
-) -> ReadFile<T> {
-    if let Some((body, title)) = stamp.and_then(|s| known(path, s)) {
-        return ReadFile::Document { body, title, note: None, stamp };
-    }
-    READ_BUFFER.with(|buffer| {
-        // (Only this function borrows it, and `digest` reads no file through here.)
-        let Ok(mut buffer) = buffer.try_borrow_mut() else {
-            return read_document_text(order, path, stamp, &mut Vec::new(), digest);
-        };
-        let read = read_document_text(order, path, stamp, &mut buffer, digest);
-        if buffer.capacity() > KEPT_BUFFER {
-            *buffer = Vec::new();
-        }
-        read
-    })
-}
-
 thread_local! {
-    /// The memory each thread reads its documents into, kept from one file to the next.
-    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    /// The memory each thread reads a batch of documents into ([`load_with`]), one buffer for each.
+    /// The memory each thread reads a batch of documents into ([`load_with`]), one buffer for each, kept
+    /// from one batch to the next.
     static READ_BUFFERS: std::cell::RefCell<Vec<Vec<u8>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Lets go of the buffers this thread reads documents into (see [`crate::memory::give_back`]): a batch's
 /// buffers each keep the memory of the largest file they held, up to [`KEPT_BUFFER`].
 pub fn release_buffers() {
-    READ_BUFFER.with(|buffer| {
-        if let Ok(mut buffer) = buffer.try_borrow_mut() {
-            *buffer = Vec::new();
-        }
-    });
     READ_BUFFERS.with(|buffers| {
         if let Ok(mut buffers) = buffers.try_borrow_mut() {
             *buffers = Vec::new();
@@ -446,29 +412,11 @@ pub fn release_buffers() {
 /// The memory this thread's read buffers hold.
 #[cfg(test)]
 fn buffered() -> usize {
-    let one = READ_BUFFER.with(|buffer| buffer.borrow().capacity());
-    one + READ_BUFFERS.with(|buffers| buffers.borrow().iter().map(Vec::capacity).sum::<usize>())
+    READ_BUFFERS.with(|buffers| buffers.borrow().iter().map(Vec::capacity).sum::<usize>())
 }
 
 /// The largest read buffer a thread keeps after a file (a larger file's memory is given back).
 const KEPT_BUFFER: usize = 1 << 20;
-
-fn read_document_text<T>(
-    order: usize,
-    path: &Path,
-    stamp: Option<Stamp>,
-    buffer: &mut Vec<u8>,
-    digest: &(dyn Fn(usize, &Path, &str, &str) -> T + Sync),
-) -> ReadFile<T> {
-    match decode::read_text_into(path, buffer, stamp.map(|s| s.len)) {
-        Ok((text, note)) => {
-            let title = assemble::derive_title(&text, path);
-            let body = digest(order, path, &text, &title);
-            ReadFile::Document { body, title, note, stamp }
-        }
-        Err(message) => ReadFile::Skipped(message),
-    }
-}
 
 fn note_warning(path: &Path, note: &str) -> Warning {
     Warning { path: path.to_path_buf(), message: note.to_string() }
