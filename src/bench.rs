@@ -1258,7 +1258,7 @@ fn coined(n: usize) -> String {
     let mut w = String::new();
     w.push_str(SYLLABLES[n % s]);
     w.push_str(SYLLABLES[(n / s) % s]);
-    if n >= s * s || n % 3 == 0 {
+    if n >= s * s || n.is_multiple_of(3) {
         w.push_str(SYLLABLES[(n / (s * s)) % s]);
     }
     let mut c = w.chars();
