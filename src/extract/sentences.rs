@@ -995,14 +995,17 @@ const fn gate_slot(first: u8) -> usize {
 fn classify(text: &str, blocks: &[Block], buffers: &mut Classify) {
     let Classify { lower, appeal_places, kinds, feats, short, head, chrome } = buffers;
     let latin_doc = mostly_latin(text);
-    // Lines repeated in the document (short ones only), as menus and teaser labels are.
+    // Lines repeated in the document (short ones only), as menus and teaser labels are. (A longer block is
+    // counted as never repeated, and not hashed: the blocks of prose are most of the text.)
+    const SHORT_LINE: usize = 80;
     let mut counts: FastMap<&str, u32> = FastMap::default();
     for b in blocks {
         let s = b.span.slice(text);
-        if s.len() <= 80 {
+        if s.len() <= SHORT_LINE {
             *counts.entry(s).or_default() += 1;
         }
     }
+    let repeats = |s: &str| if s.len() <= SHORT_LINE { counts.get(s).copied().unwrap_or(0) } else { 0 };
     // The text in ASCII lower case, once, for the appeal phrases.
     // (Lowered as it is copied: one pass over the text rather than a copy and a pass over the copy.)
     lower.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
@@ -1017,7 +1020,7 @@ fn classify(text: &str, blocks: &[Block], buffers: &mut Classify) {
             offset: b.span.start as usize,
             appeal_places,
         };
-        kinds.push(block_chrome(s, &lowered, b, &f, latin_doc, counts.get(s).copied().unwrap_or(0), head));
+        kinds.push(block_chrome(s, &lowered, b, &f, latin_doc, repeats(s), head));
         feats.push(f);
     }
     // The list after a `Read more` / `Related` / `Tags` heading: chrome until a prose paragraph.
