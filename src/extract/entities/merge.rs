@@ -11,6 +11,7 @@
 //! added), and where an update would need a document it does not read to know a first appearance, the
 //! table says so ([`NameTable::settled`]) and the caller builds afresh.
 
+use compact_str::CompactString;
 use std::sync::Arc;
 
 use super::{acronyms, lexicon, normalize_name};
@@ -71,7 +72,10 @@ pub struct NameTable {
     ///
     /// The parts are shared (`Arc`) with the table this one was cloned from, and copied on write: an update
     /// clones the table of the index in use and copies only the keys it touches.
-    ids: Arc<HashMap<String, usize>>,
+    /// The keys are held inline where they are short, as most are (a name's key of up to 24 bytes): the
+    /// lookup of a key the table has, which is most of them, then compares it with bytes beside the slot's
+    /// tag rather than following a pointer that misses the cache.
+    ids: Arc<HashMap<CompactString, usize>>,
     infos: Vec<Arc<KeyInfo>>,
     /// The expansions of each acronym, by the acronym's key.
     expansions: Arc<HashMap<String, Vec<Expansion>>>,
@@ -158,7 +162,7 @@ impl NameTable {
                     Some(&id) => id,
                     None => {
                         self.infos.push(Arc::new(KeyInfo { key: key.to_string(), ..KeyInfo::default() }));
-                        Arc::make_mut(&mut self.ids).insert(key.to_string(), self.infos.len() - 1);
+                        Arc::make_mut(&mut self.ids).insert(CompactString::from(key), self.infos.len() - 1);
                         self.infos.len() - 1
                     }
                 };
@@ -202,7 +206,7 @@ impl NameTable {
         for theirs in infos {
             let theirs = Arc::unwrap_or_clone(theirs);
             let Some(&id) = self.ids.get(theirs.key.as_str()) else {
-                Arc::make_mut(&mut self.ids).insert(theirs.key.clone(), self.infos.len());
+                Arc::make_mut(&mut self.ids).insert(CompactString::from(theirs.key.as_str()), self.infos.len());
                 self.infos.push(Arc::new(theirs));
                 slot_of.push(self.infos.len() - 1);
                 continue;
