@@ -25,7 +25,8 @@ const UNSEEN: (usize, usize) = (usize::MAX, usize::MAX);
 /// One surface form of a key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Surface {
-    text: String,
+    /// Held inline when short, as most surfaces are (see `NameTable::ids`).
+    text: CompactString,
     /// Its mentions.
     count: u32,
     /// Where it first appears: (document, distinct name of the document).
@@ -383,7 +384,8 @@ impl NameTable {
                 None => {
                     // An expansion only defined (say in a footer) still names the entity.
                     let lid = mentioned + extra.len();
-                    let surface = Surface { text: best.long.clone(), count: 0, first: UNSEEN, docs: 0 };
+                    let surface =
+                        Surface { text: CompactString::from(best.long.as_str()), count: 0, first: UNSEEN, docs: 0 };
                     extra.push((best.key.as_str(), surface));
                     kinds.push([0; 4]);
                     mentions.push(0);
@@ -552,7 +554,7 @@ fn add_surface(surfaces: &mut Vec<Surface>, text: &str, count: u32, first: (usiz
             s.count += count;
             s.first = s.first.min(first);
         }
-        None => surfaces.push(Surface { text: text.to_string(), count, first, docs }),
+        None => surfaces.push(Surface { text: CompactString::from(text), count, first, docs }),
     }
 }
 
