@@ -134,14 +134,26 @@ pub fn load_with<T: Send>(
     digest: &Digest<'_, T>,
 ) -> (Vec<(SourceMeta, T)>, Vec<Warning>) {
     let (sender, listed) = std::sync::mpsc::channel::<(usize, walk::Found)>();
-    let (mut read, (found, warnings)) = std::thread::scope(|scope| {
+    let (mut read, ((found, warnings), bibtex)) = std::thread::scope(|scope| {
         let walk = scope.spawn(move || {
             let mut count = 0;
-            walk::discover_with(paths, walk::MAX_FILES, &mut |file| {
-                // The receiver lives until the walk ends.
-                let _ = sender.send((count, file.clone()));
+            let mut bibtex = Vec::new();
+            let found = walk::discover_with(paths, walk::MAX_FILES, &mut |file| {
+                if file.kind == walk::FileKind::BibTeX {
+                    bibtex.push((count, file.clone()));
+                } else {
+                    // The receiver lives until the walk ends.
+                    let _ = sender.send((count, file.clone()));
+                }
                 count += 1;
-            })
+            });
+            drop(sender);
+            // The BibTeX files are parsed here once the walk is over, beside the cores' batches: a large one
+            // (a reference manager's export of the whole corpus) takes a core for a tenth of a second or
+            // more, and in a batch of its own it could come last (a walk sorted by name lists
+            // `references.bib` after the folders of documents), with the other core idle meanwhile.
+            let bibtex: Vec<(usize, ReadFile<T>)> = bibtex.iter().map(|(i, file)| (*i, read_other(file))).collect();
+            (found, bibtex)
         });
         let mut listed = listed.into_iter();
         let batches = std::iter::from_fn(move || next_batch(&mut listed));
@@ -149,6 +161,7 @@ pub fn load_with<T: Send>(
             batches.par_bridge().flat_map_iter(|batch| read_batch(batch, known, digest)).collect();
         (read, walk.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
+    read.extend(bibtex);
     read.sort_unstable_by_key(|(i, _)| *i);
     assembled(found.into_iter().zip(read.into_iter().map(|(_, read)| read)), warnings)
 }

@@ -589,7 +589,7 @@ impl NameTable {
             .iter()
             .map(|info| {
                 let mut surfaces: Vec<_> =
-                    info.surfaces.iter().map(|s| (s.text.clone(), s.count, s.first, s.docs)).collect();
+                    info.surfaces.iter().map(|s| (s.text.to_string(), s.count, s.first, s.docs)).collect();
                 surfaces.sort();
                 (info.key.clone(), info.names, info.mentions, info.kinds, surfaces)
             })
