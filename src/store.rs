@@ -943,12 +943,24 @@ struct Writer {
 }
 
 impl Writer {
+    /// `v` in LEB128: seven bits a byte, low bits first. Most numbers written are below 128, one byte; a
+    /// longer one is put together on the stack and appended at once (one check of the buffer's capacity
+    /// rather than one a byte).
+    #[inline]
     fn uint(&mut self, mut v: u64) {
-        while v >= 0x80 {
-            self.buf.push((v as u8) | 0x80);
-            v >>= 7;
+        if v < 0x80 {
+            self.buf.push(v as u8);
+            return;
         }
-        self.buf.push(v as u8);
+        let mut bytes = [0u8; 10];
+        let mut n = 0;
+        while v >= 0x80 {
+            bytes[n] = (v as u8) | 0x80;
+            v >>= 7;
+            n += 1;
+        }
+        bytes[n] = v as u8;
+        self.buf.extend_from_slice(&bytes[..=n]);
     }
 
     fn str(&mut self, s: &str) {
@@ -1076,6 +1088,20 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_written_in_leb128_and_read_back() {
+        let values = [0, 1, 127, 128, 300, 16_383, 16_384, u64::from(u32::MAX), u64::MAX - 1, u64::MAX];
+        let mut w = Writer::default();
+        values.iter().for_each(|&v| w.uint(v));
+        // Seven bits a byte, low bits first, the top bit on every byte but the last.
+        assert_eq!(&w.buf[..6], &[0, 1, 127, 0x80, 1, 0xac]);
+        assert_eq!(w.buf.len(), 1 + 1 + 1 + 2 + 2 + 2 + 3 + 5 + 10 + 10);
+        let mut r = Reader { data: &w.buf, pos: 0 };
+        let back: Vec<u64> = values.iter().map(|_| r.uint().expect("a number")).collect();
+        assert_eq!(back, values);
+        assert_eq!(r.pos, w.buf.len());
+    }
     use crate::corpus;
 
     fn seeds_index() -> Index {
