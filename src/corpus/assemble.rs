@@ -13,7 +13,7 @@
 //!   digits, `source` if none are left), made unique with `-2`, `-3`, ... against every key of every
 //!   entry and every key derived before it, and its first non-empty line as title.
 
-use std::collections::HashMap;
+use crate::extract::fasthash::{FastMap as HashMap, FastSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -55,13 +55,13 @@ pub fn assemble(documents: Vec<Document<Arc<String>>>, bibliographies: Vec<BibFi
 /// [`assemble`] for documents of any body: each document's metadata with its body, in document order.
 pub fn assemble_with<T>(
     documents: Vec<Document<T>>,
-    bibliographies: Vec<BibFile>,
+    mut bibliographies: Vec<BibFile>,
     mut warnings: Vec<Warning>,
 ) -> (Vec<(SourceMeta, T)>, Vec<Warning>) {
     let normalized: Vec<PathBuf> = documents.iter().map(|d| normalize(&d.path)).collect();
     let by_path: HashMap<&Path, usize> =
         normalized.iter().enumerate().map(|(index, path)| (path.as_path(), index)).collect();
-    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::default();
     for (index, path) in normalized.iter().enumerate() {
         if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
             by_name.entry(name).or_default().push(index);
@@ -70,7 +70,7 @@ pub fn assemble_with<T>(
 
     // Which entry (bibliography, entry) describes each document, and where each key was first defined.
     let mut described: Vec<Option<(usize, usize)>> = vec![None; documents.len()];
-    let mut keys: HashMap<&str, (&Path, EntryLocation)> = HashMap::new();
+    let mut keys: HashMap<&str, (&Path, EntryLocation)> = HashMap::default();
     for (bib_index, bib) in bibliographies.iter().enumerate() {
         let bib_dir = normalize(bib.path.parent().unwrap_or(Path::new("")));
         let mut warn = |message: String| warnings.push(Warning { path: bib.path.clone(), message });
@@ -122,39 +122,32 @@ pub fn assemble_with<T>(
         }
     }
 
-    let mut taken: std::collections::HashSet<String> = keys.keys().map(|key| key.to_string()).collect();
+    let mut taken: FastSet<String> = keys.keys().map(|key| key.to_string()).collect();
+    drop(keys);
     let mut sources = Vec::with_capacity(documents.len());
     for (index, document) in documents.into_iter().enumerate() {
-        let entry = described[index].map(|(b, e)| &bibliographies[b].entries[e]);
-        let derived_title = || document.title.clone();
+        let Document { path, body, title, embedded, stamp } = document;
+        // An entry describes one document at most, so its fields are moved to it rather than copied.
+        let entry = described[index].and_then(|(b, e)| bibliographies.get_mut(b)?.entries.get_mut(e));
         let meta = match entry {
             Some(entry) => SourceMeta {
-                key: entry.key.clone(),
-                title: entry.title.clone().unwrap_or_else(derived_title),
-                author: entry.author.clone(),
-                date: entry.date.clone(),
-                publisher: entry.publisher.clone(),
-                path: document.path.clone(),
-                embedded: document.embedded,
-                stamp: document.stamp,
+                key: std::mem::take(&mut entry.key),
+                title: entry.title.take().unwrap_or(title),
+                author: entry.author.take(),
+                date: entry.date.take(),
+                publisher: entry.publisher.take(),
+                path,
+                embedded,
+                stamp,
             },
             None => {
-                let stem = document.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
                 let key = unique_key(&derive_key(&stem), &taken);
                 taken.insert(key.clone());
-                SourceMeta {
-                    key,
-                    title: derived_title(),
-                    author: None,
-                    date: None,
-                    publisher: None,
-                    path: document.path.clone(),
-                    embedded: document.embedded,
-                    stamp: document.stamp,
-                }
+                SourceMeta { key, title, author: None, date: None, publisher: None, path, embedded, stamp }
             }
         };
-        sources.push((meta, document.body));
+        sources.push((meta, body));
     }
     (sources, warnings)
 }
@@ -223,7 +216,7 @@ pub fn derive_key(stem: &str) -> String {
 }
 
 /// `base` if it is free, else the first free of `base-2`, `base-3`, ...
-pub fn unique_key(base: &str, taken: &std::collections::HashSet<String>) -> String {
+pub fn unique_key(base: &str, taken: &FastSet<String>) -> String {
     if !taken.contains(base) {
         return base.to_string();
     }
@@ -245,7 +238,6 @@ pub fn derive_title(text: &str, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
 
     #[test]
     fn key_derivation() {
@@ -264,7 +256,7 @@ mod tests {
 
     #[test]
     fn key_deduplication() {
-        let taken: HashSet<String> = ["notes", "notes-2", "a"].iter().map(|s| s.to_string()).collect();
+        let taken: FastSet<String> = ["notes", "notes-2", "a"].iter().map(|s| s.to_string()).collect();
         let cases: &[(&str, &str, &str)] =
             &[("free", "fresh", "fresh"), ("taken_once", "a", "a-2"), ("taken_twice", "notes", "notes-3")];
         for (name, base, expected) in cases {
