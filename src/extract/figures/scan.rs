@@ -112,6 +112,15 @@ pub(super) fn bytewise(text: &str, out: &mut Scanned) {
     }
 }
 
+impl Scanned {
+    /// Keeps `found`, a figure the pass found from `i`, and gives where the pass goes on: after it.
+    fn push_from(&mut self, i: usize, found: Found) -> usize {
+        let next = found.end.max(i + 1);
+        self.figures.push(found);
+        next
+    }
+}
+
 /// The pass at a run of digits from `i` to `run_end`: notes a year, and reads a number from there. Where it
 /// finds one, the position after it. (Inside a run, or right after a letter, neither can start: the byte
 /// before is alphanumeric.)
@@ -122,10 +131,7 @@ fn at_digits(text: &str, i: usize, run_end: usize, out: &mut Scanned) -> Option<
     if !number_may_start(text, i) {
         return None;
     }
-    let found = numeric(text, i, i, None)?;
-    let next = found.end.max(i + 1);
-    out.figures.push(found);
-    Some(next)
+    numeric(text, i, i, None).map(|found| out.push_from(i, found))
 }
 
 /// The pass at a run of ASCII letters from `i` to `end`: a figure that starts with the word. Where it finds
@@ -145,10 +151,7 @@ fn at_word_figure(text: &str, i: usize, end: usize, out: &mut Scanned) -> Option
     if alnum_before(text, i) {
         return None;
     }
-    let found = word_figure(text, i, end)?;
-    let next = found.end.max(i + 1);
-    out.figures.push(found);
-    Some(next)
+    word_figure(text, i, end).map(|found| out.push_from(i, found))
 }
 
 /// The pass at a byte that may start a currency symbol: a figure after the symbol. The position after the
@@ -157,9 +160,7 @@ fn at_symbol(text: &str, i: usize, out: &mut Scanned) -> Option<usize> {
     let (code, len) = lex::currency_symbol(&text.as_bytes()[i..])?;
     if !alnum_before(text, i) {
         if let Some(found) = after_prefix(text, i, i + len, code) {
-            let next = found.end.max(i + 1);
-            out.figures.push(found);
-            return Some(next);
+            return Some(out.push_from(i, found));
         }
     }
     Some(i + len)
